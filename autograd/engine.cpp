@@ -1,0 +1,115 @@
+// Reverse-mode differentiation over the recorded graph: order the interior
+// nodes so that each comes after every node that uses it, then run their
+// backward closures from the output down, releasing the graph as it goes.
+
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <xgrad/autograd/function.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/tensor.hpp>
+
+namespace xg {
+
+namespace autograd {
+
+std::size_t normalize_axis(const char* op, long axis, std::size_t rank) {
+  const long r = static_cast<long>(rank);
+  if (axis < -r || axis >= r)
+    throw std::invalid_argument(std::string(op) + ": axis " + std::to_string(axis) + " is out of range for a " +
+                                std::to_string(rank) + "-D tensor (valid: " + std::to_string(-r) + " to " +
+                                std::to_string(r - 1) + ")");
+  return static_cast<std::size_t>(axis < 0 ? axis + r : axis);
+}
+
+namespace {
+
+template <class Scalar>
+[[noreturn]] void throw_freed(const Node<Scalar>& n) {
+  throw GraphError(std::string("backward: trying to go backward through the graph a second time (at op '") + n.op +
+                   "'); its buffers were freed by the first backward. Pass retain_graph=true to the first "
+                   "backward to go through it again.");
+}
+
+// Interior nodes reachable from `root`, each after all nodes that consume it
+// (reverse post-order of a depth-first search). Checked before any gradient is
+// touched, so a refused backward changes nothing.
+template <class Scalar>
+std::vector<std::shared_ptr<Node<Scalar>>> interior_nodes_in_backward_order(const std::shared_ptr<Node<Scalar>>& root) {
+  using Ptr = std::shared_ptr<Node<Scalar>>;
+  std::vector<Ptr> post_order;
+  std::unordered_set<const Node<Scalar>*> visited;
+  std::vector<std::pair<Ptr, std::size_t>> stack;
+  auto interior = [](const Ptr& n) { return n->requires_grad && (n->backward || n->graph_freed); };
+  if (!interior(root)) return post_order;
+  stack.emplace_back(root, 0);
+  visited.insert(root.get());
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (node->graph_freed) throw_freed(*node);
+    if (next < node->inputs.size()) {
+      const Ptr& child = node->inputs[next++];
+      if (interior(child) && visited.insert(child.get()).second) stack.emplace_back(child, 0);
+    } else {
+      post_order.push_back(std::move(node));
+      stack.pop_back();
+    }
+  }
+  return {post_order.rbegin(), post_order.rend()};
+}
+
+template <class Scalar>
+void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>& seed, bool retain_graph) {
+  auto order = interior_nodes_in_backward_order(root);
+  root->accumulate_grad(seed);
+  for (auto& node : order) {
+    if (node->has_grad) node->backward(*node);
+    // Interior gradients are scratch: drop them so the next backward starts clean.
+    node->grad = Array<Scalar>();
+    node->has_grad = false;
+    if (!retain_graph) {
+      node->backward = nullptr;
+      node->inputs.clear();
+      node->graph_freed = true;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace autograd
+
+template <class Scalar>
+void BasicTensor<Scalar>::backward(const array_type& gradient, bool retain_graph) const {
+  node_type& n = checked_node("backward");
+  if (!n.requires_grad)
+    throw GraphError(std::string("backward: the tensor (from op '") + n.op +
+                     "') does not require grad: none of its inputs has requires_grad set");
+  if (!shapes_equal(gradient.shape(), n.value.shape()))
+    throw ShapeError("backward: the gradient has shape " + shape_to_string(gradient.shape()) +
+                     " but the tensor has shape " + shape_to_string(n.value.shape()));
+  autograd::run_backward(node_, gradient, retain_graph);
+}
+
+template <class Scalar>
+void BasicTensor<Scalar>::backward(bool retain_graph) const {
+  node_type& n = checked_node("backward");
+  if (n.value.size() != 1)
+    throw GraphError("backward: a gradient can be implied only for a one-element output, but the tensor has shape " +
+                     shape_to_string(n.value.shape()) + "; pass a gradient of that shape: t.backward(gradient)");
+  array_type seed = array_type::from_shape(n.value.shape());
+  seed.fill(Scalar(1));
+  backward(seed, retain_graph);
+}
+
+template void BasicTensor<float>::backward(const array_type&, bool) const;
+template void BasicTensor<double>::backward(const array_type&, bool) const;
+template void BasicTensor<float>::backward(bool) const;
+template void BasicTensor<double>::backward(bool) const;
+
+namespace autograd {
+long live_nodes() { return detail::live_node_count.load(); }
+}  // namespace autograd
+
+}  // namespace xg

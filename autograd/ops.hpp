@@ -1,0 +1,89 @@
+#pragma once
+// Every differentiable operation. Elementwise binary ops follow NumPy
+// broadcasting; axes may be negative (counted from the end). Each op's
+// forward and backward live side by side in autograd/ops/<family>.cpp.
+
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include <xgrad/core/tensor.hpp>
+
+namespace xg {
+
+template <class S>
+using Scalar_t = std::type_identity_t<S>;  // keeps a scalar operand from driving deduction
+
+// --- arithmetic (ops/arithmetic.cpp) ---
+template <class S> BasicTensor<S> add(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BasicTensor<S> sub(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BasicTensor<S> mul(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BasicTensor<S> div(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BasicTensor<S> neg(const BasicTensor<S>& a);
+template <class S> BasicTensor<S> add(const BasicTensor<S>& a, Scalar_t<S> b);
+template <class S> BasicTensor<S> mul(const BasicTensor<S>& a, Scalar_t<S> b);
+// b - a and b / a, for the scalar-on-the-left operators.
+template <class S> BasicTensor<S> rsub(const BasicTensor<S>& a, Scalar_t<S> b);
+template <class S> BasicTensor<S> rdiv(const BasicTensor<S>& a, Scalar_t<S> b);
+
+template <class S> BasicTensor<S> operator+(const BasicTensor<S>& a, const BasicTensor<S>& b) { return add(a, b); }
+template <class S> BasicTensor<S> operator-(const BasicTensor<S>& a, const BasicTensor<S>& b) { return sub(a, b); }
+template <class S> BasicTensor<S> operator*(const BasicTensor<S>& a, const BasicTensor<S>& b) { return mul(a, b); }
+template <class S> BasicTensor<S> operator/(const BasicTensor<S>& a, const BasicTensor<S>& b) { return div(a, b); }
+template <class S> BasicTensor<S> operator-(const BasicTensor<S>& a) { return neg(a); }
+template <class S> BasicTensor<S> operator+(const BasicTensor<S>& a, Scalar_t<S> b) { return add(a, b); }
+template <class S> BasicTensor<S> operator+(Scalar_t<S> a, const BasicTensor<S>& b) { return add(b, a); }
+template <class S> BasicTensor<S> operator-(const BasicTensor<S>& a, Scalar_t<S> b) { return add(a, -b); }
+template <class S> BasicTensor<S> operator-(Scalar_t<S> a, const BasicTensor<S>& b) { return rsub(b, a); }
+template <class S> BasicTensor<S> operator*(const BasicTensor<S>& a, Scalar_t<S> b) { return mul(a, b); }
+template <class S> BasicTensor<S> operator*(Scalar_t<S> a, const BasicTensor<S>& b) { return mul(b, a); }
+template <class S> BasicTensor<S> operator/(const BasicTensor<S>& a, Scalar_t<S> b) { return mul(a, S(1) / b); }
+template <class S> BasicTensor<S> operator/(Scalar_t<S> a, const BasicTensor<S>& b) { return rdiv(b, a); }
+
+// --- elementwise math (ops/elementwise.cpp) ---
+template <class S> BasicTensor<S> pow(const BasicTensor<S>& x, double exponent);
+template <class S> BasicTensor<S> exp(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> log(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> sqrt(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> abs(const BasicTensor<S>& x);
+// Limits x to [min, max]; the gradient passes where x lies inside.
+template <class S>
+BasicTensor<S> clamp(const BasicTensor<S>& x, double min = -std::numeric_limits<double>::infinity(),
+                     double max = std::numeric_limits<double>::infinity());
+// Elementwise max/min of two tensors (broadcasting); ties split the gradient evenly.
+template <class S> BasicTensor<S> maximum(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BasicTensor<S> minimum(const BasicTensor<S>& a, const BasicTensor<S>& b);
+
+// --- activations (ops/activation.cpp) ---
+template <class S> BasicTensor<S> tanh(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> sigmoid(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> relu(const BasicTensor<S>& x);
+// Numerically stable: subtracts the max along `axis` first.
+template <class S> BasicTensor<S> softmax(const BasicTensor<S>& x, long axis = -1);
+template <class S> BasicTensor<S> log_softmax(const BasicTensor<S>& x, long axis = -1);
+
+// --- reductions (ops/reduction.cpp) ---
+template <class S> BasicTensor<S> sum(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> sum(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims = false);
+template <class S> BasicTensor<S> mean(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> mean(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims = false);
+// Ties split the gradient evenly among the maxima.
+template <class S> BasicTensor<S> max(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> max(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims = false);
+
+// --- products and shapes (ops/matmul.cpp, ops/shape.cpp, ops/indexing.cpp) ---
+// 2-D x 2-D, and the 1-D cases as NumPy defines them ((k)x(k,n), (m,k)x(k), (k)x(k)).
+template <class S> BasicTensor<S> matmul(const BasicTensor<S>& a, const BasicTensor<S>& b);
+// Reverses the axes (a matrix's transpose).
+template <class S> BasicTensor<S> transpose(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> reshape(const BasicTensor<S>& x, const Shape& shape);
+// Joins tensors along `axis`; all other dimensions must agree.
+template <class S> BasicTensor<S> concat(const std::vector<BasicTensor<S>>& xs, long axis = 0);
+// Rows of a tensor by index along axis 0: x[indices].
+template <class S> BasicTensor<S> index_select(const BasicTensor<S>& x, std::span<const std::size_t> indices);
+// For a 2-D x of shape (n, c): the n values x[i, indices[i]] (what cross-entropy needs).
+template <class S> BasicTensor<S> gather(const BasicTensor<S>& x, std::span<const std::size_t> indices);
+
+}  // namespace xg

@@ -1,0 +1,84 @@
+#include <xgrad/core/factories.hpp>
+
+#include <cmath>
+#include <string>
+
+#include <xgrad/core/error.hpp>
+
+namespace xg {
+
+template <class Scalar>
+BasicTensor<Scalar> full(const Shape& shape, Scalar value, bool requires_grad) {
+  auto a = Array<Scalar>::from_shape(shape);
+  a.fill(value);
+  return BasicTensor<Scalar>(std::move(a), requires_grad);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> zeros(const Shape& shape, bool requires_grad) {
+  return full<Scalar>(shape, Scalar(0), requires_grad);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> ones(const Shape& shape, bool requires_grad) {
+  return full<Scalar>(shape, Scalar(1), requires_grad);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> arange(double start, double stop, double step, bool requires_grad) {
+  if (step == 0 || !std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step))
+    throw std::invalid_argument("arange: needs finite start, stop and a non-zero step, got start=" +
+                                std::to_string(start) + " stop=" + std::to_string(stop) +
+                                " step=" + std::to_string(step));
+  const double count = std::ceil((stop - start) / step);
+  const auto n = count > 0 ? static_cast<std::size_t>(count) : std::size_t(0);
+  auto a = Array<Scalar>::from_shape({n});
+  for (std::size_t i = 0; i < n; ++i) a(i) = static_cast<Scalar>(start + step * static_cast<double>(i));
+  return BasicTensor<Scalar>(std::move(a), requires_grad);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> arange(double n, bool requires_grad) {
+  return arange<Scalar>(0.0, n, 1.0, requires_grad);
+}
+
+namespace {
+template <class Scalar, class Draw>
+BasicTensor<Scalar> filled_by(const Shape& shape, bool requires_grad, Draw draw) {
+  auto a = Array<Scalar>::from_shape(shape);
+  for (auto& x : a) x = static_cast<Scalar>(draw());
+  return BasicTensor<Scalar>(std::move(a), requires_grad);
+}
+}  // namespace
+
+template <class Scalar>
+BasicTensor<Scalar> rand(const Shape& shape, bool requires_grad, Generator& gen) {
+  return filled_by<Scalar>(shape, requires_grad, [&] { return gen.uniform(); });
+}
+
+template <class Scalar>
+BasicTensor<Scalar> randn(const Shape& shape, bool requires_grad, Generator& gen) {
+  return filled_by<Scalar>(shape, requires_grad, [&] { return gen.normal(); });
+}
+
+template <class Scalar>
+BasicTensor<Scalar> uniform(const Shape& shape, double low, double high, bool requires_grad, Generator& gen) {
+  if (!(low <= high))
+    throw std::invalid_argument("uniform: needs low <= high, got low=" + std::to_string(low) +
+                                " high=" + std::to_string(high));
+  return filled_by<Scalar>(shape, requires_grad, [&] { return gen.uniform(low, high); });
+}
+
+#define XGRAD_INSTANTIATE_FACTORIES(S)                                                   \
+  template BasicTensor<S> full<S>(const Shape&, S, bool);                                \
+  template BasicTensor<S> zeros<S>(const Shape&, bool);                                  \
+  template BasicTensor<S> ones<S>(const Shape&, bool);                                   \
+  template BasicTensor<S> arange<S>(double, bool);                                       \
+  template BasicTensor<S> arange<S>(double, double, double, bool);                       \
+  template BasicTensor<S> rand<S>(const Shape&, bool, Generator&);                       \
+  template BasicTensor<S> randn<S>(const Shape&, bool, Generator&);                      \
+  template BasicTensor<S> uniform<S>(const Shape&, double, double, bool, Generator&);
+XGRAD_INSTANTIATE_FACTORIES(float)
+XGRAD_INSTANTIATE_FACTORIES(double)
+
+}  // namespace xg

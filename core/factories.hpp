@@ -1,0 +1,57 @@
+#pragma once
+// Ways to make a tensor: from any xtensor expression, or filled by rule.
+// Shapes are written {2, 3}; the scalar type is float unless named:
+// xg::zeros<double>({2, 3}).
+
+#include <type_traits>
+
+#include <xtensor/xexpression.hpp>
+
+#include <xgrad/core/generator.hpp>
+#include <xgrad/core/tensor.hpp>
+
+namespace xg {
+
+// From an expression: xt::xarray, xt::adapt(buffer, shape), a view... The
+// scalar type follows a floating-point expression and is float otherwise;
+// name it to convert: xg::tensor<double>(ints).
+template <class Scalar = void, class E>
+auto tensor(const xt::xexpression<E>& e, bool requires_grad = false) {
+  using V = typename E::value_type;
+  using S = std::conditional_t<!std::is_void_v<Scalar>, Scalar,
+                               std::conditional_t<std::is_floating_point_v<V>, V, float>>;
+  using S2 = std::conditional_t<std::is_same_v<S, long double>, double, S>;
+  return BasicTensor<S2>(Array<S2>(e.derived_cast()), requires_grad);
+}
+
+// From literals: xg::tensor({{1, 2}, {3, 4}}).
+template <class Scalar = float>
+BasicTensor<Scalar> tensor(Array<Scalar> values, bool requires_grad = false) {
+  return BasicTensor<Scalar>(std::move(values), requires_grad);
+}
+template <class Scalar = float>
+BasicTensor<Scalar> scalar_tensor(Scalar value, bool requires_grad = false) {
+  return BasicTensor<Scalar>(Array<Scalar>(value), requires_grad);
+}
+
+template <class Scalar = float>
+BasicTensor<Scalar> full(const Shape& shape, Scalar value, bool requires_grad = false);
+template <class Scalar = float>
+BasicTensor<Scalar> zeros(const Shape& shape, bool requires_grad = false);
+template <class Scalar = float>
+BasicTensor<Scalar> ones(const Shape& shape, bool requires_grad = false);
+// 0, 1, ..., n-1 and start, start + step, ... (< stop), as 1-D tensors.
+template <class Scalar = float>
+BasicTensor<Scalar> arange(double n, bool requires_grad = false);
+template <class Scalar = float>
+BasicTensor<Scalar> arange(double start, double stop, double step = 1.0, bool requires_grad = false);
+// Uniform in [0, 1), standard normal, uniform in [low, high).
+template <class Scalar = float>
+BasicTensor<Scalar> rand(const Shape& shape, bool requires_grad = false, Generator& gen = default_generator());
+template <class Scalar = float>
+BasicTensor<Scalar> randn(const Shape& shape, bool requires_grad = false, Generator& gen = default_generator());
+template <class Scalar = float>
+BasicTensor<Scalar> uniform(const Shape& shape, double low, double high, bool requires_grad = false,
+                            Generator& gen = default_generator());
+
+}  // namespace xg

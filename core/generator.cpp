@@ -1,0 +1,48 @@
+#include <xgrad/core/generator.hpp>
+
+#include <cmath>
+#include <numbers>
+#include <sstream>
+#include <stdexcept>
+
+namespace xg {
+
+double Generator::normal() {
+  const double u1 = 1.0 - uniform();  // in (0, 1]: log stays finite
+  const double u2 = uniform();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+std::uint64_t Generator::randint(std::uint64_t n) {
+  if (n == 0) throw std::invalid_argument("Generator::randint: the range is empty (n = 0)");
+  // Rejection sampling removes the modulo bias.
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  std::uint64_t x;
+  do x = engine_();
+  while (x >= limit);
+  return x % n;
+}
+
+std::string Generator::state() const {
+  std::ostringstream out;
+  out << seed_ << ' ' << engine_;
+  return out.str();
+}
+
+void Generator::set_state(const std::string& state) {
+  std::istringstream in(state);
+  std::uint64_t seed;
+  std::mt19937_64 engine;
+  if (!(in >> seed >> engine)) throw std::invalid_argument("Generator::set_state: malformed generator state");
+  seed_ = seed;
+  engine_ = engine;
+}
+
+Generator& default_generator() {
+  static Generator generator(0);
+  return generator;
+}
+
+void manual_seed(std::uint64_t seed) { default_generator().manual_seed(seed); }
+
+}  // namespace xg

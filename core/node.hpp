@@ -1,0 +1,76 @@
+#pragma once
+// One vertex of the autograd graph: a value, its gradient, and how to send the
+// gradient back to the inputs it was computed from.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <xtensor/xnoalias.hpp>
+
+#include <xgrad/core/array.hpp>
+
+namespace xg {
+
+namespace detail {
+// Nodes of both scalar types count here, so tests can check that training
+// loops release their graphs.
+inline std::atomic<long> live_node_count{0};
+}  // namespace detail
+
+template <class Scalar>
+struct Node {
+  using Ptr = std::shared_ptr<Node>;
+  // Receives the node itself: its gradient is complete when this runs, and its
+  // inputs are in `inputs`. Closures must hold evaluated containers only.
+  using BackwardFn = std::function<void(Node&)>;
+
+  Array<Scalar> value;
+  Array<Scalar> grad;  // meaningful only when has_grad
+  bool has_grad = false;
+  bool requires_grad = false;
+  bool graph_freed = false;  // an interior node whose backward already ran without retain_graph
+  const char* op = "leaf";
+  std::vector<Ptr> inputs;
+  BackwardFn backward;
+
+  Node() { ++detail::live_node_count; }
+  explicit Node(Array<Scalar> v, bool rg = false) : value(std::move(v)), requires_grad(rg) {
+    ++detail::live_node_count;
+  }
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // A chain of a million ops would otherwise be freed by a million nested
+  // destructor calls; unlink it iteratively instead.
+  ~Node() {
+    --detail::live_node_count;
+    std::vector<Ptr> pending = std::move(inputs);
+    while (!pending.empty()) {
+      Ptr n = std::move(pending.back());
+      pending.pop_back();
+      if (n && n.use_count() == 1) {
+        for (auto& in : n->inputs) pending.push_back(std::move(in));
+        n->inputs.clear();
+      }
+    }
+  }
+
+  // Created by the user, or by an op that recorded nothing.
+  bool is_leaf() const { return !backward && !graph_freed; }
+
+  // Adds `g` (any expression of this node's shape) to the gradient, writing in
+  // place once the gradient exists.
+  template <class E>
+  void accumulate_grad(E&& g) {
+    if (!has_grad) {
+      grad = std::forward<E>(g);
+      has_grad = true;
+    } else {
+      xt::noalias(grad) += std::forward<E>(g);
+    }
+  }
+};
+
+}  // namespace xg

@@ -1,0 +1,76 @@
+#pragma once
+// xg::Tensor: a cheap-to-copy handle on a graph node holding a value and its
+// gradient. Copies share the node, as torch.Tensor objects share storage.
+
+#include <cstddef>
+#include <memory>
+
+#include <xgrad/core/array.hpp>
+#include <xgrad/core/node.hpp>
+
+namespace xg {
+
+template <class Scalar>
+class BasicTensor {
+ public:
+  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
+                "xg tensors hold float or double");
+  using scalar_type = Scalar;
+  using array_type = Array<Scalar>;
+  using node_type = Node<Scalar>;
+  using shape_type = typename array_type::shape_type;
+
+  // An undefined tensor (like a default torch::Tensor); most accessors throw.
+  BasicTensor() = default;
+  explicit BasicTensor(array_type value, bool requires_grad = false);
+  explicit BasicTensor(std::shared_ptr<node_type> node);
+
+  bool defined() const { return node_ != nullptr; }
+
+  // The value; assign any xtensor expression of the same shape to change it.
+  array_type& value() const;
+  // The gradient. Reading it where none was computed yet materialises zeros
+  // of the value's shape, so `p.grad() = expr` works like `p.grad = ...`.
+  array_type& grad() const;
+  bool has_grad() const;
+  // Zeroes the gradient in place, or drops it (`set_to_none`).
+  void zero_grad(bool set_to_none = false) const;
+
+  const shape_type& shape() const { return value().shape(); }
+  std::size_t dim() const { return value().dimension(); }
+  std::size_t numel() const { return value().size(); }
+  bool requires_grad() const;
+  // Leaves only: marks the tensor as a parameter to differentiate.
+  BasicTensor& requires_grad_(bool on = true);
+  bool is_leaf() const;
+  // The name of the op that produced this tensor ("leaf" for leaves).
+  const char* op() const;
+
+  // The only element of a one-element tensor.
+  Scalar item() const;
+  // A new leaf holding a copy of the value, outside any graph.
+  BasicTensor detach() const;
+
+  // Fills the gradients of the leaves this tensor depends on. Without a
+  // gradient the tensor must hold exactly one element (seeded with 1).
+  void backward(bool retain_graph = false) const;
+  void backward(const array_type& gradient, bool retain_graph = false) const;
+
+  // Shorthands for the free functions of the same name.
+  BasicTensor T() const;
+  BasicTensor reshape(const Shape& shape) const;
+
+  const std::shared_ptr<node_type>& node() const { return node_; }
+
+ private:
+  node_type& checked_node(const char* what) const;
+  std::shared_ptr<node_type> node_;
+};
+
+using Tensor = BasicTensor<float>;
+using Tensor64 = BasicTensor<double>;
+
+extern template class BasicTensor<float>;
+extern template class BasicTensor<double>;
+
+}  // namespace xg

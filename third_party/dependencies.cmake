@@ -1,0 +1,31 @@
+# Finds xgrad's dependencies (all Debian packages) and, when one is missing,
+# stops with the exact apt-get line that installs it.
+
+set(XGRAD_APT_HINT "run: bash third_party/install-deps.sh  (or: apt-get install")
+
+macro(xgrad_require_package name debian_package)
+  find_package(${name} ${ARGN} QUIET)
+  if(NOT ${name}_FOUND)
+    message(FATAL_ERROR
+      "xgrad needs ${name}, which was not found.\n"
+      "Install it with: apt-get install ${debian_package}\n"
+      "(or run bash third_party/install-deps.sh, which installs every missing dependency)")
+  endif()
+endmacro()
+
+xgrad_require_package(xtl xtl-dev)
+xgrad_require_package(xsimd libxsimd-dev)
+xgrad_require_package(xtensor libxtensor-dev)
+xgrad_require_package(xtensor-blas libxtensor-blas-dev)
+
+set(BLA_VENDOR OpenBLAS)
+find_package(BLAS QUIET)
+if(NOT BLAS_FOUND)
+  message(FATAL_ERROR "xgrad needs OpenBLAS, which was not found.\n"
+    "Install it with: apt-get install libopenblas-dev")
+endif()
+find_path(XGRAD_CBLAS_INCLUDE_DIR cblas.h PATH_SUFFIXES x86_64-linux-gnu/openblas-pthread openblas)
+if(NOT XGRAD_CBLAS_INCLUDE_DIR)
+  message(FATAL_ERROR "xgrad needs cblas.h from OpenBLAS.\n"
+    "Install it with: apt-get install libopenblas-dev")
+endif()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages xgrad needs, and only those that are missing.
+# Safe to run again: when everything is present it changes nothing and needs
+# no network. Run as root (or with sudo available) on Debian 12.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  libxtensor-dev xtl-dev libxsimd-dev libxtensor-blas-dev
+  libopenblas-dev doctest-dev
+)
+# Optional extras are requested by name, e.g. XGRAD_EXTRA_PACKAGES="libtorch-dev".
+read -r -a extra <<< "${XGRAD_EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "xgrad: installing missing Debian packages: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,12 @@
+#pragma once
+// The one header a user includes: #include <xgrad/xgrad.hpp>
+
+#include <xgrad/core/array.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/factories.hpp>
+#include <xgrad/core/generator.hpp>
+#include <xgrad/core/tensor.hpp>
+
+#include <xgrad/autograd/engine.hpp>
+#include <xgrad/autograd/grad_mode.hpp>
+#include <xgrad/autograd/ops.hpp>
