@@ -4,6 +4,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <xgrad/core/array.hpp>
 #include <xgrad/core/node.hpp>
@@ -69,6 +72,11 @@ class BasicTensor {
 
 using Tensor = BasicTensor<float>;
 using Tensor64 = BasicTensor<double>;
+
+// Parameters with their names, as Module::named_parameters() gives them
+// ("0.weight", "0.bias", ...).
+template <class Scalar>
+using NamedTensors = std::vector<std::pair<std::string, BasicTensor<Scalar>>>;
 
 extern template class BasicTensor<float>;
 extern template class BasicTensor<double>;

@@ -1,0 +1,40 @@
+#pragma once
+// What learning-rate schedules and checkpoints see of any optimizer,
+// whatever its scalar type and options.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include <xgrad/core/archive.hpp>
+
+namespace xg::optim {
+
+class OptimizerBase {
+ public:
+  virtual ~OptimizerBase() = default;
+
+  virtual void step() = 0;
+  virtual void zero_grad(bool set_to_none = false) = 0;
+
+  virtual std::size_t num_param_groups() const = 0;
+  virtual double lr(std::size_t group = 0) const = 0;
+  virtual void set_lr(double lr) = 0;  // every group
+  virtual void set_lr(double lr, std::size_t group) = 0;
+  // The momentum a cyclic schedule may vary: SGD's and RMSprop's `momentum`,
+  // beta1 of the Adam family; empty for optimizers without one.
+  virtual std::optional<double> momentum(std::size_t group = 0) const = 0;
+  virtual void set_momentum(double momentum, std::size_t group) = 0;
+
+  // Options of every group and per-parameter state, keyed by parameter name
+  // when the optimizer was built from named parameters.
+  virtual io::Archive state_dict() const = 0;
+  // Checks everything before changing anything: on a mismatch it throws and
+  // the optimizer is as it was.
+  virtual void load_state_dict(const io::Archive& state) = 0;
+
+  void save(const std::string& path) const { state_dict().save(path, "optimizer"); }
+  void load(const std::string& path) { load_state_dict(io::Archive::load(path, "optimizer")); }
+};
+
+}  // namespace xg::optim
