@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -65,6 +66,7 @@ class Archive {
   using Value = std::variant<ArrayF, ArrayD, double, std::string>;
   std::vector<std::pair<std::string, Value>> entries_;
   std::map<std::string, std::size_t> index_;
+  std::string source_ = "<memory>";  // the file it was read from, for messages
   void insert(const std::string& name, Value v);
   const Value& find(const std::string& name, const char* wanted) const;
 };

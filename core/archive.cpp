@@ -1,0 +1,402 @@
+// Encoding and validating archives. A reader never trusts a field: every
+// length is checked against the bytes that remain before anything is
+// allocated or copied, so a hostile or damaged file costs an exception, not a
+// crash or a huge allocation. The CRC-32 then catches what the structure
+// cannot, such as a flipped bit inside a payload.
+
+#include <xgrad/core/archive.hpp>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <sstream>
+#include <type_traits>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace xg::io {
+
+namespace {
+
+constexpr std::string_view magic = "XGRADARC";
+
+enum class Tag : std::uint8_t { array_f32 = 1, array_f64 = 2, number = 3, string = 4 };
+
+const char* tag_name(Tag t) {
+  switch (t) {
+    case Tag::array_f32: return "float32 array";
+    case Tag::array_f64: return "float64 array";
+    case Tag::number: return "number";
+    case Tag::string: return "string";
+  }
+  return "unknown";
+}
+
+std::array<std::uint32_t, 256> make_crc_table() {
+  std::array<std::uint32_t, 256> table{};
+  for (std::uint32_t n = 0; n < 256; ++n) {
+    std::uint32_t c = n;
+    for (int k = 0; k < 8; ++k) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    table[n] = c;
+  }
+  return table;
+}
+
+template <class U>
+void put_uint(std::string& out, U v) {
+  for (std::size_t i = 0; i < sizeof(U); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
+}
+
+template <class T>
+void put_scalars(std::string& out, const T* data, std::size_t n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    out.append(reinterpret_cast<const char*>(data), n * sizeof(T));
+  } else {
+    using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    for (std::size_t i = 0; i < n; ++i) put_uint(out, std::bit_cast<U>(data[i]));
+  }
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7F) {
+      out += c;
+    } else {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 0xF];
+    }
+  }
+  return out + "'";
+}
+
+// Reads fields in order from the archive's bytes, naming the archive and the
+// field in every complaint.
+class Reader {
+ public:
+  Reader(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
+
+  std::size_t position() const { return pos_; }
+  std::size_t remaining() const { return bytes_.size() - pos_; }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw FormatError("archive " + quoted(source_) + ": " + what);
+  }
+
+  void need(std::uint64_t n, const std::string& field) const {
+    if (n > remaining())
+      fail("truncated or corrupted: " + field + " needs " + std::to_string(n) + " bytes at offset " +
+           std::to_string(pos_) + " but only " + std::to_string(remaining()) + " remain");
+  }
+
+  template <class U>
+  U read_uint(const std::string& field) {
+    need(sizeof(U), field);
+    U v = 0;
+    for (std::size_t i = 0; i < sizeof(U); ++i)
+      v |= static_cast<U>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
+    pos_ += sizeof(U);
+    return v;
+  }
+
+  std::string_view read_bytes(std::uint64_t n, const std::string& field) {
+    need(n, field);
+    auto out = bytes_.substr(pos_, static_cast<std::size_t>(n));
+    pos_ += static_cast<std::size_t>(n);
+    return out;
+  }
+
+  template <class T>
+  std::vector<T> read_scalars(std::size_t n, const std::string& field) {
+    std::string_view raw = read_bytes(static_cast<std::uint64_t>(n) * sizeof(T), field);
+    std::vector<T> out(n);
+    if constexpr (std::endian::native == std::endian::little) {
+      if (n) std::memcpy(out.data(), raw.data(), n * sizeof(T));
+    } else {
+      using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+      for (std::size_t i = 0; i < n; ++i) {
+        U v = 0;
+        for (std::size_t b = 0; b < sizeof(U); ++b)
+          v |= static_cast<U>(static_cast<unsigned char>(raw[i * sizeof(U) + b])) << (8 * b);
+        out[i] = std::bit_cast<T>(v);
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::string_view bytes_;
+  const std::string& source_;
+  std::size_t pos_ = 0;
+};
+
+std::string errno_text() { return std::strerror(errno); }
+
+}  // namespace
+
+std::uint32_t crc32(std::string_view bytes, std::uint32_t crc) {
+  static const auto table = make_crc_table();
+  crc = ~crc;
+  for (char ch : bytes) crc = table[(crc ^ static_cast<unsigned char>(ch)) & 0xFFu] ^ (crc >> 8);
+  return ~crc;
+}
+
+void Archive::insert(const std::string& name, Value v) {
+  if (name.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::invalid_argument("Archive::put: entry name is too long (" + std::to_string(name.size()) + " bytes)");
+  auto it = index_.find(name);
+  if (it != index_.end()) {
+    entries_[it->second].second = std::move(v);
+  } else {
+    index_.emplace(name, entries_.size());
+    entries_.emplace_back(name, std::move(v));
+  }
+}
+
+void Archive::put(const std::string& name, const Array<float>& a) {
+  insert(name, ArrayF{to_shape(a.shape()), std::vector<float>(a.begin(), a.end())});
+}
+
+void Archive::put(const std::string& name, const Array<double>& a) {
+  insert(name, ArrayD{to_shape(a.shape()), std::vector<double>(a.begin(), a.end())});
+}
+
+void Archive::put_number(const std::string& name, double value) { insert(name, value); }
+
+void Archive::put_string(const std::string& name, const std::string& value) { insert(name, value); }
+
+bool Archive::contains(const std::string& name) const { return index_.count(name) != 0; }
+
+std::vector<std::string> Archive::names() const {
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& e : entries_) out.push_back(e.first);
+  return out;
+}
+
+const Archive::Value& Archive::find(const std::string& name, const char* wanted) const {
+  auto it = index_.find(name);
+  if (it == index_.end())
+    throw FormatError("archive " + quoted(source_) + ": no entry named " + quoted(name) + " (expected " + wanted +
+                      ")");
+  return entries_[it->second].second;
+}
+
+namespace {
+const char* value_type_name(std::size_t variant_index) {
+  static const char* names[] = {"a float32 array", "a float64 array", "a number", "a string"};
+  return names[variant_index];
+}
+}  // namespace
+
+template <class Scalar>
+Array<Scalar> Archive::get_array(const std::string& name) const {
+  const Value& v = find(name, "an array");
+  auto convert = [](const auto& stored) {
+    auto out = Array<Scalar>::from_shape(stored.shape);
+    std::copy(stored.data.begin(), stored.data.end(), out.begin());
+    return out;
+  };
+  if (const auto* f = std::get_if<ArrayF>(&v)) return convert(*f);
+  if (const auto* d = std::get_if<ArrayD>(&v)) return convert(*d);
+  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " +
+                    value_type_name(v.index()) + ", not an array");
+}
+
+template Array<float> Archive::get_array<float>(const std::string&) const;
+template Array<double> Archive::get_array<double>(const std::string&) const;
+
+double Archive::get_number(const std::string& name) const {
+  const Value& v = find(name, "a number");
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " +
+                    value_type_name(v.index()) + ", not a number");
+}
+
+std::string Archive::get_string(const std::string& name) const {
+  const Value& v = find(name, "a string");
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " +
+                    value_type_name(v.index()) + ", not a string");
+}
+
+std::string Archive::to_bytes(std::string_view kind) const {
+  std::string out;
+  out.append(magic);
+  put_uint<std::uint32_t>(out, format_version);
+  put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(kind.size()));
+  out.append(kind);
+  put_uint<std::uint64_t>(out, entries_.size());
+  for (const auto& [name, value] : entries_) {
+    put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(name.size()));
+    out.append(name);
+    auto put_header = [&](Tag tag, const Shape& shape, std::uint64_t payload) {
+      out.push_back(static_cast<char>(tag));
+      put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(shape.size()));
+      for (auto d : shape) put_uint<std::uint64_t>(out, d);
+      put_uint<std::uint64_t>(out, payload);
+    };
+    if (const auto* f = std::get_if<ArrayF>(&value)) {
+      put_header(Tag::array_f32, f->shape, f->data.size() * sizeof(float));
+      put_scalars(out, f->data.data(), f->data.size());
+    } else if (const auto* d = std::get_if<ArrayD>(&value)) {
+      put_header(Tag::array_f64, d->shape, d->data.size() * sizeof(double));
+      put_scalars(out, d->data.data(), d->data.size());
+    } else if (const auto* num = std::get_if<double>(&value)) {
+      put_header(Tag::number, {}, sizeof(double));
+      put_scalars(out, num, 1);
+    } else {
+      const auto& s = std::get<std::string>(value);
+      put_header(Tag::string, {}, s.size());
+      out.append(s);
+    }
+  }
+  put_uint<std::uint32_t>(out, crc32(out));
+  return out;
+}
+
+Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const std::string& source) {
+  Reader in(bytes, source);
+  const std::string_view found_magic = bytes.substr(0, std::min(bytes.size(), magic.size()));
+  if (found_magic != magic)
+    in.fail("not an xgrad archive: expected the magic bytes " + quoted(magic) + " at the start, found " +
+            quoted(found_magic) + (bytes.size() < magic.size() ? " (the file is too short)" : ""));
+  in.read_bytes(magic.size(), "magic");
+  const auto version = in.read_uint<std::uint32_t>("format version");
+  if (version == 0 || version > format_version)
+    in.fail("format version " + std::to_string(version) + " is " + (version ? "newer than" : "not") +
+            " supported (this build reads versions 1 to " + std::to_string(format_version) + ")");
+  const auto kind_length = in.read_uint<std::uint32_t>("kind length");
+  const std::string_view found_kind = in.read_bytes(kind_length, "kind");
+  if (found_kind != kind)
+    in.fail("holds a " + quoted(found_kind) + " archive, but a " + quoted(kind) + " archive was expected");
+
+  Archive archive;
+  archive.source_ = source;
+  const auto count = in.read_uint<std::uint64_t>("entry count");
+  for (std::uint64_t e = 0; e < count; ++e) {
+    const std::string which = "entry " + std::to_string(e);
+    const auto name_length = in.read_uint<std::uint32_t>(which + " name length");
+    const std::string name(in.read_bytes(name_length, which + " name"));
+    const std::string field = which + " (" + quoted(name) + ")";
+    if (archive.contains(name)) in.fail(field + ": the name appears twice");
+    const auto raw_tag = in.read_uint<std::uint8_t>(field + " type tag");
+    const Tag tag = static_cast<Tag>(raw_tag);
+    if (raw_tag < static_cast<std::uint8_t>(Tag::array_f32) || raw_tag > static_cast<std::uint8_t>(Tag::string))
+      in.fail(field + ": unknown type tag " + std::to_string(raw_tag) + " at offset " +
+              std::to_string(in.position() - 1));
+    const auto rank = in.read_uint<std::uint32_t>(field + " rank");
+    in.need(static_cast<std::uint64_t>(rank) * 8, field + " dimensions");
+    Shape shape(rank);
+    std::uint64_t numel = 1;
+    bool overflow = false;
+    for (auto& d : shape) {
+      const auto dim = in.read_uint<std::uint64_t>(field + " dimension");
+      overflow = overflow || (dim != 0 && numel > std::numeric_limits<std::uint64_t>::max() / 8 / dim);
+      numel = overflow ? 0 : numel * dim;
+      d = static_cast<std::size_t>(dim);
+    }
+    const auto payload = in.read_uint<std::uint64_t>(field + " payload length");
+    in.need(payload, field + " payload");
+    const bool is_array = tag == Tag::array_f32 || tag == Tag::array_f64;
+    if (!is_array && rank != 0)
+      in.fail(field + ": a " + tag_name(tag) + " must have rank 0, found rank " + std::to_string(rank));
+    const std::uint64_t element = tag == Tag::array_f32 ? 4 : 8;
+    if (overflow || (is_array && payload != numel * element) || (tag == Tag::number && payload != 8))
+      in.fail(field + ": a " + tag_name(tag) + " of shape " + shape_to_string(shape) + " cannot have a payload of " +
+              std::to_string(payload) + " bytes");
+    switch (tag) {
+      case Tag::array_f32:
+        archive.insert(name, ArrayF{shape, in.read_scalars<float>(static_cast<std::size_t>(numel), field)});
+        break;
+      case Tag::array_f64:
+        archive.insert(name, ArrayD{shape, in.read_scalars<double>(static_cast<std::size_t>(numel), field)});
+        break;
+      case Tag::number: archive.insert(name, in.read_scalars<double>(1, field)[0]); break;
+      case Tag::string: archive.insert(name, std::string(in.read_bytes(payload, field))); break;
+    }
+  }
+  const std::size_t checked_length = in.position();
+  const auto stored_crc = in.read_uint<std::uint32_t>("CRC-32 checksum");
+  if (in.remaining() != 0)
+    in.fail("corrupted: " + std::to_string(in.remaining()) + " unexpected bytes after the checksum at offset " +
+            std::to_string(checked_length));
+  const auto actual_crc = crc32(bytes.substr(0, checked_length));
+  if (stored_crc != actual_crc) {
+    std::ostringstream msg;
+    msg << std::hex << "corrupted: CRC-32 checksum mismatch (stored 0x" << stored_crc << ", computed 0x"
+        << actual_crc << ")";
+    in.fail(msg.str());
+  }
+  return archive;
+}
+
+void Archive::save(const std::string& path, std::string_view kind) const {
+  const std::string bytes = to_bytes(kind);
+  const std::string tmp = path + ".tmp";
+  int fd = -1;
+  auto fail = [&](const std::string& what, const std::string& file) {
+    const std::string reason = errno_text();
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("Archive::save: cannot " + what + " " + quoted(file) + ": " + reason);
+  };
+  fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("open for writing", tmp);
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write", tmp);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) fail("flush to disk", tmp);
+  const int closed = ::close(fd);
+  fd = -1;
+  if (closed != 0) fail("close", tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename " + quoted(tmp) + " to", path);
+  // Makes the rename itself durable; a directory that cannot be opened
+  // (e.g. no read permission) still holds the complete new file.
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+Archive Archive::load(const std::string& path, std::string_view kind) {
+  auto fail = [&](const char* what) {
+    throw std::runtime_error(std::string("Archive::load: cannot ") + what + " " + quoted(path) + ": " + errno_text());
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("open");
+  std::string bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int saved = errno;
+      ::close(fd);
+      errno = saved;
+      fail("read");
+    }
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return from_bytes(bytes, kind, path);
+}
+
+}  // namespace xg::io

@@ -1,0 +1,216 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include <xgrad/core/archive.hpp>
+
+namespace {
+
+using xg::io::Archive;
+using xg::io::FormatError;
+
+// A path of its own for each test, so parallel ctest runs do not collide.
+std::string temp_path(const std::string& stem) {
+  return (std::filesystem::temp_directory_path() / ("xgrad_archive_" + stem + "_" + std::to_string(::getpid())))
+      .string();
+}
+
+// One float32 entry "w" = [1.5, -2] in a "test" archive. By the documented
+// layout: magic 8 + version 4 + kind length 4 + "test" 4 + count 8 = 28 bytes
+// of header; the entry is name length 4 + "w" 1 + tag 1 + rank 4 + one dim 8
+// + payload length 8 + 2 floats 8 = 34 bytes; then CRC 4: 66 bytes in all.
+Archive small_archive() {
+  Archive a;
+  a.put("w", xg::Array<float>{1.5f, -2.0f});
+  return a;
+}
+constexpr std::size_t small_size = 66;
+constexpr std::size_t small_tag_offset = 33;
+constexpr std::size_t small_payload_length_offset = 46;
+
+std::string with_fixed_crc(std::string bytes) {
+  const auto crc = xg::io::crc32(std::string_view(bytes).substr(0, bytes.size() - 4));
+  for (int i = 0; i < 4; ++i) bytes[bytes.size() - 4 + i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  return bytes;
+}
+
+std::string message_of(const std::string& bytes, std::string_view kind = "test") {
+  try {
+    Archive::from_bytes(bytes, kind, "small.xga");
+  } catch (const FormatError& e) {
+    return e.what();
+  }
+  return "<no exception>";
+}
+
+doctest::Contains has(const std::string& text) { return doctest::Contains(doctest::String(text.c_str())); }
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("archive: crc32 matches the standard check value") {
+  // The CRC-32/ISO-HDLC catalogue's check value for "123456789".
+  CHECK(xg::io::crc32("123456789") == 0xCBF43926u);
+  CHECK(xg::io::crc32("") == 0u);
+  // Incremental use continues a running checksum.
+  CHECK(xg::io::crc32("6789", xg::io::crc32("12345")) == 0xCBF43926u);
+}
+
+TEST_CASE("archive: the byte layout is the documented one") {
+  const std::string bytes = small_archive().to_bytes("test");
+  REQUIRE(bytes.size() == small_size);
+  CHECK(bytes.substr(0, 8) == "XGRADARC");
+  CHECK(bytes[8] == 1);  // version 1, little-endian u32
+  CHECK(bytes[12] == 4);
+  CHECK(bytes.substr(16, 4) == "test");
+  CHECK(bytes[20] == 1);  // one entry
+  CHECK(bytes[32] == 'w');
+  CHECK(bytes[small_payload_length_offset] == 8);  // two floats
+}
+
+TEST_CASE("archive: round trip of arrays, numbers and strings in insertion order") {
+  Archive a;
+  xg::Array<float> f = {{1.0f, 2.0f, 3.0f}, {4.0f, 5.0f, 6.0f}};
+  xg::Array<double> d = {0.1, -1e300, 3.0};
+  a.put("layer.weight", f);
+  a.put("moments", d);
+  a.put_number("step", 42.0);
+  a.put_string("name", std::string("adam\0w", 6));
+  a.put("scalar", xg::Array<double>(7.5));
+  a.put("empty", xg::Array<float>::from_shape({0, 3}));
+
+  const Archive b = Archive::from_bytes(a.to_bytes("state"), "state");
+  CHECK(b.names() == std::vector<std::string>{"layer.weight", "moments", "step", "name", "scalar", "empty"});
+  CHECK(b.get_array<float>("layer.weight") == f);
+  CHECK(b.get_array<double>("moments") == d);
+  CHECK(b.get_number("step") == 42.0);
+  CHECK(b.get_string("name") == std::string("adam\0w", 6));
+  CHECK(b.get_array<double>("scalar").dimension() == 0);
+  CHECK(b.get_array<double>("scalar")() == 7.5);
+  CHECK(b.get_array<float>("empty").shape() == xg::Array<float>::shape_type{0, 3});
+  // float32 is widened exactly; 0.1 narrows to the nearest float.
+  CHECK(b.get_array<double>("layer.weight")(1, 2) == 6.0);
+  CHECK(b.get_array<float>("moments")(0) == 0.1f);
+}
+
+TEST_CASE("archive: put on an existing name replaces the value in place") {
+  Archive a;
+  a.put_number("x", 1.0);
+  a.put_number("y", 2.0);
+  a.put_string("x", "now a string");
+  CHECK(a.names() == std::vector<std::string>{"x", "y"});
+  CHECK(a.get_string("x") == "now a string");
+}
+
+TEST_CASE("archive: missing entries and wrong types name the entry") {
+  Archive a;
+  a.put_number("lr", 0.1);
+  CHECK(a.contains("lr"));
+  CHECK_FALSE(a.contains("momentum"));
+  CHECK_THROWS_WITH_AS(a.get_number("momentum"), doctest::Contains("'momentum'"), FormatError);
+  CHECK_THROWS_WITH_AS(a.get_array<float>("lr"), doctest::Contains("'lr' holds a number, not an array"), FormatError);
+  CHECK_THROWS_WITH_AS(a.get_string("lr"), doctest::Contains("not a string"), FormatError);
+}
+
+TEST_CASE("archive: save and load through a file, atomically") {
+  const std::string path = temp_path("roundtrip");
+  Archive a;
+  a.put("w", xg::Array<double>{{1.0, 2.0}, {3.0, 4.0}});
+  a.save(path, "module");
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+  CHECK(Archive::load(path, "module").get_array<double>("w")(1, 0) == 3.0);
+
+  Archive replacement;
+  replacement.put_number("v", 2.0);
+  replacement.save(path, "module");
+  CHECK(Archive::load(path, "module").get_number("v") == 2.0);
+  CHECK_THROWS_WITH_AS(Archive::load(path, "optimizer"),
+                       doctest::Contains("holds a 'module' archive, but a 'optimizer' archive was expected"),
+                       FormatError);
+  CHECK_THROWS_WITH_AS(Archive::load(path, "optimizer"), has(path), FormatError);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("archive: open failures name the path and the system's reason") {
+  const std::string missing = temp_path("does_not_exist");
+  CHECK_THROWS_WITH_AS(Archive::load(missing, "module"),
+                       has("cannot open '" + missing + "': No such file or directory"),
+                       std::runtime_error);
+  const std::string bad_dir = temp_path("no_such_dir") + "/model.xga";
+  CHECK_THROWS_WITH_AS(small_archive().save(bad_dir, "module"),
+                       has("'" + bad_dir + ".tmp': No such file or directory"), std::runtime_error);
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  CHECK_THROWS_WITH_AS(Archive::load(dir, "module"), doctest::Contains("Is a directory"), std::runtime_error);
+}
+
+TEST_CASE("archive: a bad magic, a newer version and another kind are named") {
+  std::string bytes = small_archive().to_bytes("test");
+  CHECK(contains(message_of("PK\x03\x04 not ours at all"), "not an xgrad archive"));
+  CHECK(contains(message_of("XGRA"), "too short"));
+  CHECK(contains(message_of(""), "'small.xga'"));
+
+  std::string newer = bytes;
+  newer[8] = 2;
+  const std::string msg = message_of(with_fixed_crc(newer));
+  CHECK(contains(msg, "format version 2 is newer than supported"));
+  CHECK(contains(msg, "'small.xga'"));
+
+  CHECK(contains(message_of(bytes, "module"), "holds a 'test' archive, but a 'module' archive was expected"));
+}
+
+TEST_CASE("archive: an unknown type tag and lengths past the end are named even with a valid checksum") {
+  std::string bytes = small_archive().to_bytes("test");
+  std::string bad_tag = bytes;
+  bad_tag[small_tag_offset] = 9;
+  CHECK(contains(message_of(with_fixed_crc(bad_tag)), "unknown type tag 9"));
+
+  std::string long_payload = bytes;
+  long_payload[small_payload_length_offset + 7] = 0x10;  // 2^60 + 8 bytes
+  CHECK(contains(message_of(with_fixed_crc(long_payload)), "only 12 remain"));
+
+  std::string huge_dim = bytes;
+  for (int i = 0; i < 8; ++i) huge_dim[38 + i] = '\xFF';
+  CHECK(contains(message_of(with_fixed_crc(huge_dim)), "cannot have a payload of 8 bytes"));
+
+  std::string huge_name = bytes;
+  huge_name[31] = 0x7F;  // name length ~2^30
+  CHECK(contains(message_of(with_fixed_crc(huge_name)), "entry 0 name needs"));
+
+  std::string trailing = bytes + "xx";
+  CHECK(contains(message_of(trailing), "unexpected bytes after the checksum"));
+}
+
+TEST_CASE("archive: truncation at every byte offset throws FormatError") {
+  const std::string bytes = small_archive().to_bytes("test");
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    CAPTURE(n);
+    CHECK_THROWS_AS(Archive::from_bytes(std::string_view(bytes).substr(0, n), "test", "small.xga"), FormatError);
+  }
+}
+
+TEST_CASE("archive: every single flipped byte is caught") {
+  Archive a;
+  a.put("w", xg::Array<float>{1.5f, -2.0f});
+  a.put_number("n", 3.0);
+  a.put_string("s", "ab");
+  const std::string bytes = a.to_bytes("test");
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    for (unsigned char mask : {0x01, 0x80, 0xFF}) {
+      CAPTURE(i);
+      CAPTURE(int(mask));
+      std::string corrupted = bytes;
+      corrupted[i] = static_cast<char>(static_cast<unsigned char>(corrupted[i]) ^ mask);
+      CHECK_THROWS_AS(Archive::from_bytes(corrupted, "test", "small.xga"), FormatError);
+    }
+  }
+  std::string payload_flip = bytes;
+  payload_flip[56] ^= 0x01;  // inside the floats of "w"
+  CHECK(contains(message_of(payload_flip), "CRC-32 checksum mismatch"));
+}
