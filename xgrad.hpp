@@ -1,6 +1,7 @@
 #pragma once
 // The one header a user includes: #include <xgrad/xgrad.hpp>
 
+#include <xgrad/core/archive.hpp>
 #include <xgrad/core/array.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
@@ -10,3 +11,5 @@
 #include <xgrad/autograd/engine.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/ops.hpp>
+
+#include <xgrad/nn/nn.hpp>

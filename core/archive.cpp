@@ -4,7 +4,8 @@
 // crash or a huge allocation. The CRC-32 then catches what the structure
 // cannot, such as a flipped bit inside a payload.
 
-#include <xgrad/core/archive.hpp>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -14,9 +15,7 @@
 #include <limits>
 #include <sstream>
 #include <type_traits>
-
-#include <fcntl.h>
-#include <unistd.h>
+#include <xgrad/core/archive.hpp>
 
 namespace xg::io {
 
@@ -184,8 +183,7 @@ std::vector<std::string> Archive::names() const {
 const Archive::Value& Archive::find(const std::string& name, const char* wanted) const {
   auto it = index_.find(name);
   if (it == index_.end())
-    throw FormatError("archive " + quoted(source_) + ": no entry named " + quoted(name) + " (expected " + wanted +
-                      ")");
+    throw FormatError("archive " + quoted(source_) + ": no entry named " + quoted(name) + " (expected " + wanted + ")");
   return entries_[it->second].second;
 }
 
@@ -206,8 +204,8 @@ Array<Scalar> Archive::get_array(const std::string& name) const {
   };
   if (const auto* f = std::get_if<ArrayF>(&v)) return convert(*f);
   if (const auto* d = std::get_if<ArrayD>(&v)) return convert(*d);
-  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " +
-                    value_type_name(v.index()) + ", not an array");
+  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " + value_type_name(v.index()) +
+                    ", not an array");
 }
 
 template Array<float> Archive::get_array<float>(const std::string&) const;
@@ -216,15 +214,15 @@ template Array<double> Archive::get_array<double>(const std::string&) const;
 double Archive::get_number(const std::string& name) const {
   const Value& v = find(name, "a number");
   if (const auto* d = std::get_if<double>(&v)) return *d;
-  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " +
-                    value_type_name(v.index()) + ", not a number");
+  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " + value_type_name(v.index()) +
+                    ", not a number");
 }
 
 std::string Archive::get_string(const std::string& name) const {
   const Value& v = find(name, "a string");
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " +
-                    value_type_name(v.index()) + ", not a string");
+  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " + value_type_name(v.index()) +
+                    ", not a string");
 }
 
 std::string Archive::to_bytes(std::string_view kind) const {
@@ -331,8 +329,8 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
   const auto actual_crc = crc32(bytes.substr(0, checked_length));
   if (stored_crc != actual_crc) {
     std::ostringstream msg;
-    msg << std::hex << "corrupted: CRC-32 checksum mismatch (stored 0x" << stored_crc << ", computed 0x"
-        << actual_crc << ")";
+    msg << std::hex << "corrupted: CRC-32 checksum mismatch (stored 0x" << stored_crc << ", computed 0x" << actual_crc
+        << ")";
     in.fail(msg.str());
   }
   return archive;

@@ -1,11 +1,9 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <unistd.h>
-
 #include <xgrad/core/archive.hpp>
 
 namespace {
@@ -141,11 +139,10 @@ TEST_CASE("archive: save and load through a file, atomically") {
 TEST_CASE("archive: open failures name the path and the system's reason") {
   const std::string missing = temp_path("does_not_exist");
   CHECK_THROWS_WITH_AS(Archive::load(missing, "module"),
-                       has("cannot open '" + missing + "': No such file or directory"),
-                       std::runtime_error);
+                       has("cannot open '" + missing + "': No such file or directory"), std::runtime_error);
   const std::string bad_dir = temp_path("no_such_dir") + "/model.xga";
-  CHECK_THROWS_WITH_AS(small_archive().save(bad_dir, "module"),
-                       has("'" + bad_dir + ".tmp': No such file or directory"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(small_archive().save(bad_dir, "module"), has("'" + bad_dir + ".tmp': No such file or directory"),
+                       std::runtime_error);
   const std::string dir = std::filesystem::temp_directory_path().string();
   CHECK_THROWS_WITH_AS(Archive::load(dir, "module"), doctest::Contains("Is a directory"), std::runtime_error);
 }

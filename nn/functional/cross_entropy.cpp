@@ -1,0 +1,112 @@
+// The losses over integer class labels: cross_entropy (fused log-softmax and
+// NLL) and nll_loss.
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+#include <xgrad/autograd/function.hpp>
+#include <xgrad/nn/functional/loss.hpp>
+#include <xgrad/nn/functional/loss_reduction.hpp>
+
+namespace xg::nn::functional {
+
+namespace {
+
+struct ClassShape {
+  std::size_t rows, classes;
+};
+
+// Checks a (batch, classes) input against one label per row.
+template <class S>
+ClassShape check_labels(const char* op, const BasicTensor<S>& input, std::span<const std::size_t> labels) {
+  if (!input.defined()) throw_invalid_argument(op, "the input is an undefined tensor");
+  autograd::check_rank(op, input, 2, "input (batch, classes)");
+  const ClassShape s{input.shape()[0], input.shape()[1]};
+  if (labels.size() != s.rows)
+    throw_shape_error(op, "got " + std::to_string(labels.size()) + " labels for an input of " + std::to_string(s.rows) +
+                              " rows " + shape_to_string(input.shape()));
+  for (std::size_t i = 0; i < s.rows; ++i)
+    if (labels[i] >= s.classes)
+      throw_invalid_argument(op, "label " + std::to_string(labels[i]) + " in row " + std::to_string(i) +
+                                     " is out of range for " + std::to_string(s.classes) + " classes" +
+                                     (s.classes ? " (valid: 0 to " + std::to_string(s.classes - 1) + ")" : ""));
+  return s;
+}
+
+}  // namespace
+
+// With p = softmax(x) and the smoothed target t = (1 - e) onehot(y) + e / C:
+// loss = -sum_c t_c log p_c = (1 - e)(lse - x_y) + e (lse - mean_c x_c),
+// where lse = log sum_c exp(x_c) is taken after subtracting the row's max;
+// d loss / dx_c = p_c - t_c.
+template <class S>
+BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::size_t> labels,
+                             CrossEntropyOptions options) {
+  const double smoothing = options.label_smoothing;
+  if (!(smoothing >= 0.0 && smoothing <= 1.0))
+    throw_invalid_argument("cross_entropy", "label_smoothing must be in [0, 1], got " + std::to_string(smoothing));
+  const ClassShape s = check_labels("cross_entropy", logits, labels);
+  if (s.classes == 0)
+    throw_shape_error("cross_entropy", "needs at least one class, got shape " + shape_to_string(logits.shape()));
+  const S keep = static_cast<S>(1.0 - smoothing);
+  const S spread = static_cast<S>(smoothing / static_cast<double>(s.classes));
+
+  std::vector<S> lse(s.rows);
+  auto losses = Array<S>::from_shape({s.rows});
+  const S* x = logits.value().data();
+  for (std::size_t i = 0; i < s.rows; ++i) {
+    const S* row = x + i * s.classes;
+    const S top = *std::max_element(row, row + s.classes);
+    S total = 0, row_sum = 0;
+    for (std::size_t c = 0; c < s.classes; ++c) {
+      total += std::exp(row[c] - top);
+      row_sum += row[c];
+    }
+    lse[i] = top + std::log(total);
+    const S row_mean = row_sum / static_cast<S>(s.classes);
+    losses(i) = keep * (lse[i] - row[labels[i]]) + static_cast<S>(smoothing) * (lse[i] - row_mean);
+  }
+  Array<S> out = detail::reduce_losses<S>("cross_entropy", std::move(losses), options.reduction);
+
+  std::vector<std::size_t> kept_labels(labels.begin(), labels.end());
+  return autograd::record<S>("cross_entropy", std::move(out), {&logits},
+                             [s, keep, spread, reduction = options.reduction, lse = std::move(lse),
+                              labels = std::move(kept_labels)](Node<S>& self) {
+                               const detail::LossGradient<S> upstream(self, reduction, s.rows);
+                               auto& in = *self.inputs[0];
+                               const S* x = in.value.data();
+                               autograd::accumulate_each(in, [&](std::size_t k) {
+                                 const std::size_t i = k / s.classes, c = k % s.classes;
+                                 const S target = spread + (c == labels[i] ? keep : S(0));
+                                 return upstream[i] * (std::exp(x[k] - lse[i]) - target);
+                               });
+                             });
+}
+
+// d loss_i / d log_probs[i, c] = -1 where c = labels[i], else 0.
+template <class S>
+BasicTensor<S> nll_loss(const BasicTensor<S>& log_probs, std::span<const std::size_t> labels, LossOptions options) {
+  const ClassShape s = check_labels("nll_loss", log_probs, labels);
+  auto losses = Array<S>::from_shape({s.rows});
+  const S* lp = log_probs.value().data();
+  for (std::size_t i = 0; i < s.rows; ++i) losses(i) = -lp[i * s.classes + labels[i]];
+  Array<S> out = detail::reduce_losses<S>("nll_loss", std::move(losses), options.reduction);
+
+  std::vector<std::size_t> kept_labels(labels.begin(), labels.end());
+  return autograd::record<S>("nll_loss", std::move(out), {&log_probs},
+                             [s, reduction = options.reduction, labels = std::move(kept_labels)](Node<S>& self) {
+                               const detail::LossGradient<S> upstream(self, reduction, s.rows);
+                               Array<S>& grad = autograd::zero_initialized_grad(*self.inputs[0]);
+                               for (std::size_t i = 0; i < s.rows; ++i)
+                                 grad.data()[i * s.classes + labels[i]] -= upstream[i];
+                             });
+}
+
+#define XGRAD_INSTANTIATE_CLASS_LOSSES(S)                                                                          \
+  template BasicTensor<S> cross_entropy(const BasicTensor<S>&, std::span<const std::size_t>, CrossEntropyOptions); \
+  template BasicTensor<S> nll_loss(const BasicTensor<S>&, std::span<const std::size_t>, LossOptions);
+XGRAD_INSTANTIATE_CLASS_LOSSES(float)
+XGRAD_INSTANTIATE_CLASS_LOSSES(double)
+
+}  // namespace xg::nn::functional

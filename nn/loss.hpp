@@ -1,0 +1,47 @@
+#pragma once
+// The losses of nn/functional/loss.hpp as objects holding their options, as
+// torch.nn.CrossEntropyLoss and friends: nn::CrossEntropyLoss loss({.label_smoothing = 0.1}); loss(logits, labels).
+
+#include <cstddef>
+#include <span>
+#include <xgrad/nn/functional/loss.hpp>
+
+namespace xg::nn {
+
+class CrossEntropyLoss {
+ public:
+  explicit CrossEntropyLoss(CrossEntropyOptions options = {}) : options(options) {}
+  Tensor operator()(const Tensor& logits, std::span<const std::size_t> labels) const {
+    return functional::cross_entropy(logits, labels, options);
+  }
+  CrossEntropyOptions options;
+};
+
+class NLLLoss {
+ public:
+  explicit NLLLoss(LossOptions options = {}) : options(options) {}
+  Tensor operator()(const Tensor& log_probs, std::span<const std::size_t> labels) const {
+    return functional::nll_loss(log_probs, labels, options);
+  }
+  LossOptions options;
+};
+
+class BCEWithLogitsLoss {
+ public:
+  explicit BCEWithLogitsLoss(LossOptions options = {}) : options(options) {}
+  Tensor operator()(const Tensor& logits, const Tensor& targets) const {
+    return functional::binary_cross_entropy_with_logits(logits, targets, options);
+  }
+  LossOptions options;
+};
+
+class MSELoss {
+ public:
+  explicit MSELoss(LossOptions options = {}) : options(options) {}
+  Tensor operator()(const Tensor& input, const Tensor& target) const {
+    return functional::mse_loss(input, target, options);
+  }
+  LossOptions options;
+};
+
+}  // namespace xg::nn

@@ -1,0 +1,14 @@
+#pragma once
+// Everything of the nn layer: modules, layers, losses, metrics, initialisation.
+
+#include <xgrad/nn/activation.hpp>
+#include <xgrad/nn/dropout.hpp>
+#include <xgrad/nn/functional/dropout.hpp>
+#include <xgrad/nn/functional/linear.hpp>
+#include <xgrad/nn/functional/loss.hpp>
+#include <xgrad/nn/init.hpp>
+#include <xgrad/nn/linear.hpp>
+#include <xgrad/nn/loss.hpp>
+#include <xgrad/nn/metrics.hpp>
+#include <xgrad/nn/module.hpp>
+#include <xgrad/nn/sequential.hpp>
