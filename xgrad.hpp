@@ -10,6 +10,12 @@
 
 #include <xgrad/autograd/engine.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
+#include <xgrad/autograd/gradcheck.hpp>
 #include <xgrad/autograd/ops.hpp>
 
 #include <xgrad/nn/nn.hpp>
+#include <xgrad/nn/utils/clip_grad.hpp>
+
+#include <xgrad/optim/optim.hpp>
+
+#include <xgrad/datasets/datasets.hpp>

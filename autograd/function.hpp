@@ -5,31 +5,64 @@
 // is off.
 
 #include <initializer_list>
+#include <span>
+#include <string>
 #include <utility>
 
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/core/broadcast.hpp>
+#include <xgrad/core/error.hpp>
 #include <xgrad/core/tensor.hpp>
 
 namespace xg::autograd {
+
+// The two ways ops list their inputs: pointers to fixed operands, or a range.
+template <class Scalar>
+const BasicTensor<Scalar>& input_tensor(const BasicTensor<Scalar>* t) {
+  return *t;
+}
+template <class Scalar>
+const BasicTensor<Scalar>& input_tensor(const BasicTensor<Scalar>& t) {
+  return t;
+}
+
+template <class Scalar, class Inputs>
+BasicTensor<Scalar> record_inputs(const char* op, Array<Scalar>&& value, const Inputs& inputs,
+                                  typename Node<Scalar>::BackwardFn&& backward) {
+  std::size_t position = 0;
+  for (const auto& t : inputs) {
+    if (!input_tensor(t).defined())
+      throw std::invalid_argument(std::string(op) + ": input " + std::to_string(position) +
+                                  " is an undefined (default-constructed) tensor");
+    ++position;
+  }
+  auto node = std::make_shared<Node<Scalar>>(std::move(value));
+  node->op = op;
+  if (is_grad_enabled()) {
+    bool any = false;
+    for (const auto& t : inputs) any = any || input_tensor(t).node()->requires_grad;
+    if (any) {
+      node->requires_grad = true;
+      node->inputs.reserve(position);
+      for (const auto& t : inputs) node->inputs.push_back(input_tensor(t).node());
+      node->backward = std::move(backward);
+    }
+  }
+  return BasicTensor<Scalar>(std::move(node));
+}
 
 template <class Scalar>
 BasicTensor<Scalar> record(const char* op, Array<Scalar>&& value,
                            std::initializer_list<const BasicTensor<Scalar>*> inputs,
                            typename Node<Scalar>::BackwardFn&& backward) {
-  auto node = std::make_shared<Node<Scalar>>(std::move(value));
-  node->op = op;
-  if (is_grad_enabled()) {
-    bool any = false;
-    for (const auto* t : inputs) any = any || t->node()->requires_grad;
-    if (any) {
-      node->requires_grad = true;
-      node->inputs.reserve(inputs.size());
-      for (const auto* t : inputs) node->inputs.push_back(t->node());
-      node->backward = std::move(backward);
-    }
-  }
-  return BasicTensor<Scalar>(std::move(node));
+  return record_inputs<Scalar>(op, std::move(value), inputs, std::move(backward));
+}
+
+// For ops with any number of inputs (concat).
+template <class Scalar>
+BasicTensor<Scalar> record(const char* op, Array<Scalar>&& value, std::span<const BasicTensor<Scalar>> inputs,
+                           typename Node<Scalar>::BackwardFn&& backward) {
+  return record_inputs<Scalar>(op, std::move(value), inputs, std::move(backward));
 }
 
 // Adds a gradient computed at the broadcast shape to `input`, summing it down
@@ -40,6 +73,50 @@ void accumulate_broadcast(Node<Scalar>& input, E&& g) {
     input.accumulate_grad(std::forward<E>(g));
   else
     input.accumulate_grad(sum_to_shape(Array<Scalar>(std::forward<E>(g)), input.value.shape()));
+}
+
+// f applied to every element of `x`, into a new array of its shape. A plain
+// loop over std:: functions: with glibc it beats xsimd's exp and log here, and
+// xsimd's AVX-512 paths trip GCC 12 false -Wmaybe-uninitialized warnings.
+template <class Scalar, class F>
+Array<Scalar> map_elements(const Array<Scalar>& x, F f) {
+  auto out = Array<Scalar>::from_shape(x.shape());
+  const Scalar* src = x.data();
+  Scalar* dst = out.data();
+  for (std::size_t i = 0, n = x.size(); i < n; ++i) dst[i] = f(src[i]);
+  return out;
+}
+
+// Adds `contribution(i)` to element i of the input's gradient for every flat
+// index i, in one pass and without a temporary array: the backward of
+// elementwise ops whose output has the input's shape.
+template <class Scalar, class F>
+void accumulate_each(Node<Scalar>& input, F contribution) {
+  const std::size_t n = input.value.size();
+  if (!input.has_grad) {
+    input.grad = Array<Scalar>::from_shape(input.value.shape());
+    Scalar* g = input.grad.data();
+    for (std::size_t i = 0; i < n; ++i) g[i] = contribution(i);
+    input.has_grad = true;
+  } else {
+    input.check_grad_shape();
+    Scalar* g = input.grad.data();
+    for (std::size_t i = 0; i < n; ++i) g[i] += contribution(i);
+  }
+}
+
+// The input's gradient, created as zeros when none exists yet, for ops whose
+// backward scatters into it (index_select, gather, concat).
+template <class Scalar>
+Array<Scalar>& zero_initialized_grad(Node<Scalar>& input) {
+  if (!input.has_grad) {
+    input.grad = Array<Scalar>::from_shape(input.value.shape());
+    input.grad.fill(Scalar(0));
+    input.has_grad = true;
+  } else {
+    input.check_grad_shape();
+  }
+  return input.grad;
 }
 
 // Throws a ShapeError unless `t` has `rank` dimensions.

@@ -10,6 +10,7 @@
 #include <xtensor/xnoalias.hpp>
 
 #include <xgrad/core/array.hpp>
+#include <xgrad/core/error.hpp>
 
 namespace xg {
 
@@ -68,8 +69,17 @@ struct Node {
       grad = std::forward<E>(g);
       has_grad = true;
     } else {
+      check_grad_shape();
       xt::noalias(grad) += std::forward<E>(g);
     }
+  }
+
+  // A gradient assigned by hand may have any shape; adding to one that does
+  // not match the value would write out of bounds.
+  void check_grad_shape() const {
+    if (!shapes_equal(grad.shape(), value.shape()))
+      throw ShapeError(std::string("backward: cannot accumulate into the gradient of a '") + op + "' tensor: it has shape " +
+                       shape_to_string(grad.shape()) + " but the value has shape " + shape_to_string(value.shape()));
   }
 };
 

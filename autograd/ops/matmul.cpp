@@ -20,7 +20,9 @@ struct MatmulDims {
 template <class S>
 S* gradient_buffer(Node<S>& target, S& beta) {
   beta = target.has_grad ? S(1) : S(0);
-  if (!target.has_grad) {
+  if (target.has_grad) {
+    target.check_grad_shape();
+  } else {
     target.grad = Array<S>::from_shape(target.value.shape());
     target.has_grad = true;
   }

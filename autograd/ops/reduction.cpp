@@ -2,8 +2,10 @@
 // gradient (with the reduced axes kept as 1) back over the input.
 
 #include <algorithm>
+#include <cmath>
 
 #include <xtensor/xbroadcast.hpp>
+#include <xtensor/xmath.hpp>
 
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
@@ -25,6 +27,12 @@ std::vector<std::size_t> normalized_axes(const char* op, const std::vector<long>
   return out;
 }
 
+std::vector<std::size_t> all_axes(std::size_t rank) {
+  std::vector<std::size_t> out(rank);
+  for (std::size_t i = 0; i < rank; ++i) out[i] = i;
+  return out;
+}
+
 // The input's shape with each reduced axis set to 1.
 template <class Sh>
 Shape kept_shape(const Sh& shape, const std::vector<std::size_t>& axes) {
@@ -41,6 +49,52 @@ Shape reduced_shape(const Shape& kept, const std::vector<std::size_t>& axes, boo
   return out;
 }
 
+// How many input elements go into each output element; mean and max refuse
+// to reduce over nothing, which has no value.
+template <class Sh>
+std::size_t reduced_count(const char* op, const Sh& shape, const std::vector<std::size_t>& axes) {
+  std::size_t count = 1;
+  for (auto a : axes) count *= shape[a];
+  if (count == 0)
+    throw std::invalid_argument(std::string(op) + ": cannot reduce over an empty extent (input shape " +
+                                shape_to_string(shape) + ")");
+  return count;
+}
+
+// The gradient of a reduction, reshaped to `kept`: the output gradient when
+// keepdims was off lacks the reduced axes, and the node's value may not be
+// reshaped in place (the user holds it).
+template <class S>
+Array<S> with_kept_axes(const Array<S>& a, const Shape& kept) {
+  Array<S> out = a;
+  out.reshape(kept);
+  return out;
+}
+
+// The maximum propagates NaN, as in PyTorch.
+template <class S>
+S nan_max(S a, S b) {
+  return (b > a || std::isnan(b)) ? b : a;
+}
+
+template <class S>
+BasicTensor<S> max_over(const BasicTensor<S>& x, const std::vector<std::size_t>& ax, bool keepdims) {
+  reduced_count("max", x.shape(), ax);
+  const Shape kept = kept_shape(x.shape(), ax);
+  Array<S> m = reduce_axes(x.value(), ax, nan_max<S>);
+  m.reshape(reduced_shape(kept, ax, keepdims));
+  // Every element equal to its maximum (NaN counting as equal to a NaN
+  // maximum) gets an equal share of the gradient.
+  return record<S>("max", std::move(m), {&x}, [ax, kept](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const Array<S> m = with_kept_axes(self.value, kept);
+    const auto at_max = [](S v, S top) { return S(v == top || (std::isnan(v) && std::isnan(top))); };
+    const Array<S> mask = xt::make_lambda_xfunction(at_max, in.value, xt::broadcast(m, in.value.shape()));
+    const Array<S> share = with_kept_axes(self.grad, kept) / sum_axes(mask, ax);
+    in.accumulate_grad(mask * xt::broadcast(share, in.value.shape()));
+  });
+}
+
 }  // namespace
 
 // d(sum x) / dx_i = 1
@@ -48,8 +102,8 @@ template <class S>
 BasicTensor<S> sum(const BasicTensor<S>& x) {
   Array<S> total(sum_all(x.value()));
   return record<S>("sum", std::move(total), {&x}, [](Node<S>& self) {
-    auto& in = *self.inputs[0];
-    in.accumulate_grad(xt::broadcast(self.grad(), in.value.shape()));
+    const S g = self.grad();
+    autograd::accumulate_each(*self.inputs[0], [g](std::size_t) { return g; });
   });
 }
 
@@ -66,9 +120,50 @@ BasicTensor<S> sum(const BasicTensor<S>& x, const std::vector<long>& axes, bool 
   });
 }
 
-template BasicTensor<float> sum(const BasicTensor<float>&);
-template BasicTensor<double> sum(const BasicTensor<double>&);
-template BasicTensor<float> sum(const BasicTensor<float>&, const std::vector<long>&, bool);
-template BasicTensor<double> sum(const BasicTensor<double>&, const std::vector<long>&, bool);
+// d(mean x) / dx_i = 1 / n
+template <class S>
+BasicTensor<S> mean(const BasicTensor<S>& x) {
+  const S n = static_cast<S>(reduced_count("mean", x.shape(), all_axes(x.dim())));
+  Array<S> average(sum_all(x.value()) / n);
+  return record<S>("mean", std::move(average), {&x}, [n](Node<S>& self) {
+    const S g = self.grad() / n;
+    autograd::accumulate_each(*self.inputs[0], [g](std::size_t) { return g; });
+  });
+}
+
+template <class S>
+BasicTensor<S> mean(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims) {
+  const auto ax = normalized_axes("mean", axes, x.dim());
+  const S n = static_cast<S>(reduced_count("mean", x.shape(), ax));
+  const Shape kept = kept_shape(x.shape(), ax);
+  Array<S> average = sum_axes(x.value(), ax);
+  average /= n;
+  average.reshape(reduced_shape(kept, ax, keepdims));
+  return record<S>("mean", std::move(average), {&x}, [kept, n](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    self.grad.reshape(kept);
+    in.accumulate_grad(xt::broadcast(self.grad / n, in.value.shape()));
+  });
+}
+
+template <class S>
+BasicTensor<S> max(const BasicTensor<S>& x) {
+  return max_over(x, all_axes(x.dim()), false);
+}
+
+template <class S>
+BasicTensor<S> max(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims) {
+  return max_over(x, normalized_axes("max", axes, x.dim()), keepdims);
+}
+
+#define XGRAD_INSTANTIATE(S)                                                           \
+  template BasicTensor<S> sum(const BasicTensor<S>&);                                  \
+  template BasicTensor<S> sum(const BasicTensor<S>&, const std::vector<long>&, bool);  \
+  template BasicTensor<S> mean(const BasicTensor<S>&);                                 \
+  template BasicTensor<S> mean(const BasicTensor<S>&, const std::vector<long>&, bool); \
+  template BasicTensor<S> max(const BasicTensor<S>&);                                  \
+  template BasicTensor<S> max(const BasicTensor<S>&, const std::vector<long>&, bool);
+XGRAD_INSTANTIATE(float)
+XGRAD_INSTANTIATE(double)
 
 }  // namespace xg

@@ -1,0 +1,154 @@
+// Activations: tanh, sigmoid, relu, and softmax / log_softmax along an axis.
+// Backward closures read the op's own output (tanh' = 1 - y^2,
+// sigmoid' = y (1 - y), ...), so they keep nothing but the node.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <xgrad/autograd/function.hpp>
+#include <xgrad/autograd/ops.hpp>
+
+namespace xg {
+
+using autograd::accumulate_each;
+using autograd::record;
+
+// d(tanh x) = (1 - y^2) dx
+template <class S>
+BasicTensor<S> tanh(const BasicTensor<S>& x) {
+  Array<S> y = autograd::map_elements(x.value(), [](S v) { return std::tanh(v); });
+  return record<S>("tanh", std::move(y), {&x}, [](Node<S>& self) {
+    const S* g = self.grad.data();
+    const S* y = self.value.data();
+    accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return g[i] * (S(1) - y[i] * y[i]); });
+  });
+}
+
+// d(sigmoid x) = y (1 - y) dx. exp is only taken of -|x|, so it cannot overflow.
+template <class S>
+BasicTensor<S> sigmoid(const BasicTensor<S>& x) {
+  auto y = Array<S>::from_shape(x.shape());
+  const S* v = x.value().data();
+  S* out = y.data();
+  for (std::size_t i = 0, n = y.size(); i < n; ++i) {
+    const S e = std::exp(-std::abs(v[i]));
+    out[i] = v[i] >= S(0) ? S(1) / (S(1) + e) : e / (S(1) + e);
+  }
+  return record<S>("sigmoid", std::move(y), {&x}, [](Node<S>& self) {
+    const S* g = self.grad.data();
+    const S* y = self.value.data();
+    accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return g[i] * y[i] * (S(1) - y[i]); });
+  });
+}
+
+// The gradient passes where x > 0 (none at 0, as in PyTorch); y > 0 exactly there.
+template <class S>
+BasicTensor<S> relu(const BasicTensor<S>& x) {
+  auto y = Array<S>::from_shape(x.shape());
+  const S* v = x.value().data();
+  S* out = y.data();
+  for (std::size_t i = 0, n = y.size(); i < n; ++i) out[i] = v[i] > S(0) ? v[i] : S(0);
+  return record<S>("relu", std::move(y), {&x}, [](Node<S>& self) {
+    const S* g = self.grad.data();
+    const S* y = self.value.data();
+    accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return y[i] > S(0) ? g[i] : S(0); });
+  });
+}
+
+namespace {
+
+// The 1-D lanes of a row-major array along `axis`: calls
+// f(first, stride, length) for each, `first` being a flat offset.
+template <class Sh, class F>
+void for_each_lane(const Sh& shape, std::size_t axis, F f) {
+  std::size_t outer = 1, inner = 1;
+  for (std::size_t i = 0; i < axis; ++i) outer *= shape[i];
+  for (std::size_t i = axis + 1; i < shape.size(); ++i) inner *= shape[i];
+  const std::size_t n = shape[axis];
+  for (std::size_t o = 0; o < outer; ++o)
+    for (std::size_t j = 0; j < inner; ++j) f(o * n * inner + j, inner, n);
+}
+
+template <class S>
+S lane_max(const S* x, std::size_t stride, std::size_t n) {
+  S m = -std::numeric_limits<S>::infinity();
+  for (std::size_t k = 0; k < n; ++k) m = std::max(m, x[k * stride]);
+  return m;
+}
+
+// max + log(sum(exp(x - max))): finite for any finite lane.
+template <class S>
+S lane_logsumexp(const S* x, std::size_t stride, std::size_t n) {
+  const S m = lane_max(x, stride, n);
+  S total = 0;
+  for (std::size_t k = 0; k < n; ++k) total += std::exp(x[k * stride] - m);
+  return m + std::log(total);
+}
+
+}  // namespace
+
+// y = exp(x - logsumexp(x));  dx = y (g - sum(g y))
+template <class S>
+BasicTensor<S> softmax(const BasicTensor<S>& x, long axis) {
+  const std::size_t ax = autograd::normalize_axis("softmax", axis, x.dim());
+  auto y = Array<S>::from_shape(x.shape());
+  const S* v = x.value().data();
+  S* out = y.data();
+  for_each_lane(x.shape(), ax, [&](std::size_t first, std::size_t stride, std::size_t n) {
+    const S lse = lane_logsumexp(v + first, stride, n);
+    for (std::size_t k = 0; k < n; ++k) out[first + k * stride] = std::exp(v[first + k * stride] - lse);
+  });
+  return record<S>("softmax", std::move(y), {&x}, [ax](Node<S>& self) {
+    auto& grad = autograd::zero_initialized_grad(*self.inputs[0]);
+    const S* g = self.grad.data();
+    const S* y = self.value.data();
+    S* gx = grad.data();
+    for_each_lane(self.value.shape(), ax, [&](std::size_t first, std::size_t stride, std::size_t n) {
+      S dot = 0;
+      for (std::size_t k = 0; k < n; ++k) dot += g[first + k * stride] * y[first + k * stride];
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = first + k * stride;
+        gx[i] += y[i] * (g[i] - dot);
+      }
+    });
+  });
+}
+
+// y = x - logsumexp(x);  dx = g - exp(y) sum(g)
+template <class S>
+BasicTensor<S> log_softmax(const BasicTensor<S>& x, long axis) {
+  const std::size_t ax = autograd::normalize_axis("log_softmax", axis, x.dim());
+  auto y = Array<S>::from_shape(x.shape());
+  const S* v = x.value().data();
+  S* out = y.data();
+  for_each_lane(x.shape(), ax, [&](std::size_t first, std::size_t stride, std::size_t n) {
+    const S lse = lane_logsumexp(v + first, stride, n);
+    for (std::size_t k = 0; k < n; ++k) out[first + k * stride] = v[first + k * stride] - lse;
+  });
+  return record<S>("log_softmax", std::move(y), {&x}, [ax](Node<S>& self) {
+    auto& grad = autograd::zero_initialized_grad(*self.inputs[0]);
+    const S* g = self.grad.data();
+    const S* y = self.value.data();
+    S* gx = grad.data();
+    for_each_lane(self.value.shape(), ax, [&](std::size_t first, std::size_t stride, std::size_t n) {
+      S total = 0;
+      for (std::size_t k = 0; k < n; ++k) total += g[first + k * stride];
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = first + k * stride;
+        gx[i] += g[i] - std::exp(y[i]) * total;
+      }
+    });
+  });
+}
+
+#define XGRAD_INSTANTIATE(S)                                        \
+  template BasicTensor<S> tanh(const BasicTensor<S>&);              \
+  template BasicTensor<S> sigmoid(const BasicTensor<S>&);           \
+  template BasicTensor<S> relu(const BasicTensor<S>&);              \
+  template BasicTensor<S> softmax(const BasicTensor<S>&, long);     \
+  template BasicTensor<S> log_softmax(const BasicTensor<S>&, long);
+XGRAD_INSTANTIATE(float)
+XGRAD_INSTANTIATE(double)
+
+}  // namespace xg

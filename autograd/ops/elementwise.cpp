@@ -1,0 +1,158 @@
+// Elementwise math: pow, exp, log, sqrt, abs, clamp, and the broadcasting
+// maximum/minimum. Domains follow IEEE arithmetic as in PyTorch: log(0) is
+// -inf, sqrt(-1) is NaN; invalid arguments (a NaN exponent or bound) throw.
+
+#include <cmath>
+#include <string>
+
+#include <xtensor/xoperation.hpp>
+
+#include <xgrad/autograd/function.hpp>
+#include <xgrad/autograd/ops.hpp>
+
+namespace xg {
+
+using autograd::accumulate_broadcast;
+using autograd::accumulate_each;
+using autograd::map_elements;
+using autograd::record;
+
+// d(x^p) = p x^(p-1) dx; a zero exponent gives a zero gradient even at x = 0,
+// where p x^(p-1) would be 0 * inf.
+template <class S>
+BasicTensor<S> pow(const BasicTensor<S>& x, double exponent) {
+  if (std::isnan(exponent)) throw std::invalid_argument("pow: the exponent is NaN");
+  const S p = static_cast<S>(exponent);
+  Array<S> y = p == S(2) ? map_elements(x.value(), [](S v) { return v * v; })
+                         : map_elements(x.value(), [p](S v) { return std::pow(v, p); });
+  return record<S>("pow", std::move(y), {&x}, [p](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const S* g = self.grad.data();
+    const S* v = in.value.data();
+    if (p == S(0))
+      accumulate_each(in, [](std::size_t) { return S(0); });
+    else if (p == S(2))
+      accumulate_each(in, [g, v](std::size_t i) { return S(2) * v[i] * g[i]; });
+    else
+      accumulate_each(in, [g, v, p](std::size_t i) { return p * std::pow(v[i], p - S(1)) * g[i]; });
+  });
+}
+
+// d(e^x) = e^x dx
+template <class S>
+BasicTensor<S> exp(const BasicTensor<S>& x) {
+  Array<S> y = map_elements(x.value(), [](S v) { return std::exp(v); });
+  return record<S>("exp", std::move(y), {&x}, [](Node<S>& self) {
+    const S* g = self.grad.data();
+    const S* y = self.value.data();
+    accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return g[i] * y[i]; });
+  });
+}
+
+// d(log x) = dx / x
+template <class S>
+BasicTensor<S> log(const BasicTensor<S>& x) {
+  Array<S> y = map_elements(x.value(), [](S v) { return std::log(v); });
+  return record<S>("log", std::move(y), {&x}, [](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const S* g = self.grad.data();
+    const S* v = in.value.data();
+    accumulate_each(in, [g, v](std::size_t i) { return g[i] / v[i]; });
+  });
+}
+
+// d(sqrt x) = dx / (2 sqrt x)
+template <class S>
+BasicTensor<S> sqrt(const BasicTensor<S>& x) {
+  Array<S> y = map_elements(x.value(), [](S v) { return std::sqrt(v); });
+  return record<S>("sqrt", std::move(y), {&x}, [](Node<S>& self) {
+    const S* g = self.grad.data();
+    const S* y = self.value.data();
+    accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return g[i] / (S(2) * y[i]); });
+  });
+}
+
+// d|x| = sign(x) dx, with sign(0) = 0 as in PyTorch.
+template <class S>
+BasicTensor<S> abs(const BasicTensor<S>& x) {
+  Array<S> y = map_elements(x.value(), [](S v) { return std::abs(v); });
+  return record<S>("abs", std::move(y), {&x}, [](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const S* g = self.grad.data();
+    const S* v = in.value.data();
+    accumulate_each(in, [g, v](std::size_t i) { return v[i] > S(0) ? g[i] : v[i] < S(0) ? -g[i] : S(0); });
+  });
+}
+
+// The gradient passes where min <= x <= max (bounds included, as in PyTorch).
+template <class S>
+BasicTensor<S> clamp(const BasicTensor<S>& x, double min, double max) {
+  if (std::isnan(min) || std::isnan(max) || min > max)
+    throw std::invalid_argument("clamp: needs min <= max, got min=" + std::to_string(min) +
+                                " max=" + std::to_string(max));
+  const S lo = static_cast<S>(min), hi = static_cast<S>(max);
+  Array<S> y = map_elements(x.value(), [lo, hi](S v) { return v < lo ? lo : v > hi ? hi : v; });
+  return record<S>("clamp", std::move(y), {&x}, [lo, hi](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const S* g = self.grad.data();
+    const S* v = in.value.data();
+    accumulate_each(in, [g, v, lo, hi](std::size_t i) { return v[i] >= lo && v[i] <= hi ? g[i] : S(0); });
+  });
+}
+
+namespace {
+
+// The share of the gradient that goes to `a` in max(a, b) (or min(a, b) with
+// `less`): all of it where a wins, half on a tie, none where b wins. A NaN
+// wins, as NaN propagates through the forward.
+template <class S, bool less>
+struct ExtremumShare {
+  S operator()(S a, S b) const {
+    if (a == b) return S(0.5);
+    if (std::isnan(a)) return S(1);
+    if (std::isnan(b)) return S(0);
+    return (less ? a < b : a > b) ? S(1) : S(0);
+  }
+};
+
+template <class S, bool less>
+BasicTensor<S> extremum(const char* op, const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  broadcast_shapes(op, a.shape(), b.shape());
+  const ExtremumShare<S, less> share;
+  Array<S> y = xt::where(xt::make_lambda_xfunction([share](S u, S v) { return share(u, v) > S(0); }, a.value(),
+                                                   b.value()),
+                         a.value(), b.value());
+  return record<S>(op, std::move(y), {&a, &b}, [share](Node<S>& self) {
+    auto &a = *self.inputs[0], &b = *self.inputs[1];
+    if (a.requires_grad)
+      accumulate_broadcast(a, self.grad * xt::make_lambda_xfunction(share, a.value, b.value));
+    if (b.requires_grad)
+      accumulate_broadcast(b, self.grad * xt::make_lambda_xfunction(share, b.value, a.value));
+  });
+}
+
+}  // namespace
+
+template <class S>
+BasicTensor<S> maximum(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return extremum<S, false>("maximum", a, b);
+}
+
+template <class S>
+BasicTensor<S> minimum(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return extremum<S, true>("minimum", a, b);
+}
+
+#define XGRAD_INSTANTIATE(S)                                                 \
+  template BasicTensor<S> pow(const BasicTensor<S>&, double);                \
+  template BasicTensor<S> exp(const BasicTensor<S>&);                        \
+  template BasicTensor<S> log(const BasicTensor<S>&);                        \
+  template BasicTensor<S> sqrt(const BasicTensor<S>&);                       \
+  template BasicTensor<S> abs(const BasicTensor<S>&);                        \
+  template BasicTensor<S> clamp(const BasicTensor<S>&, double, double);      \
+  template BasicTensor<S> maximum(const BasicTensor<S>&, const BasicTensor<S>&); \
+  template BasicTensor<S> minimum(const BasicTensor<S>&, const BasicTensor<S>&);
+XGRAD_INSTANTIATE(float)
+XGRAD_INSTANTIATE(double)
+
+}  // namespace xg
