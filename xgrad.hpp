@@ -17,5 +17,7 @@
 #include <xgrad/nn/utils/clip_grad.hpp>
 
 #include <xgrad/optim/optim.hpp>
+#include <xgrad/optim/schedulers/schedulers.hpp>
+#include <xgrad/optim/schedules.hpp>
 
 #include <xgrad/datasets/datasets.hpp>

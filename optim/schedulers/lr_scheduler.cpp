@@ -1,0 +1,138 @@
+#include <xgrad/optim/schedulers/lr_scheduler.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+namespace xg::optim {
+
+namespace {
+
+Array<double> to_array(const std::vector<double>& values) {
+  auto out = Array<double>::from_shape({values.size()});
+  std::copy(values.begin(), values.end(), out.begin());
+  return out;
+}
+
+std::vector<double> lrs_of(const OptimizerBase& optimizer) {
+  std::vector<double> lrs(optimizer.num_param_groups());
+  for (std::size_t g = 0; g < lrs.size(); ++g) lrs[g] = optimizer.lr(g);
+  return lrs;
+}
+
+}  // namespace
+
+LRScheduler::LRScheduler(OptimizerBase& optimizer, std::string name)
+    : optimizer_(optimizer), name_(std::move(name)), base_lrs_(lrs_of(optimizer)), base_lrs_from_optimizer_(true) {}
+
+LRScheduler::LRScheduler(OptimizerBase& optimizer, std::string name, std::vector<double> base_lrs)
+    : optimizer_(optimizer), name_(std::move(name)), base_lrs_(std::move(base_lrs)), base_lrs_from_optimizer_(false) {
+  if (base_lrs_.size() != optimizer.num_param_groups())
+    throw std::invalid_argument(name_ + ": " + std::to_string(base_lrs_.size()) + " base lrs for " +
+                                std::to_string(optimizer.num_param_groups()) + " param groups");
+}
+
+std::optional<double> LRScheduler::compute_momentum(long, std::size_t) const { return std::nullopt; }
+
+double LRScheduler::lr_at(long epoch, std::size_t group) const {
+  check_query("lr_at", epoch, group);
+  return compute_lr(epoch, group);
+}
+
+std::optional<double> LRScheduler::momentum_at(long epoch, std::size_t group) const {
+  check_query("momentum_at", epoch, group);
+  return compute_momentum(epoch, group);
+}
+
+void LRScheduler::check_query(const char* what, long epoch, std::size_t group) const {
+  if (epoch < 0) throw std::invalid_argument(name_ + "::" + what + ": epoch must be non-negative, got " + std::to_string(epoch));
+  if (group >= num_groups())
+    throw std::invalid_argument(name_ + "::" + what + ": group " + std::to_string(group) + " out of range for " +
+                                std::to_string(num_groups()) + " param groups");
+}
+
+void LRScheduler::step() { apply(last_epoch_ + 1); }
+
+void LRScheduler::apply(long epoch) {
+  const std::size_t groups = optimizer_.num_param_groups();
+  if (groups != num_groups())
+    throw std::logic_error(name_ + ": the optimizer now has " + std::to_string(groups) +
+                           " param groups but the schedule was built for " + std::to_string(num_groups()));
+  std::vector<double> lrs(groups);
+  std::vector<std::optional<double>> momenta(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
+    lrs[g] = compute_lr(epoch, g);
+    momenta[g] = compute_momentum(epoch, g);
+    if (!std::isfinite(lrs[g]) || (momenta[g] && !std::isfinite(*momenta[g])))
+      throw std::domain_error(name_ + ": the schedule gives a value that is not finite at epoch " +
+                              std::to_string(epoch) + " for param group " + std::to_string(g));
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    optimizer_.set_lr(lrs[g], g);
+    if (momenta[g]) optimizer_.set_momentum(*momenta[g], g);
+  }
+  last_epoch_ = epoch;
+  last_lr_ = std::move(lrs);
+}
+
+void LRScheduler::rebase(const std::vector<double>& base_lrs) {
+  if (base_lrs_from_optimizer_) base_lrs_ = base_lrs;
+}
+
+io::Archive LRScheduler::state_dict() const {
+  io::Archive archive;
+  save_state(archive, "");
+  return archive;
+}
+
+void LRScheduler::load_state_dict(const io::Archive& state) { load_state(state, ""); }
+
+void LRScheduler::save_state(io::Archive& archive, const std::string& prefix) const {
+  archive.put_string(prefix + "type", name_);
+  archive.put_number(prefix + "last_epoch", static_cast<double>(last_epoch_));
+  archive.put(prefix + "base_lrs", to_array(base_lrs_));
+  archive.put(prefix + "last_lr", to_array(last_lr_));
+  save_nested(archive, prefix);
+}
+
+LRScheduler::SavedState LRScheduler::read_state(const io::Archive& archive, const std::string& prefix) const {
+  const std::string where = name_ + "::load_state: ";
+  const std::string type = archive.get_string(prefix + "type");
+  if (type != name_)
+    throw io::FormatError(where + "the state under '" + prefix + "' is a " + type + "'s, not a " + name_ + "'s");
+
+  const double epoch = archive.get_number(prefix + "last_epoch");
+  if (!(epoch >= 0.0 && epoch <= 9007199254740992.0 && epoch == std::floor(epoch)))
+    throw io::FormatError(where + "'" + prefix + "last_epoch' is not a step count: " + std::to_string(epoch));
+  const auto read_lrs = [&](const std::string& entry) {
+    const auto values = archive.get_array<double>(prefix + entry);
+    if (values.dimension() != 1 || values.size() != num_groups())
+      throw io::FormatError(where + "'" + prefix + entry + "' holds " + std::to_string(values.size()) +
+                            " values but the optimizer has " + std::to_string(num_groups()) + " param groups");
+    if (!std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); }))
+      throw io::FormatError(where + "'" + prefix + entry + "' holds a value that is not finite");
+    return std::vector<double>(values.begin(), values.end());
+  };
+  SavedState state{static_cast<long>(epoch), read_lrs("base_lrs"), read_lrs("last_lr")};
+  if (num_groups() > 0) {
+    // Whether the schedule reaches that epoch at all (OneCycleLR ends).
+    try {
+      compute_lr(state.last_epoch, 0);
+    } catch (const std::exception& e) {
+      throw io::FormatError(where + "the saved epoch is outside this schedule: " + e.what());
+    }
+  }
+  return state;
+}
+
+void LRScheduler::load_state(const io::Archive& archive, const std::string& prefix) {
+  SavedState state = read_state(archive, prefix);
+  check_nested(archive, prefix);
+  last_epoch_ = state.last_epoch;
+  base_lrs_ = std::move(state.base_lrs);
+  last_lr_ = std::move(state.last_lr);
+  load_nested(archive, prefix);
+}
+
+}  // namespace xg::optim
