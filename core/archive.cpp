@@ -274,7 +274,7 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
   const auto kind_length = in.read_uint<std::uint32_t>("kind length");
   const std::string_view found_kind = in.read_bytes(kind_length, "kind");
   if (found_kind != kind)
-    in.fail("holds a " + quoted(found_kind) + " archive, but a " + quoted(kind) + " archive was expected");
+    in.fail("holds an archive of kind " + quoted(found_kind) + ", but kind " + quoted(kind) + " was expected");
 
   Archive archive;
   archive.source_ = source;

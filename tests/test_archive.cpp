@@ -130,7 +130,7 @@ TEST_CASE("archive: save and load through a file, atomically") {
   replacement.save(path, "module");
   CHECK(Archive::load(path, "module").get_number("v") == 2.0);
   CHECK_THROWS_WITH_AS(Archive::load(path, "optimizer"),
-                       doctest::Contains("holds a 'module' archive, but a 'optimizer' archive was expected"),
+                       doctest::Contains("holds an archive of kind 'module', but kind 'optimizer' was expected"),
                        FormatError);
   CHECK_THROWS_WITH_AS(Archive::load(path, "optimizer"), has(path), FormatError);
   std::filesystem::remove(path);
@@ -159,7 +159,7 @@ TEST_CASE("archive: a bad magic, a newer version and another kind are named") {
   CHECK(contains(msg, "format version 2 is newer than supported"));
   CHECK(contains(msg, "'small.xga'"));
 
-  CHECK(contains(message_of(bytes, "module"), "holds a 'test' archive, but a 'module' archive was expected"));
+  CHECK(contains(message_of(bytes, "module"), "holds an archive of kind 'test', but kind 'module' was expected"));
 }
 
 TEST_CASE("archive: an unknown type tag and lengths past the end are named even with a valid checksum") {

@@ -186,7 +186,7 @@ TEST_CASE("nn module: mismatched names and shapes are rejected naming both, the 
   not_a_model.put_number("lr", 0.1);
   not_a_model.save(path, "optimizer");
   CHECK(contains(message_of<xg::io::FormatError>([&] { reshaped.load(path); }),
-                 "holds a 'optimizer' archive, but a 'module' archive was expected"));
+                 "holds an archive of kind 'optimizer', but kind 'module' was expected"));
 
   xg::io::Archive number_for_weight = saved.state_dict();
   number_for_weight.put_number("2.bias", 1.0);
