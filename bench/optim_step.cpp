@@ -1,0 +1,120 @@
+// Optimizer-step throughput on one 10M-parameter float vector, against the
+// memory-bound floor: a plain loop that reads the parameters, gradients and
+// the optimizer's state arrays and writes the parameters and state once,
+// with a multiply-add per array and nothing else. The step and the floor are
+// timed alternately, 9 times each after a warm-up (which allocates the
+// optimizer's state), and their medians compared. Single thread.
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+#include <xgrad/optim/optim.hpp>
+#include <xgrad/xgrad.hpp>
+
+namespace {
+
+constexpr std::size_t n = 10'000'000;
+constexpr int repetitions = 9;
+
+double seconds_of(const std::function<void()>& run) {
+  const auto start = std::chrono::steady_clock::now();
+  run();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Reads p, g and `states` of the arrays s0, s1, s2; writes p and those states.
+void floor_loop(std::size_t states, float* __restrict p, const float* __restrict g, float* __restrict s0,
+                float* __restrict s1, float* __restrict s2) {
+  switch (states) {
+    case 0:
+      for (std::size_t i = 0; i < n; ++i) p[i] -= 1e-3f * g[i];
+      break;
+    case 1:
+      for (std::size_t i = 0; i < n; ++i) {
+        s0[i] = 0.9f * s0[i] + g[i];
+        p[i] -= 1e-3f * s0[i];
+      }
+      break;
+    case 2:
+      for (std::size_t i = 0; i < n; ++i) {
+        s0[i] = 0.9f * s0[i] + g[i];
+        s1[i] = 0.9f * s1[i] + g[i];
+        p[i] -= 1e-3f * s0[i] * s1[i];
+      }
+      break;
+    default:
+      for (std::size_t i = 0; i < n; ++i) {
+        s0[i] = 0.9f * s0[i] + g[i];
+        s1[i] = 0.9f * s1[i] + g[i];
+        s2[i] = 0.9f * s2[i] + g[i];
+        p[i] -= 1e-3f * s0[i] * s1[i] * s2[i];
+      }
+  }
+}
+
+struct Timing {
+  double step, floor;  // median seconds
+};
+
+// The optimizer's step and the floor loop for its number of state arrays,
+// alternated so that both see the same load on a shared machine.
+template <class Optimizer>
+Timing measure(const std::vector<xg::Tensor>& params, const typename Optimizer::options_type& options,
+               std::size_t states) {
+  Optimizer optimizer(params, options);
+  // Allocated as the parameters and the optimizer's state are (64-byte aligned).
+  auto filled = [](float value) {
+    auto a = xg::Array<float>::from_shape({n});
+    a.fill(value);
+    return a;
+  };
+  auto p = filled(1.0f), g = filled(0.5f), s0 = filled(0.0f), s1 = filled(0.0f), s2 = filled(0.0f);
+  const auto floor = [&] { floor_loop(states, p.data(), g.data(), s0.data(), s1.data(), s2.data()); };
+  const auto step = [&] { optimizer.step(); };
+  floor();
+  step();  // allocates the state
+  std::vector<double> steps, floors;
+  for (int r = 0; r < repetitions; ++r) {
+    floors.push_back(seconds_of(floor));
+    steps.push_back(seconds_of(step));
+  }
+  return {median(steps), median(floors)};
+}
+
+}  // namespace
+
+int main() {
+  using namespace xg::optim;
+  xg::manual_seed(0);
+  auto param = xg::randn({n}, true);
+  param.grad() = xg::randn({n}).value();
+  const std::vector<xg::Tensor> params{param};
+
+  std::printf("optimizer step on %zu float parameters, median of %d after a warm-up, 1 thread\n", n, repetitions);
+  std::printf("%-28s %6s %10s %12s %12s %7s\n", "optimizer", "state", "ns/param", "params/s", "floor ns/p", "ratio");
+  auto row = [&](const char* name, std::size_t states, Timing t) {
+    std::printf("%-28s %6zu %10.3f %12.3e %12.3f %7.2f\n", name, states, t.step / n * 1e9, n / t.step,
+                t.floor / n * 1e9, t.step / t.floor);
+  };
+  row("SGD", 0, measure<SGD<float>>(params, {.lr = 1e-3}, 0));
+  row("SGD momentum nesterov", 1, measure<SGD<float>>(params, {.lr = 1e-3, .momentum = 0.9, .nesterov = true}, 1));
+  row("Adagrad", 1, measure<Adagrad<float>>(params, {}, 1));
+  row("RMSprop", 1, measure<RMSprop<float>>(params, {}, 1));
+  row("RMSprop centered momentum", 3, measure<RMSprop<float>>(params, {.momentum = 0.9, .centered = true}, 3));
+  row("Adadelta", 2, measure<Adadelta<float>>(params, {}, 2));
+  row("Adam", 2, measure<Adam<float>>(params, {}, 2));
+  row("Adam amsgrad", 3, measure<Adam<float>>(params, {.amsgrad = true}, 3));
+  row("AdamW", 2, measure<AdamW<float>>(params, {}, 2));
+  row("Adamax", 2, measure<Adamax<float>>(params, {}, 2));
+  row("NAdam", 2, measure<NAdam<float>>(params, {}, 2));
+  row("RAdam", 2, measure<RAdam<float>>(params, {}, 2));
+}

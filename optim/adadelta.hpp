@@ -1,0 +1,52 @@
+#pragma once
+// Adadelta: steps whose size comes from running averages of past squared
+// gradients and past squared steps, so that the update has the units of the
+// parameter: torch.optim.Adadelta.
+
+#include <array>
+#include <initializer_list>
+
+#include <xgrad/optim/optimizer.hpp>
+
+namespace xg::optim {
+
+struct AdadeltaOptions {
+  double lr = 1.0;
+  double rho = 0.9;
+  double eps = 1e-6;
+  double weight_decay = 0;
+  bool maximize = false;
+};
+
+template <class Scalar>
+class Adadelta final : public Optimizer<Scalar, AdadeltaOptions, Adadelta<Scalar>> {
+ public:
+  using Optimizer<Scalar, AdadeltaOptions, Adadelta<Scalar>>::Optimizer;
+
+  static constexpr const char* name = "Adadelta";
+  static constexpr std::array<const char*, 2> state_names{"square_avg", "acc_delta"};
+
+  static void for_each_option(auto& o, auto&& visit) {
+    visit("lr", o.lr, Range::non_negative);
+    visit("rho", o.rho, Range::unit_closed);
+    visit("eps", o.eps, Range::positive);
+    visit("weight_decay", o.weight_decay, Range::non_negative);
+    visit("maximize", o.maximize);
+  }
+  static void update(const AdadeltaOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                     const Array<Scalar>& grad);
+};
+
+template <class S>
+Adadelta(std::vector<BasicTensor<S>>, AdadeltaOptions = {}) -> Adadelta<S>;
+template <class S>
+Adadelta(std::initializer_list<BasicTensor<S>>, AdadeltaOptions = {}) -> Adadelta<S>;
+template <class S>
+Adadelta(NamedTensors<S>, AdadeltaOptions = {}) -> Adadelta<S>;
+
+extern template class Optimizer<float, AdadeltaOptions, Adadelta<float>>;
+extern template class Optimizer<double, AdadeltaOptions, Adadelta<double>>;
+extern template class Adadelta<float>;
+extern template class Adadelta<double>;
+
+}  // namespace xg::optim

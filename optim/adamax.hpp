@@ -1,0 +1,51 @@
+#pragma once
+// Adamax: Adam with the second moment replaced by a decaying infinity norm
+// of the gradients: torch.optim.Adamax.
+
+#include <array>
+#include <initializer_list>
+
+#include <xgrad/optim/optimizer.hpp>
+
+namespace xg::optim {
+
+struct AdamaxOptions {
+  double lr = 2e-3;
+  std::array<double, 2> betas{0.9, 0.999};
+  double eps = 1e-8;
+  double weight_decay = 0;
+  bool maximize = false;
+};
+
+template <class Scalar>
+class Adamax final : public Optimizer<Scalar, AdamaxOptions, Adamax<Scalar>> {
+ public:
+  using Optimizer<Scalar, AdamaxOptions, Adamax<Scalar>>::Optimizer;
+
+  static constexpr const char* name = "Adamax";
+  static constexpr std::array<const char*, 2> state_names{"exp_avg", "exp_inf"};
+
+  static void for_each_option(auto& o, auto&& visit) {
+    visit("lr", o.lr, Range::non_negative);
+    visit("betas", o.betas, Range::unit_half_open);
+    visit("eps", o.eps, Range::positive);
+    visit("weight_decay", o.weight_decay, Range::non_negative);
+    visit("maximize", o.maximize);
+  }
+  static void update(const AdamaxOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                     const Array<Scalar>& grad);
+};
+
+template <class S>
+Adamax(std::vector<BasicTensor<S>>, AdamaxOptions = {}) -> Adamax<S>;
+template <class S>
+Adamax(std::initializer_list<BasicTensor<S>>, AdamaxOptions = {}) -> Adamax<S>;
+template <class S>
+Adamax(NamedTensors<S>, AdamaxOptions = {}) -> Adamax<S>;
+
+extern template class Optimizer<float, AdamaxOptions, Adamax<float>>;
+extern template class Optimizer<double, AdamaxOptions, Adamax<double>>;
+extern template class Adamax<float>;
+extern template class Adamax<double>;
+
+}  // namespace xg::optim

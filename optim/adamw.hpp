@@ -1,0 +1,53 @@
+#pragma once
+// AdamW: Adam with the weight decay applied to the weights directly instead
+// of through the gradient: torch.optim.AdamW.
+
+#include <array>
+#include <initializer_list>
+
+#include <xgrad/optim/optimizer.hpp>
+
+namespace xg::optim {
+
+struct AdamWOptions {
+  double lr = 1e-3;
+  std::array<double, 2> betas{0.9, 0.999};
+  double eps = 1e-8;
+  double weight_decay = 1e-2;
+  bool amsgrad = false;
+  bool maximize = false;
+};
+
+template <class Scalar>
+class AdamW final : public Optimizer<Scalar, AdamWOptions, AdamW<Scalar>> {
+ public:
+  using Optimizer<Scalar, AdamWOptions, AdamW<Scalar>>::Optimizer;
+
+  static constexpr const char* name = "AdamW";
+  static constexpr std::array<const char*, 3> state_names{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
+
+  static void for_each_option(auto& o, auto&& visit) {
+    visit("lr", o.lr, Range::non_negative);
+    visit("betas", o.betas, Range::unit_half_open);
+    visit("eps", o.eps, Range::positive);
+    visit("weight_decay", o.weight_decay, Range::non_negative);
+    visit("amsgrad", o.amsgrad);
+    visit("maximize", o.maximize);
+  }
+  static void update(const AdamWOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                     const Array<Scalar>& grad);
+};
+
+template <class S>
+AdamW(std::vector<BasicTensor<S>>, AdamWOptions = {}) -> AdamW<S>;
+template <class S>
+AdamW(std::initializer_list<BasicTensor<S>>, AdamWOptions = {}) -> AdamW<S>;
+template <class S>
+AdamW(NamedTensors<S>, AdamWOptions = {}) -> AdamW<S>;
+
+extern template class Optimizer<float, AdamWOptions, AdamW<float>>;
+extern template class Optimizer<double, AdamWOptions, AdamW<double>>;
+extern template class AdamW<float>;
+extern template class AdamW<double>;
+
+}  // namespace xg::optim

@@ -1,0 +1,81 @@
+#pragma once
+// One pass over the elements of a parameter, its gradient and its state
+// buffers, running an update written once for both SIMD batches and single
+// values. g++ does not vectorize a loop that calls std::sqrt unless errno
+// handling is off (-fno-math-errno), and every adaptive optimizer divides by
+// a square root, so the loop is vectorized here explicitly with xsimd.
+//
+// The kernel receives (param, grad, state...) as modifiable values of one
+// type: an xsimd::batch<Scalar>, or a Scalar for the tail. The parameter and
+// the state are written back after it returns; the gradient is a copy the
+// kernel may change (to negate it, add weight decay). A null state pointer
+// stands for a buffer the options do not use: the kernel sees zeros there
+// and nothing is written.
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include <xsimd/xsimd.hpp>
+
+#include <xgrad/core/array.hpp>
+
+namespace xg::optim {
+
+// The SIMD instruction set of the loops: what the build targets, but at most
+// AVX2. The loops are bound by memory bandwidth, not arithmetic, so AVX-512
+// gains nothing here, while g++ 12's AVX-512 sqrt and max intrinsics raise
+// false -Wmaybe-uninitialized warnings (GCC bug 105593).
+#if XSIMD_WITH_AVX2
+using simd_arch = xsimd::avx2;
+#else
+using simd_arch = xsimd::default_arch;
+#endif
+
+namespace detail {
+
+template <class V, class Scalar>
+V load(const Scalar* p) {
+  if constexpr (std::is_same_v<V, Scalar>)
+    return *p;
+  else
+    return V::load_unaligned(p);
+}
+
+template <class V, class Scalar>
+void store(Scalar* p, const V& v) {
+  if constexpr (std::is_same_v<V, Scalar>)
+    *p = v;
+  else
+    v.store_unaligned(p);
+}
+
+template <class V, class Scalar, std::size_t N, class Kernel, std::size_t... Is>
+void apply_at(std::size_t i, Kernel& kernel, Scalar* param, const Scalar* grad,
+              const std::array<Scalar*, N>& state, std::index_sequence<Is...>) {
+  V p = load<V>(param + i);
+  V g = load<V>(grad + i);
+  std::array<V, N> s{(state[Is] ? load<V>(state[Is] + i) : V(Scalar(0)))...};
+  kernel(p, g, s[Is]...);
+  store(param + i, p);
+  ((state[Is] ? store(state[Is] + i, s[Is]) : void()), ...);
+}
+
+}  // namespace detail
+
+template <class Scalar, class Kernel, class... State>
+void for_each_element(Kernel kernel, Array<Scalar>& param, const Array<Scalar>& grad, State*... state) {
+  static_assert((std::is_same_v<State, Array<Scalar>> && ...), "state buffers are arrays of the parameter's type");
+  using Batch = xsimd::batch<Scalar, simd_arch>;
+  constexpr std::size_t width = Batch::size;
+  const std::array<Scalar*, sizeof...(State)> buffers{(state ? state->data() : nullptr)...};
+  const auto indices = std::index_sequence_for<State...>{};
+  const std::size_t n = param.size();
+  std::size_t i = 0;
+  for (; i + width <= n; i += width)
+    detail::apply_at<Batch>(i, kernel, param.data(), grad.data(), buffers, indices);
+  for (; i < n; ++i) detail::apply_at<Scalar>(i, kernel, param.data(), grad.data(), buffers, indices);
+}
+
+}  // namespace xg::optim

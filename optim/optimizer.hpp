@@ -1,0 +1,114 @@
+#pragma once
+// What every optimizer shares, written once: parameter groups with their own
+// options, skipping parameters without a gradient, per-parameter state,
+// checking options, and saving/loading the state. An optimizer (sgd.hpp,
+// adam.hpp, ...) supplies only its policy, as ensmallen separates an update
+// policy from the loop that applies it:
+//
+//   template <class Scalar>
+//   class Adam final : public Optimizer<Scalar, AdamOptions, Adam<Scalar>> {
+//     static constexpr const char* name = "Adam";
+//     // PyTorch's keys of optimizer.state[p], in the order of ParamState::buffers.
+//     static constexpr std::array<const char*, 3> state_names{"exp_avg", ...};
+//     // visit(name, field[, range]) for every option, in PyTorch's order.
+//     static void for_each_option(auto& options, auto&& visit);
+//     // The formula, applied to one parameter whose gradient exists.
+//     static void update(const AdamOptions&, ParamState<Scalar>&, Array<Scalar>& param,
+//                        const Array<Scalar>& grad);
+//   };
+//
+// and optionally `scalar_state` (named numbers with their initial values, as
+// NAdam's mu_product) and `check(options)` for constraints between options.
+//
+// The member definitions are in optimizer_impl.hpp, which each optimizer's
+// .cpp includes to instantiate them for float and double.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <xgrad/core/tensor.hpp>
+#include <xgrad/optim/option_range.hpp>
+#include <xgrad/optim/optimizer_base.hpp>
+#include <xgrad/optim/param_group.hpp>
+#include <xgrad/optim/param_state.hpp>
+
+namespace xg::optim {
+
+// A named number of per-parameter state and its value before the first step.
+struct ScalarState {
+  const char* name;
+  double initial;
+};
+
+template <class Scalar, class Options, class Derived>
+class Optimizer : public OptimizerBase {
+ public:
+  using scalar_type = Scalar;
+  using options_type = Options;
+  using Group = ParamGroup<Scalar, Options>;
+
+  // One group holding `params`, with `defaults` as its options. Named
+  // parameters (Module::named_parameters()) key the saved state by name.
+  explicit Optimizer(std::vector<BasicTensor<Scalar>> params, Options defaults = {});
+  explicit Optimizer(NamedTensors<Scalar> params, Options defaults = {});
+
+  // A further group, with the options the optimizer was built with, or with
+  // `options` as given (a field left out takes PyTorch's default, not the
+  // first group's: start from defaults() to change only some). Named and
+  // unnamed groups do not mix.
+  void add_param_group(std::vector<BasicTensor<Scalar>> params);
+  void add_param_group(std::vector<BasicTensor<Scalar>> params, Options options);
+  void add_param_group(NamedTensors<Scalar> params);
+  void add_param_group(NamedTensors<Scalar> params, Options options);
+
+  const std::vector<Group>& param_groups() const { return groups_; }
+  // A group's options, to change any of them between steps (checked at the
+  // next step; set_lr and set_momentum check at once).
+  Options& options(std::size_t group = 0);
+  const Options& options(std::size_t group = 0) const;
+  // The options the optimizer was built with.
+  const Options& defaults() const { return defaults_; }
+
+  // optimizer.state[param][name] in PyTorch: a state buffer of a parameter
+  // that has been updated at least once.
+  const Array<Scalar>& state(const BasicTensor<Scalar>& param, std::string_view name) const;
+  // Updates applied to `param` so far (0 before its first gradient).
+  std::int64_t step_count(const BasicTensor<Scalar>& param) const;
+
+  void step() override;
+  void zero_grad(bool set_to_none = false) override;
+
+  std::size_t num_param_groups() const override { return groups_.size(); }
+  double lr(std::size_t group = 0) const override;
+  void set_lr(double lr) override;
+  void set_lr(double lr, std::size_t group) override;
+  std::optional<double> momentum(std::size_t group = 0) const override;
+  void set_momentum(double momentum, std::size_t group) override;
+
+  io::Archive state_dict() const override;
+  void load_state_dict(const io::Archive& state) override;
+
+ private:
+  using NodePtr = const Node<Scalar>*;
+
+  void add_group(std::vector<BasicTensor<Scalar>> params, std::vector<std::string> names, Options options);
+  static void check_options(const Options& options);
+  std::size_t checked_group(const char* function, std::size_t group) const;
+  std::string describe(std::size_t group, std::size_t index) const;
+  std::string state_key(std::size_t group, std::size_t index, std::size_t position) const;
+  ParamState<Scalar> fresh_state() const;
+  void check_state_shapes(const ParamState<Scalar>& s, const Array<Scalar>& param, std::size_t group,
+                          std::size_t index) const;
+
+  Options defaults_;
+  std::vector<Group> groups_;
+  bool named_ = false;
+  std::unordered_map<NodePtr, ParamState<Scalar>> state_;
+};
+
+}  // namespace xg::optim

@@ -1,0 +1,55 @@
+#include <xgrad/optim/radam.hpp>
+
+#include <cmath>
+
+#include <xgrad/optim/elementwise.hpp>
+#include <xgrad/optim/optimizer_impl.hpp>
+
+namespace xg::optim {
+
+// RAdam (Liu et al., 2020, "On the Variance of the Adaptive Learning Rate and
+// Beyond", Algorithm 2), as torch.optim.RAdam defines it:
+//   g ← ∇f(θ) + λθ                                     weight_decay λ
+//   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  m̂ ← m/(1 − β1^t)
+//   ρ∞ ← 2/(1 − β2) − 1,  ρ_t ← ρ∞ − 2t·β2^t/(1 − β2^t)
+//   if ρ_t > 5:  r ← √((ρ_t − 4)(ρ_t − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρ_t))
+//                θ ← θ − lr·m̂·r·√(1 − β2^t)/(√v + ε)
+//   else:        θ ← θ − lr·m̂                          (momentum SGD)
+// The paper's adaptive term is √((1 − β2^t)/v) and its test ρ_t > 4;
+// PyTorch adds ε to √v and tests ρ_t > 5, and so does this.
+template <class Scalar>
+void RAdam<Scalar>::update(const RAdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                           const Array<Scalar>& grad) {
+  const double t = static_cast<double>(state.step), beta1 = o.betas[0], beta2 = o.betas[1];
+  const double bias_correction2 = 1 - std::pow(beta2, t);
+  const double rho_inf = 2 / (1 - beta2) - 1;
+  const double rho_t = rho_inf - 2 * t * std::pow(beta2, t) / bias_correction2;
+  const bool rectified = rho_t > 5;
+  const double rect = rectified ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
+                                            ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+                                : 0;
+  const Scalar sgd_step = o.lr / (1 - std::pow(beta1, t));
+  const Scalar adaptive_step = sgd_step * rect * std::sqrt(bias_correction2);
+  const Scalar b1 = beta1, b2 = beta2, rest1 = 1 - beta1, rest2 = 1 - beta2, eps = o.eps;
+  const Scalar decay = o.weight_decay;
+  Array<Scalar>* exp_avg = &state.buffer(0, param);
+  Array<Scalar>* exp_avg_sq = &state.buffer(1, param);
+  for_each_element(
+      [=](auto& p, auto& g, auto& m, auto& v) {
+        g += decay * p;
+        m = b1 * m + rest1 * g;
+        v = b2 * v + rest2 * g * g;
+        if (rectified)
+          p -= adaptive_step * m / (xsimd::sqrt(v) + eps);
+        else
+          p -= sgd_step * m;
+      },
+      param, grad, exp_avg, exp_avg_sq);
+}
+
+template class Optimizer<float, RAdamOptions, RAdam<float>>;
+template class Optimizer<double, RAdamOptions, RAdam<double>>;
+template class RAdam<float>;
+template class RAdam<double>;
+
+}  // namespace xg::optim

@@ -1,0 +1,50 @@
+#pragma once
+// RAdam: Adam whose adaptive step is switched on only once the variance of
+// the adaptive learning rate is tractable, and rectified by its estimated
+// size: torch.optim.RAdam.
+
+#include <array>
+#include <initializer_list>
+
+#include <xgrad/optim/optimizer.hpp>
+
+namespace xg::optim {
+
+struct RAdamOptions {
+  double lr = 1e-3;
+  std::array<double, 2> betas{0.9, 0.999};
+  double eps = 1e-8;
+  double weight_decay = 0;
+};
+
+template <class Scalar>
+class RAdam final : public Optimizer<Scalar, RAdamOptions, RAdam<Scalar>> {
+ public:
+  using Optimizer<Scalar, RAdamOptions, RAdam<Scalar>>::Optimizer;
+
+  static constexpr const char* name = "RAdam";
+  static constexpr std::array<const char*, 2> state_names{"exp_avg", "exp_avg_sq"};
+
+  static void for_each_option(auto& o, auto&& visit) {
+    visit("lr", o.lr, Range::non_negative);
+    visit("betas", o.betas, Range::unit_half_open);
+    visit("eps", o.eps, Range::positive);
+    visit("weight_decay", o.weight_decay, Range::non_negative);
+  }
+  static void update(const RAdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                     const Array<Scalar>& grad);
+};
+
+template <class S>
+RAdam(std::vector<BasicTensor<S>>, RAdamOptions = {}) -> RAdam<S>;
+template <class S>
+RAdam(std::initializer_list<BasicTensor<S>>, RAdamOptions = {}) -> RAdam<S>;
+template <class S>
+RAdam(NamedTensors<S>, RAdamOptions = {}) -> RAdam<S>;
+
+extern template class Optimizer<float, RAdamOptions, RAdam<float>>;
+extern template class Optimizer<double, RAdamOptions, RAdam<double>>;
+extern template class RAdam<float>;
+extern template class RAdam<double>;
+
+}  // namespace xg::optim

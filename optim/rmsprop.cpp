@@ -1,0 +1,56 @@
+#include <xgrad/optim/rmsprop.hpp>
+
+#include <type_traits>
+
+#include <xgrad/optim/elementwise.hpp>
+#include <xgrad/optim/optimizer_impl.hpp>
+
+namespace xg::optim {
+
+// RMSprop (Hinton, "Neural Networks for Machine Learning", lecture 6e, 2012;
+// the centered form from Graves, 2013, "Generating Sequences With Recurrent
+// Neural Networks"), as torch.optim.RMSprop defines it:
+//   g ← ∇f(θ), negated when maximize;  g ← g + λθ      weight_decay λ
+//   v ← αv + (1 − α)g²
+//   centered: ḡ ← αḡ + (1 − α)g and v' = v − ḡ², else v' = v
+//   d ← √v' + ε                       or √(v' + ε) with eps_inside_sqrt
+//   momentum μ > 0: b ← μb + g/d, θ ← θ − lr·b;  otherwise θ ← θ − lr·g/d
+// v − ḡ² ≥ 0 in exact arithmetic (Cauchy-Schwarz); it is clamped at 0 so
+// that rounding cannot take the square root of a negative number.
+template <class Scalar>
+void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                             const Array<Scalar>& grad) {
+  const Scalar lr = o.lr, alpha = o.alpha, rest = 1 - o.alpha, mu = o.momentum;
+  const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
+  const Scalar eps_in = o.eps_inside_sqrt ? o.eps : 0, eps_out = o.eps_inside_sqrt ? 0 : o.eps;
+  const bool centered = o.centered, momentum = o.momentum > 0;
+  Array<Scalar>* square_avg = &state.buffer(0, param);
+  Array<Scalar>* momentum_buffer = momentum ? &state.buffer(1, param) : nullptr;
+  Array<Scalar>* grad_avg = centered ? &state.buffer(2, param) : nullptr;
+  for_each_element(
+      [=](auto& p, auto& g, auto& v, auto& b, auto& gbar) {
+        using V = std::remove_reference_t<decltype(p)>;
+        g = sign * g + decay * p;
+        v = alpha * v + rest * g * g;
+        auto variance = v;
+        if (centered) {
+          gbar = alpha * gbar + rest * g;
+          variance = xsimd::max(v - gbar * gbar, V(Scalar(0)));
+        }
+        const auto step = g / (xsimd::sqrt(variance + eps_in) + eps_out);
+        if (momentum) {
+          b = mu * b + step;
+          p -= lr * b;
+        } else {
+          p -= lr * step;
+        }
+      },
+      param, grad, square_avg, momentum_buffer, grad_avg);
+}
+
+template class Optimizer<float, RMSpropOptions, RMSprop<float>>;
+template class Optimizer<double, RMSpropOptions, RMSprop<double>>;
+template class RMSprop<float>;
+template class RMSprop<double>;
+
+}  // namespace xg::optim

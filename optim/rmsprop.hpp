@@ -1,0 +1,59 @@
+#pragma once
+// RMSprop: steps scaled by a running root mean square of the gradients,
+// optionally centered and with momentum: torch.optim.RMSprop.
+
+#include <array>
+#include <initializer_list>
+
+#include <xgrad/optim/optimizer.hpp>
+
+namespace xg::optim {
+
+struct RMSpropOptions {
+  double lr = 0.01;
+  double alpha = 0.99;
+  double eps = 1e-8;
+  double weight_decay = 0;
+  double momentum = 0;
+  bool centered = false;
+  bool maximize = false;
+  // Not in PyTorch: ε inside the square root, g/√(v + ε), as Dive into Deep
+  // Learning (§12.8) writes it; PyTorch uses g/(√v + ε).
+  bool eps_inside_sqrt = false;
+};
+
+template <class Scalar>
+class RMSprop final : public Optimizer<Scalar, RMSpropOptions, RMSprop<Scalar>> {
+ public:
+  using Optimizer<Scalar, RMSpropOptions, RMSprop<Scalar>>::Optimizer;
+
+  static constexpr const char* name = "RMSprop";
+  static constexpr std::array<const char*, 3> state_names{"square_avg", "momentum_buffer", "grad_avg"};
+
+  static void for_each_option(auto& o, auto&& visit) {
+    visit("lr", o.lr, Range::non_negative);
+    visit("alpha", o.alpha, Range::unit_closed);
+    visit("eps", o.eps, Range::positive);
+    visit("weight_decay", o.weight_decay, Range::non_negative);
+    visit("momentum", o.momentum, Range::non_negative);
+    visit("centered", o.centered);
+    visit("maximize", o.maximize);
+    visit("eps_inside_sqrt", o.eps_inside_sqrt);
+  }
+  static void update(const RMSpropOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                     const Array<Scalar>& grad);
+};
+
+template <class S>
+RMSprop(std::vector<BasicTensor<S>>, RMSpropOptions = {}) -> RMSprop<S>;
+template <class S>
+RMSprop(std::initializer_list<BasicTensor<S>>, RMSpropOptions = {}) -> RMSprop<S>;
+template <class S>
+RMSprop(NamedTensors<S>, RMSpropOptions = {}) -> RMSprop<S>;
+
+extern template class Optimizer<float, RMSpropOptions, RMSprop<float>>;
+extern template class Optimizer<double, RMSpropOptions, RMSprop<double>>;
+extern template class RMSprop<float>;
+extern template class RMSprop<double>;
+
+}  // namespace xg::optim

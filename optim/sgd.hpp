@@ -1,0 +1,53 @@
+#pragma once
+// Stochastic gradient descent, optionally with (Nesterov) momentum:
+// torch.optim.SGD.
+
+#include <array>
+#include <initializer_list>
+
+#include <xgrad/optim/optimizer.hpp>
+
+namespace xg::optim {
+
+struct SGDOptions {
+  double lr = 1e-3;  // PyTorch's default since 2.2 (before, lr had to be given)
+  double momentum = 0;
+  double dampening = 0;
+  double weight_decay = 0;
+  bool nesterov = false;
+  bool maximize = false;
+};
+
+template <class Scalar>
+class SGD final : public Optimizer<Scalar, SGDOptions, SGD<Scalar>> {
+ public:
+  using Optimizer<Scalar, SGDOptions, SGD<Scalar>>::Optimizer;
+
+  static constexpr const char* name = "SGD";
+  static constexpr std::array<const char*, 1> state_names{"momentum_buffer"};
+
+  static void for_each_option(auto& o, auto&& visit) {
+    visit("lr", o.lr, Range::non_negative);
+    visit("momentum", o.momentum, Range::non_negative);
+    visit("dampening", o.dampening, Range::finite);
+    visit("weight_decay", o.weight_decay, Range::non_negative);
+    visit("nesterov", o.nesterov);
+    visit("maximize", o.maximize);
+  }
+  static void check_constraints(const SGDOptions& o);
+  static void update(const SGDOptions& o, ParamState<Scalar>& state, Array<Scalar>& param, const Array<Scalar>& grad);
+};
+
+template <class S>
+SGD(std::vector<BasicTensor<S>>, SGDOptions = {}) -> SGD<S>;
+template <class S>
+SGD(std::initializer_list<BasicTensor<S>>, SGDOptions = {}) -> SGD<S>;
+template <class S>
+SGD(NamedTensors<S>, SGDOptions = {}) -> SGD<S>;
+
+extern template class Optimizer<float, SGDOptions, SGD<float>>;
+extern template class Optimizer<double, SGDOptions, SGD<double>>;
+extern template class SGD<float>;
+extern template class SGD<double>;
+
+}  // namespace xg::optim
