@@ -1,0 +1,44 @@
+#include <xgrad/datasets/data_files.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <xgrad/datasets/data_error.hpp>
+
+namespace xg::datasets {
+
+std::vector<std::string> data_search_path(const std::string& directory) {
+  std::vector<std::string> dirs;
+  if (!directory.empty()) dirs.push_back(directory);
+  if (const char* env = std::getenv("XGRAD_DATA"); env && *env) dirs.emplace_back(env);
+  dirs.emplace_back(XGRAD_DEFAULT_DATA_DIR);
+  dirs.emplace_back(XGRAD_INSTALLED_DATA_DIR);
+  return dirs;
+}
+
+std::string find_data_file(const std::string& file_name, const std::string& directory) {
+  std::string looked;
+  for (const auto& dir : data_search_path(directory)) {
+    const std::filesystem::path candidate = std::filesystem::path(dir) / file_name;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
+    looked += (looked.empty() ? "" : ", ") + candidate.string();
+  }
+  throw DataError(file_name + ": not found; looked in " + looked +
+                  " (set XGRAD_DATA to the directory that holds it)");
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  std::ifstream in;
+  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
+  if (!in.is_open()) throw DataError(path + ": cannot be opened as a file");
+  std::string content;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) content.append(chunk, static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) throw DataError(path + ": read error");
+  return content;
+}
+
+}  // namespace xg::datasets
