@@ -23,7 +23,7 @@ namespace xg::optim {
 template <class Scalar, class Options, class Derived>
 Optimizer<Scalar, Options, Derived>::Optimizer(std::vector<BasicTensor<Scalar>> params, Options defaults)
     : defaults_(defaults) {
-  add_group(std::move(params), {}, defaults);
+  add_param_group(std::move(params), defaults);
 }
 
 template <class Scalar, class Options, class Derived>
@@ -63,9 +63,9 @@ void Optimizer<Scalar, Options, Derived>::add_param_group(NamedTensors<Scalar> p
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::add_group(std::vector<BasicTensor<Scalar>> params,
                                                     std::vector<std::string> names, Options options) {
-  const std::string where = std::string(Derived::name) + ".add_param_group";
-  check_options(options);
+  const std::string where = Derived::name;
   if (params.empty()) throw std::invalid_argument(where + ": got an empty parameter list");
+  check_options(options);
   const bool named = !names.empty();
   if (named != named_)
     throw std::invalid_argument(where + ": the optimizer was built from " + (named_ ? "named" : "unnamed") +
