@@ -17,6 +17,9 @@ namespace autograd {
 
 std::size_t normalize_axis(const char* op, long axis, std::size_t rank) {
   const long r = static_cast<long>(rank);
+  if (rank == 0)
+    throw std::invalid_argument(std::string(op) + ": axis " + std::to_string(axis) +
+                                " is out of range for a 0-D tensor (it has no axes)");
   if (axis < -r || axis >= r)
     throw std::invalid_argument(std::string(op) + ": axis " + std::to_string(axis) + " is out of range for a " +
                                 std::to_string(rank) + "-D tensor (valid: " + std::to_string(-r) + " to " +
@@ -64,15 +67,27 @@ template <class Scalar>
 void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>& seed, bool retain_graph) {
   auto order = interior_nodes_in_backward_order(root);
   root->accumulate_grad(seed);
-  for (auto& node : order) {
-    if (node->has_grad) node->backward(*node);
-    // Interior gradients are scratch: drop them so the next backward starts clean.
-    node->grad = Array<Scalar>();
-    node->has_grad = false;
+  // Interior gradients are scratch: dropped after use so the next backward
+  // starts clean, and all of them dropped if a backward closure throws.
+  auto drop_grad = [](Node<Scalar>& node) {
+    node.grad = Array<Scalar>();
+    node.has_grad = false;
+  };
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    Node<Scalar>& node = *order[i];
+    if (node.has_grad) {
+      try {
+        node.backward(node);
+      } catch (...) {
+        for (std::size_t j = i; j < order.size(); ++j) drop_grad(*order[j]);
+        throw;
+      }
+    }
+    drop_grad(node);
     if (!retain_graph) {
-      node->backward = nullptr;
-      node->inputs.clear();
-      node->graph_freed = true;
+      node.backward = nullptr;
+      node.inputs.clear();
+      node.graph_freed = true;
     }
   }
 }

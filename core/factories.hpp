@@ -24,8 +24,10 @@ auto tensor(const xt::xexpression<E>& e, bool requires_grad = false) {
   return BasicTensor<S2>(Array<S2>(e.derived_cast()), requires_grad);
 }
 
-// From literals: xg::tensor({{1, 2}, {3, 4}}).
+// From literals: xg::tensor({{1, 2}, {3, 4}}). Only for float and double
+// arrays, so that an xt::xarray<int> goes through the converting overload above.
 template <class Scalar = float>
+  requires std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>
 BasicTensor<Scalar> tensor(Array<Scalar> values, bool requires_grad = false) {
   return BasicTensor<Scalar>(std::move(values), requires_grad);
 }
@@ -45,6 +47,13 @@ template <class Scalar = float>
 BasicTensor<Scalar> arange(double n, bool requires_grad = false);
 template <class Scalar = float>
 BasicTensor<Scalar> arange(double start, double stop, double step = 1.0, bool requires_grad = false);
+// arange(2, 5): integer bounds would otherwise fit arange(n, requires_grad)
+// and arange(start, stop) equally well, which C++ rejects as ambiguous.
+template <class Scalar = float, class Start, class Stop>
+  requires std::is_arithmetic_v<Start> && std::is_arithmetic_v<Stop> && (!std::is_same_v<Stop, bool>)
+BasicTensor<Scalar> arange(Start start, Stop stop) {
+  return arange<Scalar>(static_cast<double>(start), static_cast<double>(stop), 1.0, false);
+}
 // Uniform in [0, 1), standard normal, uniform in [low, high).
 template <class Scalar = float>
 BasicTensor<Scalar> rand(const Shape& shape, bool requires_grad = false, Generator& gen = default_generator());

@@ -77,18 +77,17 @@ S lane_max(const S* x, std::size_t stride, std::size_t n) {
   return m;
 }
 
-// max + log(sum(exp(x - max))): finite for any finite lane.
+// sum(exp(x - max)): in [1, n] for any finite lane, so nothing overflows.
 template <class S>
-S lane_logsumexp(const S* x, std::size_t stride, std::size_t n) {
-  const S m = lane_max(x, stride, n);
+S lane_sum_exp_shifted(const S* x, std::size_t stride, std::size_t n, S max) {
   S total = 0;
-  for (std::size_t k = 0; k < n; ++k) total += std::exp(x[k * stride] - m);
-  return m + std::log(total);
+  for (std::size_t k = 0; k < n; ++k) total += std::exp(x[k * stride] - max);
+  return total;
 }
 
 }  // namespace
 
-// y = exp(x - logsumexp(x));  dx = y (g - sum(g y))
+// y = exp(x - max) / sum(exp(x - max));  dx = y (g - sum(g y))
 template <class S>
 BasicTensor<S> softmax(const BasicTensor<S>& x, long axis) {
   const std::size_t ax = autograd::normalize_axis("softmax", axis, x.dim());
@@ -96,8 +95,15 @@ BasicTensor<S> softmax(const BasicTensor<S>& x, long axis) {
   const S* v = x.value().data();
   S* out = y.data();
   for_each_lane(x.shape(), ax, [&](std::size_t first, std::size_t stride, std::size_t n) {
-    const S lse = lane_logsumexp(v + first, stride, n);
-    for (std::size_t k = 0; k < n; ++k) out[first + k * stride] = std::exp(v[first + k * stride] - lse);
+    const S m = lane_max(v + first, stride, n);
+    S total = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = first + k * stride;
+      out[i] = std::exp(v[i] - m);
+      total += out[i];
+    }
+    const S inverse = S(1) / total;
+    for (std::size_t k = 0; k < n; ++k) out[first + k * stride] *= inverse;
   });
   return record<S>("softmax", std::move(y), {&x}, [ax](Node<S>& self) {
     auto& grad = autograd::zero_initialized_grad(*self.inputs[0]);
@@ -122,9 +128,12 @@ BasicTensor<S> log_softmax(const BasicTensor<S>& x, long axis) {
   auto y = Array<S>::from_shape(x.shape());
   const S* v = x.value().data();
   S* out = y.data();
+  // (x - max) - log(sum): subtracting the large max first keeps the small
+  // remainder exact, where x - (max + log(sum)) would round at the max's scale.
   for_each_lane(x.shape(), ax, [&](std::size_t first, std::size_t stride, std::size_t n) {
-    const S lse = lane_logsumexp(v + first, stride, n);
-    for (std::size_t k = 0; k < n; ++k) out[first + k * stride] = v[first + k * stride] - lse;
+    const S m = lane_max(v + first, stride, n);
+    const S log_total = std::log(lane_sum_exp_shifted(v + first, stride, n, m));
+    for (std::size_t k = 0; k < n; ++k) out[first + k * stride] = (v[first + k * stride] - m) - log_total;
   });
   return record<S>("log_softmax", std::move(y), {&x}, [ax](Node<S>& self) {
     auto& grad = autograd::zero_initialized_grad(*self.inputs[0]);
