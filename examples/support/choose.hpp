@@ -1,0 +1,23 @@
+#pragma once
+// Optimizers and schedules by the names the examples' flags use.
+
+#include <memory>
+#include <string>
+
+#include <xgrad/xgrad.hpp>
+
+namespace xg::examples {
+
+// SGD, Momentum (SGD, momentum 0.9), Nesterov, Adagrad, RMSprop, Adadelta,
+// Adam, AMSGrad, AdamW, Adamax, NAdam, RAdam (any case), each with its
+// PyTorch defaults but the lr. Throws std::invalid_argument listing the
+// names for an unknown one.
+std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, NamedTensors<float> params, double lr);
+
+// A schedule stepped once per epoch: none (nullptr), step (x0.1 every third
+// of the run), exponential (x0.95 per epoch), cosine (to 0 at the end),
+// warmup (linear from 0.1 lr over the first tenth), onecycle.
+std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer,
+                                                  int epochs);
+
+}  // namespace xg::examples

@@ -1,0 +1,63 @@
+#include "cli.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string_view>
+
+namespace xg::examples {
+
+namespace {
+
+[[noreturn]] void usage(const char* program, const TrainFlags& d, int status) {
+  std::fprintf(status ? stderr : stdout,
+               "usage: %s [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--seed N]\n"
+               "          [--schedule none|step|cosine|onecycle|warmup] [--out DIR] [--dense]\n"
+               "defaults: --optimizer %s --lr %g --epochs %d --batch-size %zu --seed %llu --schedule %s\n"
+               "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n",
+               program, d.optimizer.c_str(), d.lr, d.epochs, d.batch_size, static_cast<unsigned long long>(d.seed),
+               d.schedule.c_str());
+  std::exit(status);
+}
+
+}  // namespace
+
+TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
+  TrainFlags f = defaults;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") usage(argv[0], defaults, 0);
+    if (flag == "--dense") {
+      f.dense = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s: %s needs a value\n", argv[0], argv[i]);
+      usage(argv[0], defaults, 2);
+    }
+    const std::string value = argv[++i];
+    try {
+      if (flag == "--optimizer") f.optimizer = value;
+      else if (flag == "--lr") f.lr = std::stod(value);
+      else if (flag == "--epochs") f.epochs = std::stoi(value);
+      else if (flag == "--batch-size") f.batch_size = std::stoul(value);
+      else if (flag == "--seed") f.seed = std::stoull(value);
+      else if (flag == "--schedule") f.schedule = value;
+      else if (flag == "--out") f.out = value;
+      else {
+        std::fprintf(stderr, "%s: unknown flag %s\n", argv[0], argv[i - 1]);
+        usage(argv[0], defaults, 2);
+      }
+    } catch (const std::logic_error&) {
+      std::fprintf(stderr, "%s: %s takes a number, got '%s'\n", argv[0], argv[i - 1], value.c_str());
+      usage(argv[0], defaults, 2);
+    }
+  }
+  if (f.epochs < 1 || f.batch_size < 1 || !(f.lr > 0)) {
+    std::fprintf(stderr, "%s: --epochs and --batch-size must be >= 1 and --lr > 0\n", argv[0]);
+    usage(argv[0], defaults, 2);
+  }
+  return f;
+}
+
+}  // namespace xg::examples

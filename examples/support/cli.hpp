@@ -1,0 +1,25 @@
+#pragma once
+// The flags every bundled example takes, parsed the same way everywhere.
+
+#include <cstdint>
+#include <string>
+
+namespace xg::examples {
+
+struct TrainFlags {
+  std::string optimizer = "Adagrad";
+  double lr = 0.1;
+  int epochs = 20;
+  std::size_t batch_size = 32;
+  std::uint64_t seed = 0;
+  std::string schedule = "none";
+  std::string out;  // folder for metrics.csv and curves.svg; nothing written when empty
+  bool dense = false;
+};
+
+// Parses --optimizer NAME --lr X --epochs N --batch-size N --seed N
+// --schedule NAME --out DIR (--dense where the example has a sparse path) over
+// `defaults`. Prints usage and exits on --help (status 0) or a bad flag (2).
+TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults);
+
+}  // namespace xg::examples
