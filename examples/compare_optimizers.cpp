@@ -13,6 +13,7 @@
 #include "support/choose.hpp"
 #include "support/cli.hpp"
 #include "support/evaluate.hpp"
+#include "support/train.hpp"
 
 using namespace xg;
 
@@ -40,16 +41,8 @@ int main(int argc, char** argv) try {
     plot::Series loss_curve{name, {}, {}, true}, accuracy_curve{name, {}, {}, true};
     const auto start = std::chrono::steady_clock::now();
     for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
-      double loss_sum = 0;
-      for (auto [x, y] : loader) {
-        auto loss = nn::functional::cross_entropy(model(x), y);
-        optimizer->zero_grad();
-        loss.backward();
-        optimizer->step();
-        loss_sum += loss.item() * static_cast<double>(y.size());
-      }
       loss_curve.x.push_back(epoch);
-      loss_curve.y.push_back(loss_sum / static_cast<double>(train.size()));
+      loss_curve.y.push_back(examples::train_epoch(model, loader, *optimizer));
       accuracy_curve.x.push_back(epoch);
       accuracy_curve.y.push_back(examples::evaluate_accuracy(model, test.features, test.labels));
     }

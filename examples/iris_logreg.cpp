@@ -8,6 +8,7 @@
 #include "support/cli.hpp"
 #include "support/evaluate.hpp"
 #include "support/report.hpp"
+#include "support/train.hpp"
 
 using namespace xg;
 
@@ -28,16 +29,9 @@ int main(int argc, char** argv) try {
   examples::Reporter report("iris_logreg", flags.epochs, flags.out);
 
   for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
-    double loss_sum = 0;
-    for (auto [x, y] : loader) {
-      auto loss = nn::functional::cross_entropy(model(x), y);
-      optimizer->zero_grad();
-      loss.backward();
-      optimizer->step();
-      loss_sum += loss.item() * static_cast<double>(y.size());
-    }
+    const double loss = examples::train_epoch(model, loader, *optimizer);
     if (schedule) schedule->step();
-    report.epoch({epoch, loss_sum / static_cast<double>(train.size()),
+    report.epoch({epoch, loss,
                   examples::evaluate_accuracy(model, train.features, train.labels),
                   examples::evaluate_accuracy(model, test.features, test.labels)});
   }

@@ -12,6 +12,7 @@
 #include "support/cli.hpp"
 #include "support/evaluate.hpp"
 #include "support/report.hpp"
+#include "support/train.hpp"
 
 using namespace xg;
 
@@ -24,16 +25,9 @@ nn::Linear fit(const datasets::TextDataset& train, const datasets::TextDataset& 
   auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
   datasets::DataLoader loader(x_train, train.labels, {.batch_size = flags.batch_size});
   for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
-    double loss_sum = 0;
-    for (auto [x, y] : loader) {
-      auto loss = nn::functional::cross_entropy(model(x), y);
-      optimizer->zero_grad();
-      loss.backward();
-      optimizer->step();
-      loss_sum += loss.item() * static_cast<double>(y.size());
-    }
+    const double loss = examples::train_epoch(model, loader, *optimizer);
     if (schedule) schedule->step();
-    report.epoch({epoch, loss_sum / static_cast<double>(train.size()),
+    report.epoch({epoch, loss,
                   examples::evaluate_accuracy(model, x_train, train.labels),
                   examples::evaluate_accuracy(model, x_test, test.labels)});
   }
