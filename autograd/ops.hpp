@@ -47,6 +47,8 @@ template <class S> BasicTensor<S> pow(const BasicTensor<S>& x, double exponent);
 template <class S> BasicTensor<S> exp(const BasicTensor<S>& x);
 template <class S> BasicTensor<S> log(const BasicTensor<S>& x);
 template <class S> BasicTensor<S> sqrt(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> sin(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> cos(const BasicTensor<S>& x);
 template <class S> BasicTensor<S> abs(const BasicTensor<S>& x);
 // Limits x to [min, max]; the gradient passes where x lies inside.
 template <class S>

@@ -100,9 +100,9 @@ int main(int argc, char** argv) try {
                 auto cosine = std::make_shared<CosineAnnealingLR>(opt, CosineAnnealingLROptions{.T_max = 110});
                 return std::make_unique<SequentialLR>(opt, SequentialLROptions{{warmup, cosine}, {10}});
               }),
-        trace("OneCycleLR(max_lr=0.1, cos)", make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 1})),
+        trace("OneCycleLR(max_lr=0.1, cos)", make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 2})),
         trace("OneCycleLR(max_lr=0.1, linear)",
-              make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 1,
+              make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 2,
                                                  .anneal_strategy = AnnealStrategy::linear}))});
   plot::write_file(out + "/adagrad_effective_lr.svg",
                    plot::line_chart_svg(effective_lrs(), {.title = "Effective per-coordinate learning rate",

@@ -104,6 +104,14 @@ TEST_CASE("gradcheck: exp, log, sqrt, abs") {
   check_gradients([](const Inputs& x) { return xg::exp(x[0]); }, {leaf({}, gen)});
 }
 
+TEST_CASE("gradcheck: sin, cos") {
+  xg::Generator gen(6);
+  check_gradients([](const Inputs& x) { return xg::sin(x[0]); }, {leaf({3, 2}, gen, -4.0, 4.0)});
+  check_gradients([](const Inputs& x) { return xg::cos(x[0]); }, {leaf({3, 2}, gen, -4.0, 4.0)});
+  check_gradients([](const Inputs& x) { return xg::sin(x[0]) * xg::cos(x[1]); },
+                  {leaf({2, 3}, gen, -4.0, 4.0), leaf({2, 3}, gen, -4.0, 4.0)});
+}
+
 TEST_CASE("gradcheck: clamp with both bounds, only min, only max") {
   // Values straddle the bounds but none is within 0.05 of them.
   const Tensor64 x = xg::tensor<double>({{-1.7, -0.8, -0.3}, {0.2, 0.7, 1.9}}, true);

@@ -103,6 +103,20 @@ TEST_CASE_TEMPLATE("ops: pow values and gradients, including exponent 0 at x = 0
   check_close<S>(z.grad(), {12});
 }
 
+TEST_CASE_TEMPLATE("ops: sin, cos", S, float, double) {
+  T<S> x = xg::tensor<S>({0, M_PI / 6, M_PI / 2}, true);
+  auto s = xg::sin(x);
+  check_close<S>(s.value(), {0, 0.5, 1});
+  xg::sum(s).backward();
+  check_close<S>(x.grad(), {1, std::sqrt(3.0) / 2, 0});  // cos x
+
+  T<S> y = xg::tensor<S>({0, M_PI / 3, M_PI}, true);
+  auto c = xg::cos(y);
+  check_close<S>(c.value(), {1, 0.5, -1});
+  xg::sum(c).backward();
+  check_close<S>(y.grad(), {0, -std::sqrt(3.0) / 2, 0});  // -sin y
+}
+
 TEST_CASE_TEMPLATE("ops: exp, log, sqrt, abs", S, float, double) {
   T<S> x = xg::tensor<S>({0, 1, -1}, true);
   auto e = xg::exp(x);

@@ -1,4 +1,4 @@
-// Elementwise math: pow, exp, log, sqrt, abs, clamp, and the broadcasting
+// Elementwise math: pow, exp, log, sqrt, sin, cos, abs, clamp, and the broadcasting
 // maximum/minimum. Domains follow IEEE arithmetic as in PyTorch: log(0) is
 // -inf, sqrt(-1) is NaN; invalid arguments (a NaN exponent or bound) throw.
 
@@ -69,6 +69,30 @@ BasicTensor<S> sqrt(const BasicTensor<S>& x) {
     const S* g = self.grad.data();
     const S* y = self.value.data();
     accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return g[i] / (S(2) * y[i]); });
+  });
+}
+
+// d(sin x) = cos x dx
+template <class S>
+BasicTensor<S> sin(const BasicTensor<S>& x) {
+  Array<S> y = map_elements(x.value(), [](S v) { return std::sin(v); });
+  return record<S>("sin", std::move(y), {&x}, [](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const S* g = self.grad.data();
+    const S* v = in.value.data();
+    accumulate_each(in, [g, v](std::size_t i) { return g[i] * std::cos(v[i]); });
+  });
+}
+
+// d(cos x) = -sin x dx
+template <class S>
+BasicTensor<S> cos(const BasicTensor<S>& x) {
+  Array<S> y = map_elements(x.value(), [](S v) { return std::cos(v); });
+  return record<S>("cos", std::move(y), {&x}, [](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const S* g = self.grad.data();
+    const S* v = in.value.data();
+    accumulate_each(in, [g, v](std::size_t i) { return -g[i] * std::sin(v[i]); });
   });
 }
 
@@ -148,6 +172,8 @@ BasicTensor<S> minimum(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   template BasicTensor<S> exp(const BasicTensor<S>&);                        \
   template BasicTensor<S> log(const BasicTensor<S>&);                        \
   template BasicTensor<S> sqrt(const BasicTensor<S>&);                       \
+  template BasicTensor<S> sin(const BasicTensor<S>&);                        \
+  template BasicTensor<S> cos(const BasicTensor<S>&);                        \
   template BasicTensor<S> abs(const BasicTensor<S>&);                        \
   template BasicTensor<S> clamp(const BasicTensor<S>&, double, double);      \
   template BasicTensor<S> maximum(const BasicTensor<S>&, const BasicTensor<S>&); \
