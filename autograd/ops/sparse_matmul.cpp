@@ -24,15 +24,18 @@ struct SparseOperand {
   std::vector<std::size_t> columns;  // distinct, ascending: the rows of dW
 };
 
+// One sort of (column, nonzero) pairs gives both the distinct columns and
+// each nonzero's slot, without a search per nonzero or an array of size V.
 template <class S>
 SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
-  SparseOperand<S> kept{x.row_ptr, {}, x.val, x.col};
-  std::sort(kept.columns.begin(), kept.columns.end());
-  kept.columns.erase(std::unique(kept.columns.begin(), kept.columns.end()), kept.columns.end());
-  kept.slot.resize(x.col.size());
-  for (std::size_t k = 0; k < x.col.size(); ++k)
-    kept.slot[k] = static_cast<std::size_t>(std::lower_bound(kept.columns.begin(), kept.columns.end(), x.col[k]) -
-                                            kept.columns.begin());
+  SparseOperand<S> kept{x.row_ptr, std::vector<std::size_t>(x.col.size()), x.val, {}};
+  std::vector<std::pair<std::size_t, std::size_t>> by_column(x.col.size());
+  for (std::size_t k = 0; k < x.col.size(); ++k) by_column[k] = {x.col[k], k};
+  std::sort(by_column.begin(), by_column.end());
+  for (const auto& [column, k] : by_column) {
+    if (kept.columns.empty() || kept.columns.back() != column) kept.columns.push_back(column);
+    kept.slot[k] = kept.columns.size() - 1;
+  }
   return kept;
 }
 
