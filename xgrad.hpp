@@ -3,6 +3,7 @@
 
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/array.hpp>
+#include <xgrad/core/csr_matrix.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
 #include <xgrad/core/generator.hpp>

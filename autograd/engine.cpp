@@ -72,11 +72,14 @@ void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>
   auto drop_grad = [](Node<Scalar>& node) {
     node.grad = Array<Scalar>();
     node.has_grad = false;
+    node.sparse_grad.reset();
   };
   for (std::size_t i = 0; i < order.size(); ++i) {
     Node<Scalar>& node = *order[i];
-    if (node.has_grad) {
+    if (node.has_grad || node.sparse_grad) {
       try {
+        // Ops' backward closures read a dense gradient.
+        node.densify_grad();
         node.backward(node);
       } catch (...) {
         for (std::size_t j = i; j < order.size(); ++j) drop_grad(*order[j]);

@@ -19,11 +19,12 @@ class GradientsRestorer {
  public:
   explicit GradientsRestorer(const std::vector<Tensor64>& inputs) : inputs_(inputs) {
     for (const auto& t : inputs)
-      saved_.push_back(t.has_grad() ? std::optional<Array<double>>(t.node()->grad) : std::nullopt);
+      saved_.push_back(t.has_grad() ? std::optional<Array<double>>(t.grad()) : std::nullopt);
   }
   ~GradientsRestorer() {
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
       auto& node = *inputs_[i].node();
+      node.sparse_grad.reset();
       node.has_grad = saved_[i].has_value();
       node.grad = saved_[i] ? std::move(*saved_[i]) : Array<double>();
     }

@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include <xgrad/core/csr_matrix.hpp>
 #include <xgrad/core/tensor.hpp>
 
 namespace xg {
@@ -78,6 +79,10 @@ template <class S> BasicTensor<S> max(const BasicTensor<S>& x, const std::vector
 // --- products and shapes (ops/matmul.cpp, ops/shape.cpp, ops/indexing.cpp) ---
 // 2-D x 2-D, and the 1-D cases as NumPy defines them ((k)x(k,n), (m,k)x(k), (k)x(k)).
 template <class S> BasicTensor<S> matmul(const BasicTensor<S>& a, const BasicTensor<S>& b);
+// x W for a sparse x of shape (n, V) and W of shape (V, d): (n, d). W's
+// gradient is row-sparse, over the columns of x that hold a nonzero
+// (ops/sparse_matmul.cpp).
+template <class S> BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w);
 // Reverses the axes (a matrix's transpose).
 template <class S> BasicTensor<S> transpose(const BasicTensor<S>& x);
 template <class S> BasicTensor<S> reshape(const BasicTensor<S>& x, const Shape& shape);

@@ -11,6 +11,7 @@
 
 #include <xgrad/core/array.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/row_sparse.hpp>
 
 namespace xg {
 
@@ -30,6 +31,10 @@ struct Node {
   Array<Scalar> value;
   Array<Scalar> grad;  // meaningful only when has_grad
   bool has_grad = false;
+  // Rows of gradient kept sparse (sparse_matmul, EmbeddingBag); the gradient
+  // is grad + *sparse_grad until densify_grad() folds them together. A
+  // pointer, so that nodes without one stay small.
+  std::unique_ptr<RowSparse<Scalar>> sparse_grad;
   bool requires_grad = false;
   bool graph_freed = false;  // an interior node whose backward already ran without retain_graph
   const char* op = "leaf";
@@ -72,6 +77,34 @@ struct Node {
       check_grad_shape();
       xt::noalias(grad) += std::forward<E>(g);
     }
+  }
+
+  // Adds a row-sparse gradient: into the dense gradient if there is one,
+  // otherwise merged with the sparse rows held so far.
+  void accumulate_sparse_grad(RowSparse<Scalar>&& g) {
+    check_rows_fit(op, g, to_shape(value.shape()));
+    if (has_grad) {
+      check_grad_shape();
+      add_rows_to(grad, g);
+    } else if (sparse_grad) {
+      merge_rows(*sparse_grad, g);
+    } else {
+      sparse_grad = std::make_unique<RowSparse<Scalar>>(std::move(g));
+    }
+  }
+
+  // Leaves the whole gradient in `grad`.
+  void densify_grad() {
+    if (!sparse_grad) return;
+    if (!has_grad) {
+      grad = Array<Scalar>::from_shape(value.shape());
+      grad.fill(Scalar(0));
+      has_grad = true;
+    } else {
+      check_grad_shape();
+    }
+    add_rows_to(grad, *sparse_grad);
+    sparse_grad.reset();
   }
 
   // A gradient assigned by hand may have any shape; adding to one that does

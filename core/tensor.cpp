@@ -28,6 +28,7 @@ typename BasicTensor<Scalar>::array_type& BasicTensor<Scalar>::value() const {
 template <class Scalar>
 typename BasicTensor<Scalar>::array_type& BasicTensor<Scalar>::grad() const {
   node_type& n = checked_node("grad");
+  n.densify_grad();
   if (!n.has_grad) {
     n.grad = array_type::from_shape(n.value.shape());
     n.grad.fill(Scalar(0));
@@ -38,7 +39,23 @@ typename BasicTensor<Scalar>::array_type& BasicTensor<Scalar>::grad() const {
 
 template <class Scalar>
 bool BasicTensor<Scalar>::has_grad() const {
-  return checked_node("has_grad").has_grad;
+  const node_type& n = checked_node("has_grad");
+  return n.has_grad || n.sparse_grad;
+}
+
+template <class Scalar>
+bool BasicTensor<Scalar>::has_sparse_grad() const {
+  node_type& n = checked_node("has_sparse_grad");
+  if (n.has_grad) n.densify_grad();
+  return n.sparse_grad != nullptr;
+}
+
+template <class Scalar>
+const RowSparse<Scalar>& BasicTensor<Scalar>::sparse_grad() const {
+  if (!has_sparse_grad())
+    throw std::logic_error(std::string("sparse_grad: the gradient of this '") + node_->op + "' tensor is " +
+                           (node_->has_grad ? "dense" : "absent") + "; check has_sparse_grad() first");
+  return *node_->sparse_grad;
 }
 
 template <class Scalar>
@@ -47,8 +64,15 @@ void BasicTensor<Scalar>::zero_grad(bool set_to_none) const {
   if (set_to_none) {
     n.grad = array_type();
     n.has_grad = false;
-  } else if (n.has_grad) {
-    n.grad.fill(Scalar(0));
+    n.sparse_grad.reset();
+    return;
+  }
+  if (n.has_grad) n.grad.fill(Scalar(0));
+  if (n.sparse_grad) {
+    n.sparse_grad->rows.clear();
+    Shape empty = to_shape(n.sparse_grad->values.shape());
+    empty[0] = 0;
+    n.sparse_grad->values = array_type::from_shape(empty);
   }
 }
 

@@ -33,10 +33,17 @@ class BasicTensor {
   // The value; assign any xtensor expression of the same shape to change it.
   array_type& value() const;
   // The gradient. Reading it where none was computed yet materialises zeros
-  // of the value's shape, so `p.grad() = expr` works like `p.grad = ...`.
+  // of the value's shape, so `p.grad() = expr` works like `p.grad = ...`. A
+  // row-sparse gradient is made dense first.
   array_type& grad() const;
   bool has_grad() const;
-  // Zeroes the gradient in place, or drops it (`set_to_none`).
+  // Whether the gradient is held as rows (from sparse_matmul or EmbeddingBag,
+  // and no dense gradient added to it since).
+  bool has_sparse_grad() const;
+  // The row-sparse gradient; throws std::logic_error unless has_sparse_grad().
+  const RowSparse<Scalar>& sparse_grad() const;
+  // Zeroes the gradient in place (a sparse one keeps no rows), or drops it
+  // (`set_to_none`).
   void zero_grad(bool set_to_none = false) const;
 
   const shape_type& shape() const { return value().shape(); }

@@ -3,6 +3,7 @@
 // and text vectorization.
 
 #include <xgrad/datasets/bag_of_words.hpp>
+#include <xgrad/datasets/csr_data_loader.hpp>
 #include <xgrad/datasets/csr_matrix.hpp>
 #include <xgrad/datasets/data_error.hpp>
 #include <xgrad/datasets/data_files.hpp>

@@ -2,7 +2,13 @@
 // (amazon, imdb, yelp), trained with Adagrad: the sparse-feature problem
 // Adagrad was made for. Also shows the words the model learnt and how well it
 // carries over to reviews of another kind (train amazon+yelp, test imdb).
+//
+// By default the counts stay sparse (CSR) and the weights live in an
+// EmbeddingBag, so a step touches only the rows of the words in its batch;
+// Adagrad's update of those rows alone is exact. --dense trains nn::Linear on
+// the dense count matrix instead.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <numeric>
 
@@ -16,22 +22,75 @@
 
 using namespace xg;
 
-// Trains a fresh bag-of-words model on `train`, reporting each epoch on `test`.
-nn::Linear fit(const datasets::TextDataset& train, const datasets::TextDataset& test, datasets::BagOfWords& bow,
-               const examples::TrainFlags& flags, examples::Reporter& report) {
-  const auto x_train = bow.fit_transform(train.texts), x_test = bow.transform(test.texts);
-  nn::Linear model(bow.num_features(), 2);
+// logits = x·W + b on sparse counts x, W in an EmbeddingBag (sum). W and b
+// are drawn as nn::Linear draws its own, as many numbers from the default
+// generator, so that both paths then shuffle their batches alike.
+class SparseBagOfWords : public nn::Module {
+ public:
+  SparseBagOfWords(std::size_t words, std::size_t classes)
+      : bag(words, classes, {.mode = nn::EmbeddingBagMode::sum}, overwritten_draws()),
+        bias(zeros<float>({classes}, true)) {
+    const double bound = 1.0 / std::sqrt(static_cast<double>(words));
+    nn::init::uniform_(bag.weight, -bound, bound);
+    nn::init::uniform_(bias, -bound, bound);
+  }
+  Tensor forward(const CsrMatrix<float>& x) { return bag(x) + bias; }
+  Tensor forward(const Tensor& x) override { return bag(x) + bias; }
+
+  nn::EmbeddingBag bag;
+  Tensor bias;
+
+ protected:
+  static Generator& overwritten_draws() {
+    static Generator generator;
+    return generator;
+  }
+  NamedTensors<float> local_parameters() const override { return {{"weight", bag.weight}, {"bias", bias}}; }
+};
+
+double sparse_accuracy(SparseBagOfWords& model, const CsrMatrix<float>& x, const std::vector<std::size_t>& labels) {
+  no_grad guard;
+  return nn::accuracy(model.forward(x), labels);
+}
+
+// Trains a fresh bag-of-words model on `train`, reporting each epoch on
+// `test`; returns each word's weights for the two classes, (words, 2).
+Array<float> fit(const datasets::TextDataset& train, const datasets::TextDataset& test, datasets::BagOfWords& bow,
+                 const examples::TrainFlags& flags, examples::Reporter& report) {
+  bow.fit(train.texts);
+  if (flags.dense) {
+    const auto x_train = bow.transform(train.texts), x_test = bow.transform(test.texts);
+    nn::Linear model(bow.num_features(), 2);
+    auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
+    auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
+    datasets::DataLoader loader(x_train, train.labels, {.batch_size = flags.batch_size});
+    for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
+      const double loss = examples::train_epoch(model, loader, *optimizer);
+      if (schedule) schedule->step();
+      report.epoch({epoch, loss, examples::evaluate_accuracy(model, x_train, train.labels),
+                    examples::evaluate_accuracy(model, x_test, test.labels)});
+    }
+    return xt::transpose(model.weight.value());
+  }
+  const auto x_train = bow.transform_sparse(train.texts), x_test = bow.transform_sparse(test.texts);
+  SparseBagOfWords model(bow.num_features(), 2);
   auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
   auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
-  datasets::DataLoader loader(x_train, train.labels, {.batch_size = flags.batch_size});
+  datasets::CsrDataLoader loader(x_train, train.labels, {.batch_size = flags.batch_size});
   for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
-    const double loss = examples::train_epoch(model, loader, *optimizer);
+    double loss_sum = 0;
+    for (const auto& [x, y] : loader) {
+      auto loss = nn::functional::cross_entropy(model.forward(x), y);
+      optimizer->zero_grad();
+      loss.backward();
+      optimizer->step();
+      loss_sum += loss.item() * static_cast<double>(y.size());
+    }
     if (schedule) schedule->step();
-    report.epoch({epoch, loss,
-                  examples::evaluate_accuracy(model, x_train, train.labels),
-                  examples::evaluate_accuracy(model, x_test, test.labels)});
+    report.epoch({epoch, loss_sum / static_cast<double>(loader.num_samples()),
+                  sparse_accuracy(model, x_train, train.labels), sparse_accuracy(model, x_test, test.labels)});
   }
-  return model;
+  return model.bag.weight.value();
 }
 
 int main(int argc, char** argv) try {
@@ -43,14 +102,13 @@ int main(int argc, char** argv) try {
   auto [train, test] = datasets::train_test_split(data, 0.2, flags.seed, /*stratify=*/true);
   datasets::BagOfWords bow;
   examples::Reporter report("sentiment_bow", flags.epochs, flags.out);
-  const nn::Linear model = fit(train, test, bow, flags, report);
+  const Array<float> w = fit(train, test, bow, flags, report);
   report.finish();
 
   // A word's pull towards "positive" is the difference of its two logit weights.
-  const auto& w = model.weight.value();
   std::vector<std::size_t> words(bow.num_features());
   std::iota(words.begin(), words.end(), 0);
-  std::sort(words.begin(), words.end(), [&](auto a, auto b) { return w(1, a) - w(0, a) > w(1, b) - w(0, b); });
+  std::sort(words.begin(), words.end(), [&](auto a, auto b) { return w(a, 1) - w(a, 0) > w(b, 1) - w(b, 0); });
   std::printf("most positive:");
   for (std::size_t i = 0; i < 10; ++i) std::printf(" %s", bow.vocabulary().word(words[i]).c_str());
   std::printf("\nmost negative:");
@@ -64,9 +122,10 @@ int main(int argc, char** argv) try {
   fit(datasets::subset(data, others), datasets::subset(data, imdb), cross_bow, flags, cross_report);
 
   const auto& last = report.history().back();
-  std::printf("sentiment_bow optimizer=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f imdb_accuracy=%.3f "
-              "seconds=%.2f\n", flags.optimizer.c_str(), flags.epochs, last.train_accuracy, last.test_accuracy,
-              cross_report.history().back().test_accuracy, report.seconds());
+  std::printf("sentiment_bow optimizer=%s inputs=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f "
+              "imdb_accuracy=%.3f seconds=%.2f\n", flags.optimizer.c_str(), flags.dense ? "dense" : "sparse",
+              flags.epochs, last.train_accuracy, last.test_accuracy, cross_report.history().back().test_accuracy,
+              report.seconds());
 } catch (const std::exception& e) {
   std::fprintf(stderr, "sentiment_bow: %s\n", e.what());
   return 1;

@@ -3,6 +3,7 @@
 
 #include <xgrad/nn/activation.hpp>
 #include <xgrad/nn/dropout.hpp>
+#include <xgrad/nn/embedding_bag.hpp>
 #include <xgrad/nn/functional/dropout.hpp>
 #include <xgrad/nn/functional/linear.hpp>
 #include <xgrad/nn/functional/loss.hpp>

@@ -16,7 +16,7 @@ namespace xg::optim {
 // (lr = 1, PyTorch's default).
 template <class Scalar>
 void Adadelta<Scalar>::update(const AdadeltaOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                              const Array<Scalar>& grad) {
+                              const Gradient<Scalar>& grad) {
   const Scalar lr = o.lr, rho = o.rho, rest = 1 - o.rho, eps = o.eps;
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   Array<Scalar>* square_avg = &state.buffer(0, param);

@@ -33,8 +33,12 @@ class Adadelta final : public Optimizer<Scalar, AdadeltaOptions, Adadelta<Scalar
     visit("weight_decay", o.weight_decay, Range::non_negative);
     visit("maximize", o.maximize);
   }
+  // A zero gradient row keeps its value while square_avg and acc_delta decay
+  // by ρ: the row update is exact when those decays are caught up.
+  static bool sparse_exact(const AdadeltaOptions& o) { return o.weight_decay == 0; }
+  static std::array<double, 2> idle_decay(const AdadeltaOptions& o) { return {o.rho, o.rho}; }
   static void update(const AdadeltaOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Array<Scalar>& grad);
+                     const Gradient<Scalar>& grad);
 };
 
 template <class S>

@@ -14,7 +14,7 @@ namespace xg::optim {
 //   θ ← θ − γ·g / (√s + ε)            or γ·g / √(s + ε) with eps_inside_sqrt
 template <class Scalar>
 void Adagrad<Scalar>::update(const AdagradOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                             const Array<Scalar>& grad) {
+                             const Gradient<Scalar>& grad) {
   const Scalar clr = o.lr / (1 + static_cast<double>(state.step - 1) * o.lr_decay);
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   const Scalar eps_in = o.eps_inside_sqrt ? o.eps : 0, eps_out = o.eps_inside_sqrt ? 0 : o.eps;

@@ -39,8 +39,11 @@ class Adagrad final : public Optimizer<Scalar, AdagradOptions, Adagrad<Scalar>> 
     visit("maximize", o.maximize);
     visit("eps_inside_sqrt", o.eps_inside_sqrt);
   }
+  // A zero gradient row changes neither the row nor its sum, so a sparse
+  // gradient updates its rows alone, exactly; weight decay would move every row.
+  static bool sparse_exact(const AdagradOptions& o) { return o.weight_decay == 0; }
   static void update(const AdagradOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Array<Scalar>& grad);
+                     const Gradient<Scalar>& grad);
 };
 
 template <class S>

@@ -16,6 +16,11 @@ struct AdamOptions {
   double weight_decay = 0;
   bool amsgrad = false;
   bool maximize = false;
+  // Not in PyTorch (its SparseAdam; TensorFlow's LazyAdam): with a row-sparse
+  // gradient, update only the rows it holds, with the global step in the bias
+  // corrections. An approximation: in the dense algorithm rows without
+  // gradient still move. Without it the gradient is made dense, exactly.
+  bool lazy = false;
 };
 
 template <class Scalar>
@@ -33,9 +38,10 @@ class Adam final : public Optimizer<Scalar, AdamOptions, Adam<Scalar>> {
     visit("weight_decay", o.weight_decay, Range::non_negative);
     visit("amsgrad", o.amsgrad);
     visit("maximize", o.maximize);
+    visit("lazy", o.lazy);
   }
   static void update(const AdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Array<Scalar>& grad);
+                     const Gradient<Scalar>& grad);
 };
 
 template <class S>

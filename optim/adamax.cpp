@@ -17,7 +17,7 @@ namespace xg::optim {
 // is never 0, and so does this.
 template <class Scalar>
 void Adamax<Scalar>::update(const AdamaxOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                            const Array<Scalar>& grad) {
+                            const Gradient<Scalar>& grad) {
   const double beta1 = o.betas[0];
   const Scalar b1 = beta1, b2 = o.betas[1], rest1 = 1 - beta1, eps = o.eps;
   const Scalar step_size = o.lr / (1 - std::pow(beta1, static_cast<double>(state.step)));

@@ -15,6 +15,11 @@ struct AdamaxOptions {
   double eps = 1e-8;
   double weight_decay = 0;
   bool maximize = false;
+  // Not in PyTorch (its SparseAdam; TensorFlow's LazyAdam): with a row-sparse
+  // gradient, update only the rows it holds, with the global step in the bias
+  // corrections. An approximation: in the dense algorithm rows without
+  // gradient still move. Without it the gradient is made dense, exactly.
+  bool lazy = false;
 };
 
 template <class Scalar>
@@ -31,9 +36,10 @@ class Adamax final : public Optimizer<Scalar, AdamaxOptions, Adamax<Scalar>> {
     visit("eps", o.eps, Range::positive);
     visit("weight_decay", o.weight_decay, Range::non_negative);
     visit("maximize", o.maximize);
+    visit("lazy", o.lazy);
   }
   static void update(const AdamaxOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Array<Scalar>& grad);
+                     const Gradient<Scalar>& grad);
 };
 
 template <class S>

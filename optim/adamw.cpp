@@ -19,7 +19,7 @@ namespace xg::optim {
 // multiplies it by lr, and so does this.
 template <class Scalar>
 void AdamW<Scalar>::update(const AdamWOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                           const Array<Scalar>& grad) {
+                           const Gradient<Scalar>& grad) {
   const double t = static_cast<double>(state.step), beta1 = o.betas[0], beta2 = o.betas[1];
   const Scalar b1 = beta1, b2 = beta2, rest1 = 1 - beta1, rest2 = 1 - beta2, eps = o.eps;
   const Scalar step_size = o.lr / (1 - std::pow(beta1, t));

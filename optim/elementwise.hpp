@@ -1,7 +1,7 @@
 #pragma once
 // One pass over the elements of a parameter, its gradient and its state
 // buffers, running an update written once for both SIMD batches and single
-// values. g++ does not vectorize a loop that calls std::sqrt unless errno
+// values, over the whole parameter or over the rows a sparse gradient holds. g++ does not vectorize a loop that calls std::sqrt unless errno
 // handling is off (-fno-math-errno), and every adaptive optimizer divides by
 // a square root, so the loop is vectorized here explicitly with xsimd.
 //
@@ -20,6 +20,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include <xgrad/core/array.hpp>
+#include <xgrad/optim/gradient.hpp>
 
 namespace xg::optim {
 
@@ -62,20 +63,35 @@ void apply_at(std::size_t i, Kernel& kernel, Scalar* param, const Scalar* grad,
   ((state[Is] ? store(state[Is] + i, s[Is]) : void()), ...);
 }
 
+// The kernel over n consecutive elements, from `offset` in the parameter
+// and its state and from `grad` in the gradient.
+template <class Scalar, std::size_t N, class Kernel, class Indices>
+void apply_span(Kernel& kernel, Scalar* param, const Scalar* grad, std::array<Scalar*, N> state, std::size_t offset,
+                std::size_t n, Indices indices) {
+  using Batch = xsimd::batch<Scalar, simd_arch>;
+  constexpr std::size_t width = Batch::size;
+  for (auto& s : state)
+    if (s) s += offset;
+  param += offset;
+  std::size_t i = 0;
+  for (; i + width <= n; i += width) apply_at<Batch>(i, kernel, param, grad, state, indices);
+  for (; i < n; ++i) apply_at<Scalar>(i, kernel, param, grad, state, indices);
+}
+
 }  // namespace detail
 
 template <class Scalar, class Kernel, class... State>
-void for_each_element(Kernel kernel, Array<Scalar>& param, const Array<Scalar>& grad, State*... state) {
+void for_each_element(Kernel kernel, Array<Scalar>& param, const Gradient<Scalar>& grad, State*... state) {
   static_assert((std::is_same_v<State, Array<Scalar>> && ...), "state buffers are arrays of the parameter's type");
-  using Batch = xsimd::batch<Scalar, simd_arch>;
-  constexpr std::size_t width = Batch::size;
   const std::array<Scalar*, sizeof...(State)> buffers{(state ? state->data() : nullptr)...};
   const auto indices = std::index_sequence_for<State...>{};
-  const std::size_t n = param.size();
-  std::size_t i = 0;
-  for (; i + width <= n; i += width)
-    detail::apply_at<Batch>(i, kernel, param.data(), grad.data(), buffers, indices);
-  for (; i < n; ++i) detail::apply_at<Scalar>(i, kernel, param.data(), grad.data(), buffers, indices);
+  if (grad.dense) {
+    detail::apply_span(kernel, param.data(), grad.values, buffers, 0, param.size(), indices);
+    return;
+  }
+  for (std::size_t j = 0; j < grad.rows.size(); ++j)
+    detail::apply_span(kernel, param.data(), grad.values + j * grad.row_size, buffers, grad.rows[j] * grad.row_size,
+                       grad.row_size, indices);
 }
 
 }  // namespace xg::optim

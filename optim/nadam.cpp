@@ -19,7 +19,7 @@ namespace xg::optim {
 // ψ = 0.004 its default.
 template <class Scalar>
 void NAdam<Scalar>::update(const NAdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                           const Array<Scalar>& grad) {
+                           const Gradient<Scalar>& grad) {
   const double t = static_cast<double>(state.step), beta1 = o.betas[0], beta2 = o.betas[1];
   const double mu = beta1 * (1 - 0.5 * std::pow(0.96, t * o.momentum_decay));
   const double mu_next = beta1 * (1 - 0.5 * std::pow(0.96, (t + 1) * o.momentum_decay));

@@ -15,6 +15,11 @@ struct NAdamOptions {
   double eps = 1e-8;
   double weight_decay = 0;
   double momentum_decay = 4e-3;
+  // Not in PyTorch (its SparseAdam; TensorFlow's LazyAdam): with a row-sparse
+  // gradient, update only the rows it holds, with the global step in the bias
+  // corrections. An approximation: in the dense algorithm rows without
+  // gradient still move. Without it the gradient is made dense, exactly.
+  bool lazy = false;
 };
 
 template <class Scalar>
@@ -33,9 +38,10 @@ class NAdam final : public Optimizer<Scalar, NAdamOptions, NAdam<Scalar>> {
     visit("eps", o.eps, Range::positive);
     visit("weight_decay", o.weight_decay, Range::non_negative);
     visit("momentum_decay", o.momentum_decay, Range::non_negative);
+    visit("lazy", o.lazy);
   }
   static void update(const NAdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Array<Scalar>& grad);
+                     const Gradient<Scalar>& grad);
 };
 
 template <class S>

@@ -20,6 +20,16 @@
 // and optionally `scalar_state` (named numbers with their initial values, as
 // NAdam's mu_product) and `check(options)` for constraints between options.
 //
+// `grad` is the whole gradient, or the rows of a row-sparse one
+// (optim/gradient.hpp). A row-sparse gradient is handled in one of three ways:
+//   exact  `sparse_exact(options)` is true: a zero gradient row leaves the
+//          parameter as it is, so only the held rows are updated, after their
+//          state has been multiplied by `idle_decay(options)[k]` (per buffer)
+//          once for each step the row was skipped;
+//   lazy   the options' `lazy` flag: only the held rows are updated, an
+//          approximation the user asked for;
+//   dense  otherwise the gradient is made dense and the usual update runs.
+//
 // The member definitions are in optimizer_impl.hpp, which each optimizer's
 // .cpp includes to instantiate them for float and double.
 
@@ -32,6 +42,7 @@
 #include <vector>
 
 #include <xgrad/core/tensor.hpp>
+#include <xgrad/optim/gradient.hpp>
 #include <xgrad/optim/option_range.hpp>
 #include <xgrad/optim/optimizer_base.hpp>
 #include <xgrad/optim/param_group.hpp>
@@ -75,7 +86,9 @@ class Optimizer : public OptimizerBase {
   const Options& defaults() const { return defaults_; }
 
   // optimizer.state[param][name] in PyTorch: a state buffer of a parameter
-  // that has been updated at least once.
+  // that has been updated at least once. After exact row-sparse steps of
+  // RMSprop or Adadelta, rows not touched lately still owe their decay; it is
+  // applied when the row is next updated.
   const Array<Scalar>& state(const BasicTensor<Scalar>& param, std::string_view name) const;
   // Updates applied to `param` so far (0 before its first gradient).
   std::int64_t step_count(const BasicTensor<Scalar>& param) const;
@@ -102,6 +115,7 @@ class Optimizer : public OptimizerBase {
   std::string describe(std::size_t group, std::size_t index) const;
   std::string state_key(std::size_t group, std::size_t index, std::size_t position) const;
   ParamState<Scalar> fresh_state() const;
+  static void update_param(const Options& options, ParamState<Scalar>& state, Node<Scalar>& node);
   void check_state_shapes(const ParamState<Scalar>& s, const Array<Scalar>& param, std::size_t group,
                           std::size_t index) const;
 

@@ -22,6 +22,10 @@ struct ParamState {
   std::vector<std::optional<Array<Scalar>>> buffers;
   // One per entry of the optimizer's `scalar_state` (NAdam's mu_product).
   std::vector<double> scalars;
+  // For optimizers whose state decays on a zero gradient (RMSprop,
+  // Adadelta) after an exact row-sparse step: the step up to which each row
+  // of the state is decayed. Empty when every row is current.
+  std::vector<std::int64_t> row_step;
 
   // Buffer `i`, created in the shape of `param` and filled with `initial` if
   // it does not exist yet.

@@ -19,7 +19,7 @@ namespace xg::optim {
 // PyTorch adds ε to √v and tests ρ_t > 5, and so does this.
 template <class Scalar>
 void RAdam<Scalar>::update(const RAdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                           const Array<Scalar>& grad) {
+                           const Gradient<Scalar>& grad) {
   const double t = static_cast<double>(state.step), beta1 = o.betas[0], beta2 = o.betas[1];
   const double bias_correction2 = 1 - std::pow(beta2, t);
   const double rho_inf = 2 / (1 - beta2) - 1;

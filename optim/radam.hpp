@@ -15,6 +15,11 @@ struct RAdamOptions {
   std::array<double, 2> betas{0.9, 0.999};
   double eps = 1e-8;
   double weight_decay = 0;
+  // Not in PyTorch (its SparseAdam; TensorFlow's LazyAdam): with a row-sparse
+  // gradient, update only the rows it holds, with the global step in the bias
+  // corrections. An approximation: in the dense algorithm rows without
+  // gradient still move. Without it the gradient is made dense, exactly.
+  bool lazy = false;
 };
 
 template <class Scalar>
@@ -30,9 +35,10 @@ class RAdam final : public Optimizer<Scalar, RAdamOptions, RAdam<Scalar>> {
     visit("betas", o.betas, Range::unit_half_open);
     visit("eps", o.eps, Range::positive);
     visit("weight_decay", o.weight_decay, Range::non_negative);
+    visit("lazy", o.lazy);
   }
   static void update(const RAdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Array<Scalar>& grad);
+                     const Gradient<Scalar>& grad);
 };
 
 template <class S>

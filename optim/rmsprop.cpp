@@ -19,7 +19,7 @@ namespace xg::optim {
 // that rounding cannot take the square root of a negative number.
 template <class Scalar>
 void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                             const Array<Scalar>& grad) {
+                             const Gradient<Scalar>& grad) {
   const Scalar lr = o.lr, alpha = o.alpha, rest = 1 - o.alpha, mu = o.momentum;
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   const Scalar eps_in = o.eps_inside_sqrt ? o.eps : 0, eps_out = o.eps_inside_sqrt ? 0 : o.eps;

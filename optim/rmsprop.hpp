@@ -40,8 +40,13 @@ class RMSprop final : public Optimizer<Scalar, RMSpropOptions, RMSprop<Scalar>> 
     visit("maximize", o.maximize);
     visit("eps_inside_sqrt", o.eps_inside_sqrt);
   }
+  // A zero gradient row keeps its value while square_avg and grad_avg decay
+  // by α: the row update is exact when those decays are caught up. Momentum
+  // and weight decay move rows without gradient.
+  static bool sparse_exact(const RMSpropOptions& o) { return o.momentum == 0 && o.weight_decay == 0; }
+  static std::array<double, 3> idle_decay(const RMSpropOptions& o) { return {o.alpha, 1, o.alpha}; }
   static void update(const RMSpropOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Array<Scalar>& grad);
+                     const Gradient<Scalar>& grad);
 };
 
 template <class S>

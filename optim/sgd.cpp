@@ -29,7 +29,7 @@ void SGD<Scalar>::check_constraints(const SGDOptions& o) {
 // weights); this follows the code.
 template <class Scalar>
 void SGD<Scalar>::update(const SGDOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                         const Array<Scalar>& grad) {
+                         const Gradient<Scalar>& grad) {
   const Scalar lr = o.lr, sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   const Scalar mu = o.momentum, undamped = 1 - o.dampening;
   const bool momentum = o.momentum != 0, nesterov = o.nesterov;

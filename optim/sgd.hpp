@@ -16,6 +16,10 @@ struct SGDOptions {
   double weight_decay = 0;
   bool nesterov = false;
   bool maximize = false;
+  // Not in PyTorch: with a row-sparse gradient and momentum, update only the
+  // rows it holds (their momentum buffer included); rows without gradient
+  // stop coasting. An approximation; without it the gradient is made dense.
+  bool lazy = false;
 };
 
 template <class Scalar>
@@ -33,9 +37,12 @@ class SGD final : public Optimizer<Scalar, SGDOptions, SGD<Scalar>> {
     visit("weight_decay", o.weight_decay, Range::non_negative);
     visit("nesterov", o.nesterov);
     visit("maximize", o.maximize);
+    visit("lazy", o.lazy);
   }
+  // Without momentum or weight decay a zero gradient row does not move.
+  static bool sparse_exact(const SGDOptions& o) { return o.momentum == 0 && o.weight_decay == 0; }
   static void check_constraints(const SGDOptions& o);
-  static void update(const SGDOptions& o, ParamState<Scalar>& state, Array<Scalar>& param, const Array<Scalar>& grad);
+  static void update(const SGDOptions& o, ParamState<Scalar>& state, Array<Scalar>& param, const Gradient<Scalar>& grad);
 };
 
 template <class S>

@@ -1,0 +1,88 @@
+#include <xgrad/core/row_sparse.hpp>
+
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <string>
+
+#include <xgrad/core/error.hpp>
+
+namespace xg {
+
+template <class Scalar>
+std::size_t RowSparse<Scalar>::row_size() const {
+  std::size_t n = 1;
+  for (std::size_t d = 1; d < values.dimension(); ++d) n *= values.shape()[d];
+  return n;
+}
+
+template <class Scalar>
+void merge_rows(RowSparse<Scalar>& into, const RowSparse<Scalar>& other) {
+  if (other.rows.empty()) return;
+  if (into.rows.empty()) {
+    into = other;
+    return;
+  }
+  const std::size_t width = into.row_size();
+  if (other.row_size() != width || other.values.dimension() != into.values.dimension())
+    throw_shape_error("merge_rows", "row-sparse gradients of values " + shape_to_string(into.values.shape()) +
+                                        " and " + shape_to_string(other.values.shape()) + " do not fit together");
+  std::vector<std::size_t> rows;
+  rows.reserve(into.rows.size() + other.rows.size());
+  std::set_union(into.rows.begin(), into.rows.end(), other.rows.begin(), other.rows.end(), std::back_inserter(rows));
+  Shape shape = to_shape(into.values.shape());
+  shape[0] = rows.size();
+  auto values = Array<Scalar>::from_shape(shape);
+  values.fill(Scalar(0));
+  Scalar* out = values.data();
+  for (const RowSparse<Scalar>* part : std::array<const RowSparse<Scalar>*, 2>{&into, &other}) {
+    const Scalar* in = part->values.data();
+    std::size_t slot = 0;
+    for (std::size_t j = 0; j < part->rows.size(); ++j) {
+      while (rows[slot] != part->rows[j]) ++slot;
+      Scalar* dst = out + slot * width;
+      const Scalar* src = in + j * width;
+      for (std::size_t k = 0; k < width; ++k) dst[k] += src[k];
+    }
+  }
+  into.rows = std::move(rows);
+  into.values = std::move(values);
+}
+
+template <class Scalar>
+void add_rows_to(Array<Scalar>& dense, const RowSparse<Scalar>& sparse) {
+  const std::size_t width = sparse.row_size();
+  Scalar* out = dense.data();
+  const Scalar* in = sparse.values.data();
+  for (std::size_t j = 0; j < sparse.rows.size(); ++j) {
+    Scalar* dst = out + sparse.rows[j] * width;
+    const Scalar* src = in + j * width;
+    for (std::size_t k = 0; k < width; ++k) dst[k] += src[k];
+  }
+}
+
+template <class Scalar>
+void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, const Shape& dense_shape) {
+  const auto& vs = sparse.values.shape();
+  bool fits = !dense_shape.empty() && vs.size() == dense_shape.size() && vs[0] == sparse.rows.size();
+  for (std::size_t d = 1; fits && d < vs.size(); ++d) fits = vs[d] == dense_shape[d];
+  if (!fits)
+    throw_shape_error(op, "a row-sparse gradient of " + std::to_string(sparse.rows.size()) + " rows with values " +
+                              shape_to_string(vs) + " does not fit a tensor of shape " + shape_to_string(dense_shape));
+  for (std::size_t j = 0; j < sparse.rows.size(); ++j)
+    if (sparse.rows[j] >= dense_shape[0] || (j > 0 && sparse.rows[j] <= sparse.rows[j - 1]))
+      throw_shape_error(op, "row " + std::to_string(sparse.rows[j]) + " (entry " + std::to_string(j) +
+                                ") of a row-sparse gradient is out of range or order for a tensor of shape " +
+                                shape_to_string(dense_shape) + " (rows must ascend, below " +
+                                std::to_string(dense_shape[0]) + ")");
+}
+
+#define XGRAD_INSTANTIATE(S)                                                \
+  template struct RowSparse<S>;                                             \
+  template void merge_rows(RowSparse<S>&, const RowSparse<S>&);             \
+  template void add_rows_to(Array<S>&, const RowSparse<S>&);                \
+  template void check_rows_fit(const char*, const RowSparse<S>&, const Shape&);
+XGRAD_INSTANTIATE(float)
+XGRAD_INSTANTIATE(double)
+
+}  // namespace xg

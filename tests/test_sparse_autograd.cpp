@@ -1,0 +1,207 @@
+// Sparse inputs and row-sparse gradients: the CSR type, sparse_matmul against
+// the dense product, how sparse gradients add up, and EmbeddingBag.
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <xgrad/xgrad.hpp>
+
+namespace {
+
+// [[1, 0, 2, 0],
+//  [0, 0, 0, 0],
+//  [0, 3, 0, 4]]
+template <class S>
+xg::CsrMatrix<S> small_csr() {
+  return {.rows = 3, .cols = 4, .row_ptr = {0, 2, 2, 4}, .col = {0, 2, 1, 3}, .val = {1, 2, 3, 4}};
+}
+
+// W = [[1, 2], [3, 4], [5, 6], [7, 8]]
+template <class S>
+xg::BasicTensor<S> small_weight() {
+  return xg::tensor<S>(xg::Array<S>{{1, 2}, {3, 4}, {5, 6}, {7, 8}}, true);
+}
+
+}  // namespace
+
+TEST_CASE("CsrMatrix: slices of rows, memory, structure checks") {
+  const auto m = small_csr<double>();
+  const auto tail = m.slice_rows(1, 3);
+  CHECK(tail.rows == 2);
+  CHECK(tail.cols == 4);
+  CHECK(tail.row_ptr == std::vector<std::size_t>{0, 0, 2});
+  CHECK(tail.col == std::vector<std::size_t>{1, 3});
+  CHECK(tail.val == std::vector<double>{3, 4});
+  CHECK(m.slice_rows(2, 2).rows == 0);
+  CHECK_THROWS_AS(m.slice_rows(2, 4), std::invalid_argument);
+  CHECK_THROWS_AS(m.slice_rows(2, 1), std::invalid_argument);
+  // 4 offsets and 4 column indices of 8 bytes, 4 doubles.
+  CHECK(m.memory_bytes() == 4 * 8 + 4 * 8 + 4 * 8);
+  CHECK(m.nnz() == 4);
+  const auto d = m.to_dense();
+  CHECK(d(0, 2) == 2.0);
+  CHECK(d(2, 1) == 3.0);
+  CHECK(d(1, 3) == 0.0);
+  auto broken = m;
+  broken.row_ptr = {0, 3, 2, 4};
+  CHECK_THROWS_WITH_AS(broken.validate("op"), "op: row offsets decrease at row 1", std::invalid_argument);
+}
+
+TEST_CASE("sparse_matmul: values and W's row-sparse gradient, worked by hand") {
+  auto w = small_weight<double>();
+  const auto y = xg::sparse_matmul(small_csr<double>(), w);
+  // Row 0: 1·[1, 2] + 2·[5, 6]; row 1 empty; row 2: 3·[3, 4] + 4·[7, 8].
+  CHECK(y.value() == xg::Array<double>{{11, 14}, {0, 0}, {37, 44}});
+  y.backward(xg::Array<double>{{1, 10}, {100, 1000}, {2, 20}});
+  REQUIRE(w.has_sparse_grad());
+  const auto& g = w.sparse_grad();
+  // dW[c] = Σ val · dY[row]: column 0 ← 1·[1, 10], 1 ← 3·[2, 20], 2 ← 2·[1, 10], 3 ← 4·[2, 20].
+  CHECK(g.rows == std::vector<std::size_t>{0, 1, 2, 3});
+  CHECK(g.values == xg::Array<double>{{1, 10}, {6, 60}, {2, 20}, {8, 80}});
+}
+
+TEST_CASE("sparse_matmul: only the columns a batch holds get gradient rows") {
+  auto w = small_weight<float>();
+  const xg::CsrMatrix<float> x{.rows = 2, .cols = 4, .row_ptr = {0, 1, 3}, .col = {3, 1, 3}, .val = {1, 2, 0.5f}};
+  xg::sum(xg::sparse_matmul(x, w)).backward();
+  REQUIRE(w.has_sparse_grad());
+  CHECK(w.sparse_grad().rows == std::vector<std::size_t>{1, 3});
+  CHECK(w.sparse_grad().values == xg::Array<float>{{2, 2}, {1.5f, 1.5f}});
+  // grad() densifies on demand; afterwards the gradient is dense.
+  CHECK(w.grad() == xg::Array<float>{{0, 0}, {2, 2}, {0, 0}, {1.5f, 1.5f}});
+  CHECK_FALSE(w.has_sparse_grad());
+  CHECK_THROWS_AS(w.sparse_grad(), std::logic_error);
+}
+
+TEST_CASE("sparse_matmul: gradcheck, and the same gradient as the dense matmul (float64)") {
+  xg::manual_seed(3);
+  const xg::CsrMatrix<double> x{.rows = 4, .cols = 6, .row_ptr = {0, 2, 3, 3, 6}, .col = {1, 4, 4, 0, 1, 5},
+                                .val = {0.5, -2, 1.5, 3, 1, -1}};
+  auto w = xg::randn<double>({6, 3}, true);
+  const auto weights = xg::randn<double>({4, 3});
+  auto r = xg::autograd::gradcheck(
+      [&](const auto& in) { return xg::sum(xg::tanh(xg::sparse_matmul(x, in[0])) * weights); }, {w});
+  CHECK_MESSAGE(r, r.message);
+
+  const auto dense_x = xg::Tensor64(x.to_dense());
+  auto w_dense = xg::Tensor64(xg::Array<double>(w.value()), true);
+  xg::sum(xg::tanh(xg::sparse_matmul(x, w)) * weights).backward();
+  xg::sum(xg::tanh(xg::matmul(dense_x, w_dense)) * weights).backward();
+  CHECK(xg::sparse_matmul(x, w).value() == xg::matmul(dense_x, w_dense).value());
+  const xg::Array<double> sparse_as_dense = w.grad();
+  for (std::size_t i = 0; i < sparse_as_dense.size(); ++i)
+    CHECK(sparse_as_dense.data()[i] == doctest::Approx(w_dense.grad().data()[i]).epsilon(1e-14));
+}
+
+TEST_CASE("sparse_matmul: shapes and structure are checked, naming the op") {
+  auto w = small_weight<double>();
+  auto x = small_csr<double>();
+  x.cols = 5;
+  CHECK_THROWS_WITH_AS(xg::sparse_matmul(x, w),
+                       "sparse_matmul: cannot multiply a sparse (3, 5) matrix by (4, 2); W must be (5, d)",
+                       xg::ShapeError);
+  x = small_csr<double>();
+  x.col[1] = 4;
+  CHECK_THROWS_WITH_AS(xg::sparse_matmul(x, w), "sparse_matmul: column 4 is out of range for 4 columns",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(xg::sparse_matmul(small_csr<double>(), xg::Tensor64()), std::invalid_argument);
+}
+
+TEST_CASE("row-sparse gradients: two uses of W merge their rows, summing the shared ones") {
+  auto w = small_weight<double>();
+  const xg::CsrMatrix<double> a{.rows = 1, .cols = 4, .row_ptr = {0, 2}, .col = {0, 2}, .val = {1, 1}};
+  const xg::CsrMatrix<double> b{.rows = 1, .cols = 4, .row_ptr = {0, 2}, .col = {2, 3}, .val = {10, 100}};
+  xg::sum(xg::sparse_matmul(a, w) + xg::sparse_matmul(b, w)).backward();
+  REQUIRE(w.has_sparse_grad());
+  CHECK(w.sparse_grad().rows == std::vector<std::size_t>{0, 2, 3});
+  CHECK(w.sparse_grad().values == xg::Array<double>{{1, 1}, {11, 11}, {100, 100}});
+
+  // A second backward accumulates into the same rows, as dense gradients do.
+  xg::sum(xg::sparse_matmul(a, w)).backward();
+  CHECK(w.sparse_grad().values == xg::Array<double>{{2, 2}, {12, 12}, {100, 100}});
+  w.zero_grad();
+  CHECK(w.has_sparse_grad());
+  CHECK(w.sparse_grad().rows.empty());
+  w.zero_grad(true);
+  CHECK_FALSE(w.has_grad());
+}
+
+TEST_CASE("row-sparse gradients: sparse plus dense, in either order, is dense") {
+  const xg::CsrMatrix<double> a{.rows = 1, .cols = 4, .row_ptr = {0, 1}, .col = {1}, .val = {2}};
+  const auto ones = xg::ones<double>({1, 4});
+  for (bool sparse_first : {true, false}) {
+    auto w = small_weight<double>();
+    auto sparse_part = [&] { xg::sum(xg::sparse_matmul(a, w)).backward(); };
+    auto dense_part = [&] { xg::sum(xg::matmul(ones, w)).backward(); };
+    if (sparse_first) {
+      sparse_part();
+      dense_part();
+    } else {
+      dense_part();
+      sparse_part();
+    }
+    CHECK_FALSE(w.has_sparse_grad());
+    CHECK(w.grad() == xg::Array<double>{{1, 1}, {3, 3}, {1, 1}, {1, 1}});
+  }
+  // Through an interior node: the engine hands its backward a dense gradient.
+  auto w = small_weight<double>();
+  auto doubled = w * 2.0;
+  xg::sum(xg::sparse_matmul(a, doubled)).backward();
+  CHECK_FALSE(w.has_sparse_grad());
+  CHECK(w.grad() == xg::Array<double>{{0, 0}, {4, 4}, {0, 0}, {0, 0}});
+}
+
+TEST_CASE("EmbeddingBag: sums and means of weighted rows, with a row-sparse gradient") {
+  xg::manual_seed(0);
+  xg::nn::EmbeddingBag sum_bag(4, 2, {.mode = xg::nn::EmbeddingBagMode::sum});
+  sum_bag.weight.value() = xg::Array<float>{{1, 2}, {3, 4}, {5, 6}, {7, 8}};
+  const auto bags = small_csr<float>();
+  const auto y = sum_bag(bags);
+  CHECK(y.value() == xg::Array<float>{{11, 14}, {0, 0}, {37, 44}});
+  xg::sum(y).backward();
+  REQUIRE(sum_bag.weight.has_sparse_grad());
+  CHECK(sum_bag.weight.sparse_grad().values == xg::Array<float>{{1, 1}, {3, 3}, {2, 2}, {4, 4}});
+
+  // Mean: the weighted sum over the bag's number of entries (2, none, 2);
+  // PyTorch's mode="mean" when every weight is 1.
+  xg::nn::EmbeddingBag mean_bag(4, 2, {.mode = xg::nn::EmbeddingBagMode::mean});
+  mean_bag.weight.value() = sum_bag.weight.value();
+  const auto m = mean_bag(bags);
+  CHECK(m.value() == xg::Array<float>{{5.5f, 7}, {0, 0}, {18.5f, 22}});
+  xg::sum(m).backward();
+  CHECK(mean_bag.weight.sparse_grad().values == xg::Array<float>{{0.5f, 0.5f}, {1.5f, 1.5f}, {1, 1}, {2, 2}});
+  const xg::CsrMatrix<float> repeated{.rows = 1, .cols = 4, .row_ptr = {0, 3}, .col = {1, 1, 2}, .val = {1, 1, 1}};
+  const auto r = mean_bag(repeated).value();
+  CHECK(r(0, 0) == doctest::Approx(11.0 / 3).epsilon(1e-6));
+  CHECK(r(0, 1) == doctest::Approx(14.0 / 3).epsilon(1e-6));
+
+  // Given densely, the same values through a dense matmul.
+  for (auto* bag : {&sum_bag, &mean_bag}) {
+    bag->zero_grad(true);
+    const auto dense = (*bag)(xg::Tensor(bags.to_dense())).value();
+    const auto sparse = (*bag)(bags).value();
+    for (std::size_t i = 0; i < dense.size(); ++i)
+      CHECK(dense.data()[i] == doctest::Approx(sparse.data()[i]).epsilon(1e-6));
+  }
+  CHECK_THROWS_AS(sum_bag(xg::zeros({2, 3})), xg::ShapeError);
+  CHECK_THROWS_AS(xg::nn::EmbeddingBag(0, 2), std::invalid_argument);
+  CHECK(sum_bag.named_parameters().front().first == "weight");
+}
+
+TEST_CASE("EmbeddingBag: the weight is drawn from N(0, 1) as PyTorch's") {
+  xg::manual_seed(1);
+  xg::nn::EmbeddingBag bag(400, 50);
+  const auto& w = bag.weight.value();
+  double sum = 0, squares = 0;
+  for (float v : w) {
+    sum += v;
+    squares += static_cast<double>(v) * v;
+  }
+  const double n = static_cast<double>(w.size()), mean = sum / n;
+  // 20,000 draws: the mean within 4 standard errors (4/√n) of 0, the variance near 1.
+  CHECK(std::abs(mean) < 4 / std::sqrt(n));
+  CHECK(squares / n - mean * mean == doctest::Approx(1.0).epsilon(0.05));
+}
