@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include <xgrad/autograd/anomaly.hpp>
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/tensor.hpp>
@@ -78,6 +79,7 @@ void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>
     if (node.has_grad) {
       try {
         node.backward(node);
+        if (is_anomaly_enabled()) [[unlikely]] check_backward_anomaly(node);
       } catch (...) {
         for (std::size_t j = i; j < order.size(); ++j) drop_grad(*order[j]);
         throw;
