@@ -31,7 +31,7 @@ void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state,
       [=](auto& p, auto& g, auto& v, auto& b, auto& gbar) {
         using V = std::remove_reference_t<decltype(p)>;
         g = sign * g + decay * p;
-        v = alpha * v + rest * g * g;
+        v = decayed_average(alpha, v, rest * g * g);
         auto variance = v;
         if (centered) {
           gbar = alpha * gbar + rest * g;
