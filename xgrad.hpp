@@ -9,6 +9,7 @@
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/tensor.hpp>
 
+#include <xgrad/autograd/anomaly.hpp>
 #include <xgrad/autograd/engine.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/gradcheck.hpp>

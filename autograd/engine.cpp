@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include <xgrad/autograd/anomaly.hpp>
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/tensor.hpp>
@@ -81,6 +82,7 @@ void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>
         // Ops' backward closures read a dense gradient.
         node.densify_grad();
         node.backward(node);
+        if (is_anomaly_enabled()) [[unlikely]] check_backward_anomaly(node);
       } catch (...) {
         for (std::size_t j = i; j < order.size(); ++j) drop_grad(*order[j]);
         throw;

@@ -8,7 +8,9 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include <xgrad/autograd/anomaly.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/core/broadcast.hpp>
 #include <xgrad/core/error.hpp>
@@ -38,6 +40,12 @@ BasicTensor<Scalar> record_inputs(const char* op, Array<Scalar>&& value, const I
   }
   auto node = std::make_shared<Node<Scalar>>(std::move(value));
   node->op = op;
+  if (is_anomaly_enabled()) [[unlikely]] {
+    std::vector<const Node<Scalar>*> input_nodes;
+    for (const auto& t : inputs) input_nodes.push_back(input_tensor(t).node().get());
+    check_forward_anomaly<Scalar>(op, node->value, input_nodes);
+    node->origin = anomaly_origin();
+  }
   if (is_grad_enabled()) {
     bool any = false;
     for (const auto& t : inputs) any = any || input_tensor(t).node()->requires_grad;

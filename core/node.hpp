@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <xtensor/xnoalias.hpp>
@@ -38,6 +39,7 @@ struct Node {
   bool requires_grad = false;
   bool graph_freed = false;  // an interior node whose backward already ran without retain_graph
   const char* op = "leaf";
+  std::string origin;  // where the op was recorded, kept only in anomaly mode (autograd/anomaly.hpp)
   std::vector<Ptr> inputs;
   BackwardFn backward;
 

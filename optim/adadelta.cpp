@@ -24,9 +24,9 @@ void Adadelta<Scalar>::update(const AdadeltaOptions& o, ParamState<Scalar>& stat
   for_each_element(
       [=](auto& p, auto& g, auto& v, auto& u) {
         g = sign * g + decay * p;
-        v = rho * v + rest * g * g;
+        v = decayed_average(rho, v, rest * g * g);
         const auto delta = xsimd::sqrt(u + eps) / xsimd::sqrt(v + eps) * g;
-        u = rho * u + rest * delta * delta;
+        u = decayed_average(rho, u, rest * delta * delta);
         p -= lr * delta;
       },
       param, grad, square_avg, acc_delta);

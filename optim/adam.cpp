@@ -34,7 +34,7 @@ void Adam<Scalar>::update(const AdamOptions& o, ParamState<Scalar>& state, Array
       [=](auto& p, auto& g, auto& m, auto& v, auto& v_max) {
         g = sign * g + decay * p;
         m = b1 * m + rest1 * g;
-        v = b2 * v + rest2 * g * g;
+        v = decayed_average(b2, v, rest2 * g * g);
         if (amsgrad) v_max = xsimd::max(v_max, v);
         p -= step_size * m / (xsimd::sqrt(amsgrad ? v_max : v) * inv_sqrt_bc2 + eps);
       },

@@ -80,6 +80,17 @@ void apply_span(Kernel& kernel, Scalar* param, const Scalar* grad, std::array<Sc
 
 }  // namespace detail
 
+// β·state + x for a running average of squares, with the old state dropped
+// when β is 0 (PyTorch allows betas[1], alpha and rho of 0). In float a
+// gradient above ~1.8e19 squares to Inf; the average then holds Inf, which
+// only shrinks the step, but 0·Inf would make it NaN and the NaN would reach
+// the parameter. For finite states the result equals the plain formula bit
+// for bit: the state is ≥ 0, so β·state is +0 and +0 + x is x.
+template <class V, class Scalar>
+V decayed_average(Scalar beta, const V& state, const V& x) {
+  return beta == Scalar(0) ? x : beta * state + x;
+}
+
 template <class Scalar, class Kernel, class... State>
 void for_each_element(Kernel kernel, Array<Scalar>& param, const Gradient<Scalar>& grad, State*... state) {
   static_assert((std::is_same_v<State, Array<Scalar>> && ...), "state buffers are arrays of the parameter's type");

@@ -36,7 +36,7 @@ void NAdam<Scalar>::update(const NAdamOptions& o, ParamState<Scalar>& state, Arr
       [=](auto& p, auto& g, auto& m, auto& v) {
         g += decay * p;
         m = b1 * m + rest1 * g;
-        v = b2 * v + rest2 * g * g;
+        v = decayed_average(b2, v, rest2 * g * g);
         p -= (grad_weight * g + avg_weight * m) / (xsimd::sqrt(v) * inv_sqrt_bc2 + eps);
       },
       param, grad, exp_avg, exp_avg_sq);

@@ -38,7 +38,7 @@ void RAdam<Scalar>::update(const RAdamOptions& o, ParamState<Scalar>& state, Arr
       [=](auto& p, auto& g, auto& m, auto& v) {
         g += decay * p;
         m = b1 * m + rest1 * g;
-        v = b2 * v + rest2 * g * g;
+        v = decayed_average(b2, v, rest2 * g * g);
         if (rectified)
           p -= adaptive_step * m / (xsimd::sqrt(v) + eps);
         else

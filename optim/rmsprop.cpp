@@ -1,5 +1,6 @@
 #include <xgrad/optim/rmsprop.hpp>
 
+#include <limits>
 #include <type_traits>
 
 #include <xgrad/optim/elementwise.hpp>
@@ -16,7 +17,9 @@ namespace xg::optim {
 //   d ← √v' + ε                       or √(v' + ε) with eps_inside_sqrt
 //   momentum μ > 0: b ← μb + g/d, θ ← θ − lr·b;  otherwise θ ← θ − lr·g/d
 // v − ḡ² ≥ 0 in exact arithmetic (Cauchy-Schwarz); it is clamped at 0 so
-// that rounding cannot take the square root of a negative number.
+// that rounding cannot take the square root of a negative number. In float
+// a gradient above ~1.8e19 makes v and ḡ² both Inf; v − ḡ² is then taken as
+// Inf, not NaN, leaving finite results unchanged bit for bit.
 template <class Scalar>
 void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
                              const Gradient<Scalar>& grad) {
@@ -31,11 +34,18 @@ void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state,
       [=](auto& p, auto& g, auto& v, auto& b, auto& gbar) {
         using V = std::remove_reference_t<decltype(p)>;
         g = sign * g + decay * p;
-        v = alpha * v + rest * g * g;
+        v = decayed_average(alpha, v, rest * g * g);
         auto variance = v;
         if (centered) {
           gbar = alpha * gbar + rest * g;
-          variance = xsimd::max(v - gbar * gbar, V(Scalar(0)));
+          // An average that overflowed to Inf stays Inf (the step shrinks to
+          // 0, as uncentered), rather than Inf - Inf = NaN.
+          const V inf(std::numeric_limits<Scalar>::infinity());
+          const V clamped = xsimd::max(v - gbar * gbar, V(Scalar(0)));
+          if constexpr (std::is_same_v<V, Scalar>)
+            variance = v == inf ? v : clamped;
+          else
+            variance = xsimd::select(v == inf, v, clamped);
         }
         const auto step = g / (xsimd::sqrt(variance + eps_in) + eps_out);
         if (momentum) {
