@@ -12,7 +12,7 @@
 #include "support/cli.hpp"
 #include "support/evaluate.hpp"
 #include "support/report.hpp"
-#include "support/train.hpp"
+#include "support/training_loop.hpp"
 
 using namespace xg;
 
@@ -24,13 +24,14 @@ nn::Linear fit(const datasets::TextDataset& train, const datasets::TextDataset& 
   auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
   auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
   datasets::DataLoader loader(x_train, train.labels, {.batch_size = flags.batch_size});
-  for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
-    const double loss = examples::train_epoch(model, loader, *optimizer);
-    if (schedule) schedule->step();
+  examples::TrainingLoop training(model, *optimizer, schedule.get(), loader, flags);
+  for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
+    const double loss = training.run_epoch(epoch);
     report.epoch({epoch, loss,
                   examples::evaluate_accuracy(model, x_train, train.labels),
                   examples::evaluate_accuracy(model, x_test, test.labels)});
   }
+  training.finish();
   return model;
 }
 
@@ -61,7 +62,12 @@ int main(int argc, char** argv) try {
   datasets::BagOfWords cross_bow;
   examples::Reporter cross_report("sentiment_bow cross-domain", flags.epochs, "");
   std::printf("\ntraining on amazon+yelp, testing on imdb:\n");
-  fit(datasets::subset(data, others), datasets::subset(data, imdb), cross_bow, flags, cross_report);
+  // Checkpoints and the saved model are those of the main run.
+  auto cross_flags = flags;
+  cross_flags.checkpoint.clear();
+  cross_flags.checkpoint_every = 0;
+  cross_flags.save_model.clear();
+  fit(datasets::subset(data, others), datasets::subset(data, imdb), cross_bow, cross_flags, cross_report);
 
   const auto& last = report.history().back();
   std::printf("sentiment_bow optimizer=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f imdb_accuracy=%.3f "
