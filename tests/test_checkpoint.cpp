@@ -185,11 +185,9 @@ TEST_CASE("checkpoint: any single flipped byte is refused and nothing changes") 
   std::string corrupted = bytes;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     CAPTURE(i);
-    for (unsigned char flip : {0x01, 0xFF}) {
-      corrupted[i] = static_cast<char>(bytes[i] ^ flip);
-      CHECK_THROWS_AS(xg::load_checkpoint_bytes(corrupted, target.model, target.opt, &target.sched),
-                      xg::io::FormatError);
-    }
+    corrupted[i] = static_cast<char>(~bytes[i]);
+    CHECK_THROWS_AS(xg::load_checkpoint_bytes(corrupted, target.model, target.opt, &target.sched),
+                    xg::io::FormatError);
     corrupted[i] = bytes[i];
   }
   CHECK(snapshot(target.model, target.opt, &target.sched) == before);

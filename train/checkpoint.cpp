@@ -37,6 +37,17 @@ std::string hex(std::uint32_t v) {
   return out.str();
 }
 
+// Bytes from the file for a message: quoted when short and printable, else
+// only their count, so damaged input cannot flood or garble the message.
+std::string shown(std::string_view bytes) {
+  const bool printable = bytes.size() <= 32 && std::all_of(bytes.begin(), bytes.end(), [](char c) {
+                           return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
+                         });
+  return printable ? "'" + std::string(bytes) + "'" : std::to_string(bytes.size()) + " unprintable bytes";
+}
+
+// Reads fields in order. A field is named by a fixed text and, inside a
+// section, the section's name; the message is built only on failure.
 class Reader {
  public:
   Reader(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
@@ -48,18 +59,19 @@ class Reader {
     throw io::FormatError("checkpoint '" + source_ + "': " + what);
   }
 
-  std::string_view read_bytes(std::uint64_t n, const std::string& field) {
+  std::string_view read_bytes(std::uint64_t n, const char* field, std::string_view section = {}) {
     if (n > remaining())
-      fail("truncated or corrupted: " + field + " needs " + std::to_string(n) + " bytes at offset " +
-           std::to_string(pos_) + " but only " + std::to_string(remaining()) + " remain");
+      fail("truncated or corrupted: " + (section.empty() ? "" : "section '" + std::string(section) + "' ") + field +
+           " needs " + std::to_string(n) + " bytes at offset " + std::to_string(pos_) + " but only " +
+           std::to_string(remaining()) + " remain");
     const auto out = bytes_.substr(pos_, static_cast<std::size_t>(n));
     pos_ += static_cast<std::size_t>(n);
     return out;
   }
 
   template <class U>
-  U read_uint(const std::string& field) {
-    const std::string_view raw = read_bytes(sizeof(U), field);
+  U read_uint(const char* field, std::string_view section = {}) {
+    const std::string_view raw = read_bytes(sizeof(U), field, section);
     U v = 0;
     for (std::size_t i = 0; i < sizeof(U); ++i) v |= static_cast<U>(static_cast<unsigned char>(raw[i])) << (8 * i);
     return v;
@@ -164,8 +176,8 @@ CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::stri
   Reader in(bytes, source);
   const std::string_view found_magic = bytes.substr(0, std::min(bytes.size(), magic.size()));
   if (found_magic != magic)
-    in.fail("magic header: expected 'XGRADCKP', found " + std::to_string(found_magic.size()) +
-            " other bytes (not an xgrad checkpoint" + (bytes.size() < magic.size() ? ", or truncated)" : ")"));
+    in.fail("magic header: expected 'XGRADCKP', found " + shown(found_magic) + " (not an xgrad checkpoint" +
+            (bytes.size() < magic.size() ? ", or truncated)" : ")"));
   in.read_bytes(magic.size(), "magic");
   const auto version = in.read_uint<std::uint32_t>("format version");
   if (version == 0 || version > checkpoint_format_version)
@@ -178,22 +190,22 @@ CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::stri
 
   std::map<std::string, io::Archive> sections;
   for (std::uint32_t s = 0; s < count; ++s) {
-    const std::string which = "section " + std::to_string(s);
-    const auto name_length = in.read_uint<std::uint32_t>(which + " name length");
-    const std::string name(in.read_bytes(name_length, which + " name"));
+    const auto name_length = in.read_uint<std::uint32_t>("section name length");
+    const std::string_view name = in.read_bytes(name_length, "section name");
     if (std::find(std::begin(section_names), std::end(section_names), name) == std::end(section_names))
-      in.fail(which + ": unknown section name '" + name + "'");
-    if (sections.count(name)) in.fail(which + ": section '" + name + "' appears twice");
-    const auto length = in.read_uint<std::uint64_t>("section '" + name + "' length");
-    const auto stored_crc = in.read_uint<std::uint32_t>("section '" + name + "' checksum");
-    const std::string_view payload = in.read_bytes(length, "section '" + name + "' payload");
+      in.fail("section " + std::to_string(s) + ": unknown section name " + shown(name));
+    if (sections.count(std::string(name))) in.fail("section '" + std::string(name) + "' appears twice");
+    const auto length = in.read_uint<std::uint64_t>("length", name);
+    const auto stored_crc = in.read_uint<std::uint32_t>("checksum", name);
+    const std::string_view payload = in.read_bytes(length, "payload", name);
     const auto actual_crc = io::crc32(payload);
     if (stored_crc != actual_crc)
-      in.fail("section '" + name + "' checksum: stored CRC-32 " + hex(stored_crc) + ", computed " + hex(actual_crc));
+      in.fail("section '" + std::string(name) + "' checksum: stored CRC-32 " + hex(stored_crc) + ", computed " +
+              hex(actual_crc));
     try {
-      sections.emplace(name, io::Archive::from_bytes(payload, name, source + " section " + name));
+      sections.emplace(name, io::Archive::from_bytes(payload, name, source));
     } catch (const io::FormatError& e) {
-      in.fail("section '" + name + "': " + e.what());
+      in.fail("section '" + std::string(name) + "': " + e.what());
     }
   }
   const std::size_t checked_length = in.position();

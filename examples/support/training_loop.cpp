@@ -30,14 +30,16 @@ TrainingLoop::TrainingLoop(nn::Module& model, optim::OptimizerBase& optimizer, o
   if (batches == extra.numbers.end() || loss_sum == extra.numbers.end() || generator == extra.strings.end())
     throw std::runtime_error("checkpoint '" + flags_.checkpoint +
                              "' was not written by an example: it lacks the position in the epoch");
-  if (extra.epoch < 1 || extra.epoch > flags_.epochs || batches->second > static_cast<double>(loader_.size()))
+  const double done = batches->second;
+  if (extra.epoch < 1 || extra.epoch > flags_.epochs || !(done >= 0 && done <= static_cast<double>(loader_.size())) ||
+      done != std::floor(done))
     throw std::runtime_error("checkpoint '" + flags_.checkpoint + "' is at epoch " + std::to_string(extra.epoch) +
-                             " batch " + number_text(batches->second) + ", outside this run of " +
+                             " batch " + number_text(done) + ", outside this run of " +
                              std::to_string(flags_.epochs) + " epochs of " + std::to_string(loader_.size()) +
                              " batches");
   step_ = saved_step_ = extra.step;
   first_epoch_ = static_cast<int>(extra.epoch);
-  resume_ = Position{first_epoch_, static_cast<std::size_t>(batches->second), loss_sum->second, generator->second};
+  resume_ = Position{first_epoch_, static_cast<std::size_t>(done), loss_sum->second, generator->second};
   std::printf("resumed from %s at epoch %d step %lld\n", flags_.checkpoint.c_str(), first_epoch_,
               static_cast<long long>(step_));
 }
