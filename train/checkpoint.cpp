@@ -115,16 +115,37 @@ CheckpointExtra read_extra(const io::Archive& a) {
   return extra;
 }
 
+// The generator's state (its seed, then the engine's words, as decimal text)
+// stored as little-endian u64 words: a third of the text's size, which is
+// most of a small model's checkpoint.
+std::string pack_generator_state(const std::string& text) {
+  std::istringstream in(text);
+  std::string packed;
+  std::uint64_t word;
+  while (in >> word) put_uint(packed, word);
+  return packed;
+}
+
 std::string read_generator(const io::Archive& a) {
-  std::string state = a.get_string("state");
+  const std::string packed = a.get_string("state");
+  if (packed.empty() || packed.size() % 8 != 0)
+    throw io::FormatError("the state holds " + std::to_string(packed.size()) +
+                          " bytes, expected a positive multiple of 8");
+  std::string state;
+  for (std::size_t i = 0; i < packed.size(); i += 8) {
+    std::uint64_t word = 0;
+    for (std::size_t b = 0; b < 8; ++b) word |= std::uint64_t(static_cast<unsigned char>(packed[i + b])) << (8 * b);
+    if (i) state += ' ';
+    state += std::to_string(word);
+  }
   Generator probe;
   try {
     probe.set_state(state);
   } catch (const std::invalid_argument& e) {
     throw io::FormatError(e.what());
   }
-  // A state that parses but does not print back the same (trailing bytes, a
-  // number out of range) is damaged, not merely unusual.
+  // A state that parses but does not print back the same (extra words, a
+  // word out of range) is damaged, not merely unusual.
   if (probe.state() != state) throw io::FormatError("the generator state does not read back as written");
   return state;
 }
@@ -153,7 +174,7 @@ std::string checkpoint_to_bytes(const CheckpointContents& contents) {
   sections.emplace_back("optimizer", contents.optimizer.to_bytes("optimizer"));
   if (contents.scheduler) sections.emplace_back("scheduler", contents.scheduler->to_bytes("scheduler"));
   io::Archive generator;
-  generator.put_string("state", contents.generator_state);
+  generator.put_string("state", pack_generator_state(contents.generator_state));
   sections.emplace_back("generator", generator.to_bytes("generator"));
   sections.emplace_back("extra", extra_archive(contents.extra).to_bytes("extra"));
 

@@ -11,7 +11,8 @@
 // count, then per section: u32 name length, name, u64 payload length, u32
 // CRC-32 of the payload, payload (an io::Archive whose kind is the section's
 // name); finally the CRC-32 of every byte before it. Sections: "model",
-// "optimizer", "scheduler" (when there is one), "generator", "extra".
+// "optimizer", "scheduler" (when there is one), "generator" (the default
+// generator's state as little-endian u64 words), "extra".
 
 #include <cstdint>
 #include <map>
