@@ -76,9 +76,10 @@ double TrainingLoop::run_epoch(int epoch) {
     ++at.batches_done;
     if (!flags_.checkpoint.empty() && flags_.checkpoint_every > 0 && step_ % flags_.checkpoint_every == 0) save(at);
   }
+  // Saved before the schedule steps, as a step's checkpoint on the epoch's
+  // last batch: resuming from it steps the schedule then.
+  if (!flags_.checkpoint.empty() && flags_.checkpoint_every == 0) save(at);
   if (schedule_) schedule_->step();
-  if (!flags_.checkpoint.empty() && flags_.checkpoint_every == 0 && epoch < flags_.epochs)
-    save({epoch + 1, 0, 0.0, generator.state()});
   return at.loss_sum / static_cast<double>(loader_.num_samples());
 }
 
