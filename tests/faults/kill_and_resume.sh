@@ -11,7 +11,7 @@ set -euo pipefail
 program=$1
 work=$2
 trials=${3:-10}
-epochs=${4:-60}
+epochs=${4:-40}
 every=50
 flags=(--epochs "$epochs" --seed 0)
 
