@@ -2,6 +2,7 @@
 // The one header a user includes: #include <xgrad/xgrad.hpp>
 
 #include <xgrad/core/archive.hpp>
+#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/array.hpp>
 #include <xgrad/core/csr_matrix.hpp>
 #include <xgrad/core/error.hpp>
@@ -21,5 +22,7 @@
 #include <xgrad/optim/optim.hpp>
 #include <xgrad/optim/schedulers/schedulers.hpp>
 #include <xgrad/optim/schedules.hpp>
+
+#include <xgrad/train/checkpoint.hpp>
 
 #include <xgrad/datasets/datasets.hpp>

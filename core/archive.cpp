@@ -4,18 +4,15 @@
 // crash or a huge allocation. The CRC-32 then catches what the structure
 // cannot, such as a flipped bit inside a payload.
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <sstream>
 #include <type_traits>
 #include <xgrad/core/archive.hpp>
+#include <xgrad/core/atomic_file.hpp>
 
 namespace xg::io {
 
@@ -35,13 +32,18 @@ const char* tag_name(Tag t) {
   return "unknown";
 }
 
-std::array<std::uint32_t, 256> make_crc_table() {
-  std::array<std::uint32_t, 256> table{};
+// Slicing-by-8 tables: table[0] is the classic byte-at-a-time table, and
+// table[k][n] the CRC of byte n followed by k zero bytes, so that eight bytes
+// are folded per step (checkpoints of large models are checksummed whole).
+std::array<std::array<std::uint32_t, 256>, 8> make_crc_tables() {
+  std::array<std::array<std::uint32_t, 256>, 8> table{};
   for (std::uint32_t n = 0; n < 256; ++n) {
     std::uint32_t c = n;
     for (int k = 0; k < 8; ++k) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[n] = c;
+    table[0][n] = c;
   }
+  for (std::uint32_t n = 0; n < 256; ++n)
+    for (std::size_t k = 1; k < 8; ++k) table[k][n] = (table[k - 1][n] >> 8) ^ table[0][table[k - 1][n] & 0xFFu];
   return table;
 }
 
@@ -136,14 +138,20 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-std::string errno_text() { return std::strerror(errno); }
-
 }  // namespace
 
 std::uint32_t crc32(std::string_view bytes, std::uint32_t crc) {
-  static const auto table = make_crc_table();
+  static const auto table = make_crc_tables();
   crc = ~crc;
-  for (char ch : bytes) crc = table[(crc ^ static_cast<unsigned char>(ch)) & 0xFFu] ^ (crc >> 8);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t n = bytes.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    const std::uint32_t low = crc ^ (std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
+                                     std::uint32_t(p[3]) << 24);
+    crc = table[7][low & 0xFFu] ^ table[6][(low >> 8) & 0xFFu] ^ table[5][(low >> 16) & 0xFFu] ^ table[4][low >> 24] ^
+          table[3][p[4]] ^ table[2][p[5]] ^ table[1][p[6]] ^ table[0][p[7]];
+  }
+  for (; n > 0; --n, ++p) crc = table[0][(crc ^ *p) & 0xFFu] ^ (crc >> 8);
   return ~crc;
 }
 
@@ -337,64 +345,11 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
 }
 
 void Archive::save(const std::string& path, std::string_view kind) const {
-  const std::string bytes = to_bytes(kind);
-  const std::string tmp = path + ".tmp";
-  int fd = -1;
-  auto fail = [&](const std::string& what, const std::string& file) {
-    const std::string reason = errno_text();
-    if (fd >= 0) ::close(fd);
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("Archive::save: cannot " + what + " " + quoted(file) + ": " + reason);
-  };
-  fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("open for writing", tmp);
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write", tmp);
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) fail("flush to disk", tmp);
-  const int closed = ::close(fd);
-  fd = -1;
-  if (closed != 0) fail("close", tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename " + quoted(tmp) + " to", path);
-  // Makes the rename itself durable; a directory that cannot be opened
-  // (e.g. no read permission) still holds the complete new file.
-  const auto slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  write_file_atomically(path, to_bytes(kind), "Archive::save");
 }
 
 Archive Archive::load(const std::string& path, std::string_view kind) {
-  auto fail = [&](const char* what) {
-    throw std::runtime_error(std::string("Archive::load: cannot ") + what + " " + quoted(path) + ": " + errno_text());
-  };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail("open");
-  std::string bytes;
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int saved = errno;
-      ::close(fd);
-      errno = saved;
-      fail("read");
-    }
-    bytes.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return from_bytes(bytes, kind, path);
+  return from_bytes(read_file(path, "Archive::load"), kind, path);
 }
 
 }  // namespace xg::io

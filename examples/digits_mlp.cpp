@@ -8,7 +8,7 @@
 #include "support/cli.hpp"
 #include "support/evaluate.hpp"
 #include "support/report.hpp"
-#include "support/train.hpp"
+#include "support/training_loop.hpp"
 
 using namespace xg;
 
@@ -25,15 +25,16 @@ int main(int argc, char** argv) try {
   auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
   auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
   datasets::DataLoader loader(train, {.batch_size = flags.batch_size});
+  examples::TrainingLoop training(model, *optimizer, schedule.get(), loader, flags);
   examples::Reporter report("digits_mlp", flags.epochs, flags.out);
 
-  for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
-    const double loss = examples::train_epoch(model, loader, *optimizer);
-    if (schedule) schedule->step();
+  for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
+    const double loss = training.run_epoch(epoch);
     report.epoch({epoch, loss,
                   examples::evaluate_accuracy(model, train.features, train.labels),
                   examples::evaluate_accuracy(model, test.features, test.labels)});
   }
+  training.finish();
   report.finish();
   const auto& last = report.history().back();
   std::printf("digits_mlp optimizer=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f seconds=%.2f\n",

@@ -19,6 +19,7 @@
 #include "support/evaluate.hpp"
 #include "support/report.hpp"
 #include "support/train.hpp"
+#include "support/training_loop.hpp"
 
 using namespace xg;
 
@@ -58,6 +59,8 @@ double sparse_accuracy(SparseBagOfWords& model, const CsrMatrix<float>& x, const
 Array<float> fit(const datasets::TextDataset& train, const datasets::TextDataset& test, datasets::BagOfWords& bow,
                  const examples::TrainFlags& flags, examples::Reporter& report) {
   bow.fit(train.texts);
+  if (!flags.checkpoint.empty() || !flags.save_model.empty())
+    throw std::invalid_argument("--checkpoint and --save-model are not supported by sentiment_bow yet");
   if (flags.dense) {
     const auto x_train = bow.transform(train.texts), x_test = bow.transform(test.texts);
     nn::Linear model(bow.num_features(), 2);
@@ -119,7 +122,12 @@ int main(int argc, char** argv) try {
   datasets::BagOfWords cross_bow;
   examples::Reporter cross_report("sentiment_bow cross-domain", flags.epochs, "");
   std::printf("\ntraining on amazon+yelp, testing on imdb:\n");
-  fit(datasets::subset(data, others), datasets::subset(data, imdb), cross_bow, flags, cross_report);
+  // Checkpoints and the saved model are those of the main run.
+  auto cross_flags = flags;
+  cross_flags.checkpoint.clear();
+  cross_flags.checkpoint_every = 0;
+  cross_flags.save_model.clear();
+  fit(datasets::subset(data, others), datasets::subset(data, imdb), cross_bow, cross_flags, cross_report);
 
   const auto& last = report.history().back();
   std::printf("sentiment_bow optimizer=%s inputs=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f "

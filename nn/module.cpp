@@ -54,7 +54,9 @@ void Module::save(const std::string& path) const { state_dict().save(path, "modu
 
 void Module::load(const std::string& path) { load_checked(io::Archive::load(path, "module"), "load '" + path + "'"); }
 
-void Module::load_checked(const io::Archive& state, const std::string& source) {
+void Module::check_state_dict(const io::Archive& state) const { checked_values(state, "check_state_dict"); }
+
+std::vector<Array<float>> Module::checked_values(const io::Archive& state, const std::string& source) const {
   const NamedTensors<float> params = named_parameters();
   std::vector<std::string> missing, unexpected;
   std::set<std::string> expected;
@@ -79,6 +81,12 @@ void Module::load_checked(const io::Archive& state, const std::string& source) {
                        " in the model but " + shape_to_string(v.shape()) + " in the state");
     values.push_back(std::move(v));
   }
+  return values;
+}
+
+void Module::load_checked(const io::Archive& state, const std::string& source) {
+  const std::vector<Array<float>> values = checked_values(state, source);
+  const NamedTensors<float> params = named_parameters();
   // Copied into the existing buffers, so that optimizers holding the
   // parameters keep seeing them.
   for (std::size_t i = 0; i < params.size(); ++i)

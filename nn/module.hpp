@@ -44,6 +44,9 @@ class Module {
   // missing or unexpected names, xg::ShapeError for shapes, io::FormatError for
   // a non-array entry) and leaves every parameter as it was.
   void load_state_dict(const io::Archive& state);
+  // The checks of load_state_dict alone, changing nothing: for a caller that
+  // loads several objects and must refuse all before changing any.
+  void check_state_dict(const io::Archive& state) const;
 
   // An io::Archive of kind "module", written atomically (io::Archive::save).
   void save(const std::string& path) const;
@@ -56,6 +59,9 @@ class Module {
 
  private:
   void collect_parameters(const std::string& prefix, NamedTensors<float>& out) const;
+  // The state's values in the order of named_parameters(), every name and
+  // shape checked.
+  std::vector<Array<float>> checked_values(const io::Archive& state, const std::string& source) const;
   void load_checked(const io::Archive& state, const std::string& source);
   bool training_ = true;
 };

@@ -13,6 +13,7 @@ namespace {
   std::fprintf(status ? stderr : stdout,
                "usage: %s [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--seed N]\n"
                "          [--schedule none|step|cosine|onecycle|warmup] [--out DIR] [--dense]\n"
+               "          [--checkpoint FILE [--checkpoint-every STEPS]] [--save-model FILE]\n"
                "defaults: --optimizer %s --lr %g --epochs %d --batch-size %zu --seed %llu --schedule %s\n"
                "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n",
                program, d.optimizer.c_str(), d.lr, d.epochs, d.batch_size, static_cast<unsigned long long>(d.seed),
@@ -44,6 +45,9 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
       else if (flag == "--seed") f.seed = std::stoull(value);
       else if (flag == "--schedule") f.schedule = value;
       else if (flag == "--out") f.out = value;
+      else if (flag == "--checkpoint") f.checkpoint = value;
+      else if (flag == "--checkpoint-every") f.checkpoint_every = std::stoll(value);
+      else if (flag == "--save-model") f.save_model = value;
       else {
         std::fprintf(stderr, "%s: unknown flag %s\n", argv[0], argv[i - 1]);
         usage(argv[0], defaults, 2);
@@ -55,6 +59,10 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
   }
   if (f.epochs < 1 || f.batch_size < 1 || !(f.lr > 0)) {
     std::fprintf(stderr, "%s: --epochs and --batch-size must be >= 1 and --lr > 0\n", argv[0]);
+    usage(argv[0], defaults, 2);
+  }
+  if (f.checkpoint_every < 0 || (f.checkpoint_every > 0 && f.checkpoint.empty())) {
+    std::fprintf(stderr, "%s: --checkpoint-every needs --checkpoint FILE and a number of steps >= 0\n", argv[0]);
     usage(argv[0], defaults, 2);
   }
   return f;

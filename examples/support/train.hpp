@@ -1,21 +1,24 @@
 #pragma once
-// One pass over a loader: the loop every example runs once per epoch.
+// One step and one pass over a loader: the loop every example runs.
 
 #include <xgrad/xgrad.hpp>
 
 namespace xg::examples {
 
-// Trains `model` on every batch with cross-entropy and returns the mean loss
-// over the samples seen.
+// One optimizer step with cross-entropy on `batch`; returns the batch's mean loss.
+inline double train_batch(nn::Module& model, const datasets::Batch& batch, optim::OptimizerBase& optimizer) {
+  auto loss = nn::functional::cross_entropy(model(batch.x), batch.y);
+  optimizer.zero_grad();
+  loss.backward();
+  optimizer.step();
+  return loss.item();
+}
+
+// Trains `model` on every batch and returns the mean loss over the samples seen.
 inline double train_epoch(nn::Module& model, datasets::DataLoader& loader, optim::OptimizerBase& optimizer) {
   double loss_sum = 0;
-  for (auto [x, y] : loader) {
-    auto loss = nn::functional::cross_entropy(model(x), y);
-    optimizer.zero_grad();
-    loss.backward();
-    optimizer.step();
-    loss_sum += loss.item() * static_cast<double>(y.size());
-  }
+  for (const auto& batch : loader)
+    loss_sum += train_batch(model, batch, optimizer) * static_cast<double>(batch.y.size());
   return loss_sum / static_cast<double>(loader.num_samples());
 }
 

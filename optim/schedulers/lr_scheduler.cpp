@@ -126,6 +126,11 @@ LRScheduler::SavedState LRScheduler::read_state(const io::Archive& archive, cons
   return state;
 }
 
+void LRScheduler::check_state(const io::Archive& archive, const std::string& prefix) const {
+  read_state(archive, prefix);
+  check_nested(archive, prefix);
+}
+
 void LRScheduler::load_state(const io::Archive& archive, const std::string& prefix) {
   SavedState state = read_state(archive, prefix);
   check_nested(archive, prefix);

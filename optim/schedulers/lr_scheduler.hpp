@@ -16,12 +16,12 @@
 
 #include <xgrad/core/archive.hpp>
 #include <xgrad/optim/optimizer_base.hpp>
+#include <xgrad/optim/schedulers/scheduler_base.hpp>
 
 namespace xg::optim {
 
-class LRScheduler {
+class LRScheduler : public SchedulerBase {
  public:
-  virtual ~LRScheduler() = default;
   LRScheduler(const LRScheduler&) = delete;
   LRScheduler& operator=(const LRScheduler&) = delete;
 
@@ -38,7 +38,7 @@ class LRScheduler {
   OptimizerBase& optimizer() const { return optimizer_; }
   // The class name, e.g. "StepLR", also stored in the state to catch loading
   // one schedule's state into another.
-  const std::string& name() const { return name_; }
+  const std::string& name() const override { return name_; }
 
   // The lr of `group` at `epoch`, changing nothing.
   double lr_at(long epoch, std::size_t group = 0) const;
@@ -53,10 +53,11 @@ class LRScheduler {
   void load_state_dict(const io::Archive& state);
   // The same entries under a prefix, to share one archive with other state,
   // e.g. the optimizer's: `auto a = opt.state_dict(); sched.save_state(a, "lr_scheduler.");`.
-  void save_state(io::Archive& archive, const std::string& prefix) const;
+  void save_state(io::Archive& archive, const std::string& prefix) const override;
+  void check_state(const io::Archive& archive, const std::string& prefix) const override;
   // Checks every entry before changing anything: on a mismatch it throws
   // io::FormatError and the schedule is as it was.
-  void load_state(const io::Archive& archive, const std::string& prefix);
+  void load_state(const io::Archive& archive, const std::string& prefix) override;
   void save(const std::string& path) const { state_dict().save(path, "lr_scheduler"); }
   void load(const std::string& path) { load_state_dict(io::Archive::load(path, "lr_scheduler")); }
 

@@ -20,6 +20,11 @@ double worst(PlateauMode mode) {
 
 }  // namespace
 
+const std::string& ReduceLROnPlateau::name() const {
+  static const std::string name = op;
+  return name;
+}
+
 ReduceLROnPlateau::ReduceLROnPlateau(OptimizerBase& optimizer, const ReduceLROnPlateauOptions& options)
     : optimizer_(optimizer),
       options_(options),
@@ -106,7 +111,8 @@ void ReduceLROnPlateau::save_state(io::Archive& archive, const std::string& pref
   archive.put(prefix + "last_lr", last_lr);
 }
 
-void ReduceLROnPlateau::load_state(const io::Archive& archive, const std::string& prefix) {
+ReduceLROnPlateau::SavedState ReduceLROnPlateau::read_state(const io::Archive& archive,
+                                                            const std::string& prefix) const {
   const std::string where = "ReduceLROnPlateau::load_state: ";
   const std::string type = archive.get_string(prefix + "type");
   if (type != op)
@@ -117,21 +123,31 @@ void ReduceLROnPlateau::load_state(const io::Archive& archive, const std::string
       throw io::FormatError(where + "'" + prefix + entry + "' is not a count: " + std::to_string(value));
     return static_cast<long>(value);
   };
-  const long last_epoch = count("last_epoch");
-  const long num_bad_epochs = count("num_bad_epochs");
-  const long cooldown_counter = count("cooldown_counter");
-  const double best = archive.get_number(prefix + "best");
-  if (std::isnan(best)) throw io::FormatError(where + "'" + prefix + "best' is NaN");
+  SavedState state;
+  state.last_epoch = count("last_epoch");
+  state.num_bad_epochs = count("num_bad_epochs");
+  state.cooldown_counter = count("cooldown_counter");
+  state.best = archive.get_number(prefix + "best");
+  if (std::isnan(state.best)) throw io::FormatError(where + "'" + prefix + "best' is NaN");
   const auto last_lr = archive.get_array<double>(prefix + "last_lr");
   if (last_lr.dimension() != 1 || last_lr.size() != min_lrs_.size())
     throw io::FormatError(where + "'" + prefix + "last_lr' holds " + std::to_string(last_lr.size()) +
                           " values but the optimizer has " + std::to_string(min_lrs_.size()) + " param groups");
+  state.last_lr.assign(last_lr.begin(), last_lr.end());
+  return state;
+}
 
-  last_epoch_ = last_epoch;
-  num_bad_epochs_ = num_bad_epochs;
-  cooldown_counter_ = cooldown_counter;
-  best_ = best;
-  last_lr_.assign(last_lr.begin(), last_lr.end());
+void ReduceLROnPlateau::check_state(const io::Archive& archive, const std::string& prefix) const {
+  read_state(archive, prefix);
+}
+
+void ReduceLROnPlateau::load_state(const io::Archive& archive, const std::string& prefix) {
+  SavedState state = read_state(archive, prefix);
+  last_epoch_ = state.last_epoch;
+  num_bad_epochs_ = state.num_bad_epochs;
+  cooldown_counter_ = state.cooldown_counter;
+  best_ = state.best;
+  last_lr_ = std::move(state.last_lr);
 }
 
 }  // namespace xg::optim

@@ -19,6 +19,7 @@
 #include <xgrad/core/archive.hpp>
 #include <xgrad/optim/optimizer_base.hpp>
 #include <xgrad/optim/schedulers/per_group.hpp>
+#include <xgrad/optim/schedulers/scheduler_base.hpp>
 
 namespace xg::optim {
 
@@ -38,7 +39,7 @@ struct ReduceLROnPlateauOptions {
   double eps = 1e-8;
 };
 
-class ReduceLROnPlateau {
+class ReduceLROnPlateau : public SchedulerBase {
  public:
   explicit ReduceLROnPlateau(OptimizerBase& optimizer, const ReduceLROnPlateauOptions& options = {});
   ReduceLROnPlateau(const ReduceLROnPlateau&) = delete;
@@ -56,17 +57,26 @@ class ReduceLROnPlateau {
   bool in_cooldown() const { return cooldown_counter_ > 0; }
   const ReduceLROnPlateauOptions& options() const { return options_; }
   OptimizerBase& optimizer() const { return optimizer_; }
+  const std::string& name() const override;  // "ReduceLROnPlateau"
 
   // The counters and the best value; the options are not saved (construct
   // with the same ones, then load). As LRScheduler's.
   io::Archive state_dict() const;
   void load_state_dict(const io::Archive& state);
-  void save_state(io::Archive& archive, const std::string& prefix) const;
-  void load_state(const io::Archive& archive, const std::string& prefix);
+  void save_state(io::Archive& archive, const std::string& prefix) const override;
+  void check_state(const io::Archive& archive, const std::string& prefix) const override;
+  void load_state(const io::Archive& archive, const std::string& prefix) override;
   void save(const std::string& path) const { state_dict().save(path, "lr_scheduler"); }
   void load(const std::string& path) { load_state_dict(io::Archive::load(path, "lr_scheduler")); }
 
  private:
+  struct SavedState {
+    long last_epoch, num_bad_epochs, cooldown_counter;
+    double best;
+    std::vector<double> last_lr;
+  };
+  // The checked entries under `prefix`.
+  SavedState read_state(const io::Archive& archive, const std::string& prefix) const;
   bool is_better(double metric) const;
   void reduce_lr();
   std::vector<double> current_lrs() const;

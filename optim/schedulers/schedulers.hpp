@@ -12,5 +12,6 @@
 #include <xgrad/optim/schedulers/one_cycle_lr.hpp>
 #include <xgrad/optim/schedulers/per_group.hpp>
 #include <xgrad/optim/schedulers/reduce_lr_on_plateau.hpp>
+#include <xgrad/optim/schedulers/scheduler_base.hpp>
 #include <xgrad/optim/schedulers/sequential_lr.hpp>
 #include <xgrad/optim/schedulers/step_lr.hpp>

@@ -1,0 +1,299 @@
+// Writing and reading checkpoints. The reader never trusts a field: each
+// length is checked against the bytes that remain before it is used, each
+// section's CRC-32 and the whole file's are verified, and every section is
+// parsed before load_checkpoint compares it with the objects. Loading then
+// checks everything against the model, optimizer and schedule before it
+// changes any of them.
+
+#include <xgrad/train/checkpoint.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <xgrad/core/atomic_file.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/generator.hpp>
+
+namespace xg {
+
+namespace {
+
+constexpr std::string_view magic = "XGRADCKP";
+constexpr const char* section_names[] = {"model", "optimizer", "scheduler", "generator", "extra"};
+
+template <class U>
+void put_uint(std::string& out, U v) {
+  for (std::size_t i = 0; i < sizeof(U); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
+}
+
+std::string hex(std::uint32_t v) {
+  std::ostringstream out;
+  out << "0x" << std::hex << v;
+  return out.str();
+}
+
+// Bytes from the file for a message: quoted when short and printable, else
+// only their count, so damaged input cannot flood or garble the message.
+std::string shown(std::string_view bytes) {
+  const bool printable = bytes.size() <= 32 && std::all_of(bytes.begin(), bytes.end(), [](char c) {
+                           return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
+                         });
+  return printable ? "'" + std::string(bytes) + "'" : std::to_string(bytes.size()) + " unprintable bytes";
+}
+
+// Reads fields in order. A field is named by a fixed text and, inside a
+// section, the section's name; the message is built only on failure.
+class Reader {
+ public:
+  Reader(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
+
+  std::size_t position() const { return pos_; }
+  std::size_t remaining() const { return bytes_.size() - pos_; }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw io::FormatError("checkpoint '" + source_ + "': " + what);
+  }
+
+  std::string_view read_bytes(std::uint64_t n, const char* field, std::string_view section = {}) {
+    if (n > remaining())
+      fail("truncated or corrupted: " + (section.empty() ? "" : "section '" + std::string(section) + "' ") + field +
+           " needs " + std::to_string(n) + " bytes at offset " + std::to_string(pos_) + " but only " +
+           std::to_string(remaining()) + " remain");
+    const auto out = bytes_.substr(pos_, static_cast<std::size_t>(n));
+    pos_ += static_cast<std::size_t>(n);
+    return out;
+  }
+
+  template <class U>
+  U read_uint(const char* field, std::string_view section = {}) {
+    const std::string_view raw = read_bytes(sizeof(U), field, section);
+    U v = 0;
+    for (std::size_t i = 0; i < sizeof(U); ++i) v |= static_cast<U>(static_cast<unsigned char>(raw[i])) << (8 * i);
+    return v;
+  }
+
+ private:
+  std::string_view bytes_;
+  const std::string& source_;
+  std::size_t pos_ = 0;
+};
+
+bool is_count(double v) { return v >= 0.0 && v <= 9007199254740992.0 && v == std::floor(v); }
+
+io::Archive extra_archive(const CheckpointExtra& extra) {
+  if (extra.epoch < 0 || extra.step < 0)
+    throw_invalid_argument("save_checkpoint", "epoch and step must be non-negative, got epoch " +
+                                                  std::to_string(extra.epoch) + " and step " +
+                                                  std::to_string(extra.step));
+  io::Archive a;
+  a.put_number("epoch", static_cast<double>(extra.epoch));
+  a.put_number("step", static_cast<double>(extra.step));
+  for (const auto& [key, value] : extra.numbers) a.put_number("numbers." + key, value);
+  for (const auto& [key, value] : extra.strings) a.put_string("strings." + key, value);
+  return a;
+}
+
+CheckpointExtra read_extra(const io::Archive& a) {
+  CheckpointExtra extra;
+  const auto count = [&](const char* name) {
+    const double v = a.get_number(name);
+    if (!is_count(v)) throw io::FormatError("'" + std::string(name) + "' is not a count: " + std::to_string(v));
+    return static_cast<std::int64_t>(v);
+  };
+  extra.epoch = count("epoch");
+  extra.step = count("step");
+  for (const auto& name : a.names()) {
+    if (name.starts_with("numbers.")) extra.numbers.emplace(name.substr(8), a.get_number(name));
+    else if (name.starts_with("strings.")) extra.strings.emplace(name.substr(8), a.get_string(name));
+    else if (name != "epoch" && name != "step") throw io::FormatError("unexpected entry '" + name + "'");
+  }
+  return extra;
+}
+
+// The generator's state (its seed, then the engine's words, as decimal text)
+// stored as little-endian u64 words: a third of the text's size, which is
+// most of a small model's checkpoint.
+std::string pack_generator_state(const std::string& text) {
+  std::istringstream in(text);
+  std::string packed;
+  std::uint64_t word;
+  while (in >> word) put_uint(packed, word);
+  return packed;
+}
+
+std::string read_generator(const io::Archive& a) {
+  const std::string packed = a.get_string("state");
+  if (packed.empty() || packed.size() % 8 != 0)
+    throw io::FormatError("the state holds " + std::to_string(packed.size()) +
+                          " bytes, expected a positive multiple of 8");
+  std::string state;
+  for (std::size_t i = 0; i < packed.size(); i += 8) {
+    std::uint64_t word = 0;
+    for (std::size_t b = 0; b < 8; ++b) word |= std::uint64_t(static_cast<unsigned char>(packed[i + b])) << (8 * b);
+    if (i) state += ' ';
+    state += std::to_string(word);
+  }
+  Generator probe;
+  try {
+    probe.set_state(state);
+  } catch (const std::invalid_argument& e) {
+    throw io::FormatError(e.what());
+  }
+  // A state that parses but does not print back the same (extra words, a
+  // word out of range) is damaged, not merely unusual.
+  if (probe.state() != state) throw io::FormatError("the generator state does not read back as written");
+  return state;
+}
+
+// Runs a check on one section, adding the file and the section to the
+// message and keeping the exception's type.
+template <class Check>
+void in_section(const std::string& where, const char* section, Check&& check) {
+  const std::string context = where + ": " + section + " section: ";
+  try {
+    check();
+  } catch (const ShapeError& e) {
+    throw ShapeError(context + e.what());
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(context + e.what());
+  } catch (const io::FormatError& e) {
+    throw io::FormatError(context + e.what());
+  }
+}
+
+}  // namespace
+
+std::string checkpoint_to_bytes(const CheckpointContents& contents) {
+  std::vector<std::pair<const char*, std::string>> sections;
+  sections.emplace_back("model", contents.model.to_bytes("model"));
+  sections.emplace_back("optimizer", contents.optimizer.to_bytes("optimizer"));
+  if (contents.scheduler) sections.emplace_back("scheduler", contents.scheduler->to_bytes("scheduler"));
+  io::Archive generator;
+  generator.put_string("state", pack_generator_state(contents.generator_state));
+  sections.emplace_back("generator", generator.to_bytes("generator"));
+  sections.emplace_back("extra", extra_archive(contents.extra).to_bytes("extra"));
+
+  std::string out(magic);
+  put_uint<std::uint32_t>(out, checkpoint_format_version);
+  put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(sections.size()));
+  for (const auto& [name, payload] : sections) {
+    const std::string_view n = name;
+    put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(n.size()));
+    out.append(n);
+    put_uint<std::uint64_t>(out, payload.size());
+    put_uint<std::uint32_t>(out, io::crc32(payload));
+    out.append(payload);
+  }
+  put_uint<std::uint32_t>(out, io::crc32(out));
+  return out;
+}
+
+CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::string& source) {
+  Reader in(bytes, source);
+  const std::string_view found_magic = bytes.substr(0, std::min(bytes.size(), magic.size()));
+  if (found_magic != magic)
+    in.fail("magic header: expected 'XGRADCKP', found " + shown(found_magic) + " (not an xgrad checkpoint" +
+            (bytes.size() < magic.size() ? ", or truncated)" : ")"));
+  in.read_bytes(magic.size(), "magic");
+  const auto version = in.read_uint<std::uint32_t>("format version");
+  if (version == 0 || version > checkpoint_format_version)
+    in.fail("format version: found version " + std::to_string(version) + ", this build reads up to " +
+            std::to_string(checkpoint_format_version));
+  const auto count = in.read_uint<std::uint32_t>("section count");
+  if (count > std::size(section_names))
+    in.fail("section count: expected at most " + std::to_string(std::size(section_names)) + ", found " +
+            std::to_string(count));
+
+  std::map<std::string, io::Archive> sections;
+  for (std::uint32_t s = 0; s < count; ++s) {
+    const auto name_length = in.read_uint<std::uint32_t>("section name length");
+    const std::string_view name = in.read_bytes(name_length, "section name");
+    if (std::find(std::begin(section_names), std::end(section_names), name) == std::end(section_names))
+      in.fail("section " + std::to_string(s) + ": unknown section name " + shown(name));
+    if (sections.count(std::string(name))) in.fail("section '" + std::string(name) + "' appears twice");
+    const auto length = in.read_uint<std::uint64_t>("length", name);
+    const auto stored_crc = in.read_uint<std::uint32_t>("checksum", name);
+    const std::string_view payload = in.read_bytes(length, "payload", name);
+    const auto actual_crc = io::crc32(payload);
+    if (stored_crc != actual_crc)
+      in.fail("section '" + std::string(name) + "' checksum: stored CRC-32 " + hex(stored_crc) + ", computed " +
+              hex(actual_crc));
+    try {
+      sections.emplace(name, io::Archive::from_bytes(payload, name, source));
+    } catch (const io::FormatError& e) {
+      in.fail("section '" + std::string(name) + "': " + e.what());
+    }
+  }
+  const std::size_t checked_length = in.position();
+  const auto stored_crc = in.read_uint<std::uint32_t>("file checksum");
+  if (in.remaining() != 0)
+    in.fail("file length: expected the file to end at offset " + std::to_string(in.position()) + ", found " +
+            std::to_string(in.remaining()) + " more bytes");
+  const auto actual_crc = io::crc32(bytes.substr(0, checked_length));
+  if (stored_crc != actual_crc)
+    in.fail("file checksum: stored CRC-32 " + hex(stored_crc) + ", computed " + hex(actual_crc));
+
+  for (const char* required : {"model", "optimizer", "generator", "extra"})
+    if (!sections.count(required)) in.fail(std::string("sections: the '") + required + "' section is missing");
+  auto take = [&](const char* name) { return std::move(sections.at(name)); };
+  CheckpointContents contents{take("model"), take("optimizer"), std::nullopt, {}, {}};
+  if (sections.count("scheduler")) contents.scheduler = take("scheduler");
+  try {
+    contents.generator_state = read_generator(sections.at("generator"));
+  } catch (const io::FormatError& e) {
+    in.fail(std::string("generator section: ") + e.what());
+  }
+  try {
+    contents.extra = read_extra(sections.at("extra"));
+  } catch (const io::FormatError& e) {
+    in.fail(std::string("extra section: ") + e.what());
+  }
+  return contents;
+}
+
+void save_checkpoint(const std::string& path, const nn::Module& model, const optim::OptimizerBase& optimizer,
+                     const optim::SchedulerBase* scheduler, const CheckpointExtra& extra) {
+  CheckpointContents contents{model.state_dict(), optimizer.state_dict(), std::nullopt,
+                              default_generator().state(), extra};
+  if (scheduler) {
+    contents.scheduler.emplace();
+    scheduler->save_state(*contents.scheduler, "");
+  }
+  io::write_file_atomically(path, checkpoint_to_bytes(contents), "save_checkpoint");
+}
+
+CheckpointExtra load_checkpoint(const std::string& path, nn::Module& model, optim::OptimizerBase& optimizer,
+                                optim::SchedulerBase* scheduler) {
+  return load_checkpoint_bytes(io::read_file(path, "load_checkpoint"), model, optimizer, scheduler, path);
+}
+
+CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model, optim::OptimizerBase& optimizer,
+                                      optim::SchedulerBase* scheduler, const std::string& source) {
+  const std::string where = "load_checkpoint '" + source + "'";
+  CheckpointContents contents = read_checkpoint_bytes(bytes, source);
+
+  if (contents.scheduler.has_value() != (scheduler != nullptr)) {
+    const std::string found =
+        contents.scheduler ? "the state of a " + contents.scheduler->get_string("type") : std::string("none");
+    const std::string expected = scheduler ? "the state of a " + scheduler->name() : std::string("none");
+    throw std::invalid_argument(where + ": scheduler section: expected " + expected + " (the schedule given), found " +
+                                found + " in the checkpoint");
+  }
+  if (scheduler) in_section(where, "scheduler", [&] { scheduler->check_state(*contents.scheduler, ""); });
+  in_section(where, "model", [&] { model.check_state_dict(contents.model); });
+  // The optimizer checks all its state before changing any of it, and it is
+  // the first object changed: after it, every load below has been checked
+  // and cannot fail.
+  in_section(where, "optimizer", [&] { optimizer.load_state_dict(contents.optimizer); });
+  model.load_state_dict(contents.model);
+  if (scheduler) scheduler->load_state(*contents.scheduler, "");
+  default_generator().set_state(contents.generator_state);
+  return contents.extra;
+}
+
+}  // namespace xg
