@@ -21,6 +21,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "implementations.hpp"
@@ -137,11 +138,12 @@ int run(const Options& o) {
   std::printf("threads: %d (OPENBLAS_NUM_THREADS=%s), median of %d repetitions\n", o.threads,
               blas_threads ? blas_threads : "unset", o.repetitions);
 
+  const std::pair<const char*, Workload (*)()> makers[] = {
+      {"W1", iris_workload}, {"W2", digits_workload}, {"W3", sentiment_workload}, {"W4", scale_workload}};
   std::vector<Workload> workloads;
-  for (auto make : {iris_workload, digits_workload, sentiment_workload, scale_workload}) {
-    Workload w = make();
-    if (o.only.empty() || w.name.rfind(o.only, 0) == 0) workloads.push_back(std::move(w));
-  }
+  for (const auto& [id, make] : makers)
+    if (o.only.empty() || o.only == id) workloads.push_back(make());
+  if (workloads.empty()) throw std::invalid_argument("--only takes W1, W2, W3 or W4, got " + o.only);
   std::vector<Variant> variants;
   for (const Workload& w : workloads) {
     if (w.name.starts_with("W1")) variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, {}, 2.0});

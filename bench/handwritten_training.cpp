@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <xsimd/xsimd.hpp>
+
 #include "implementations.hpp"
 
 namespace bench {
@@ -18,6 +20,19 @@ namespace {
 
 constexpr float adagrad_eps = 1e-10f;
 constexpr float adam_beta1 = 0.9f, adam_beta2 = 0.999f, adam_eps = 1e-8f;
+
+// tanh in place, vectorized as xgrad's is (glibc's tanhf is several times slower).
+void tanh_in_place(float* z, std::size_t n) {
+  using Batch = xsimd::batch<float, xsimd::avx2>;
+  std::size_t i = 0;
+  for (; i + Batch::size <= n; i += Batch::size) xsimd::tanh(Batch::load_unaligned(z + i)).store_unaligned(z + i);
+  if (i < n) {
+    alignas(64) float tail[Batch::size] = {};
+    std::copy(z + i, z + n, tail);
+    xsimd::tanh(Batch::load_aligned(tail)).store_aligned(tail);
+    std::copy(tail, tail + (n - i), z + i);
+  }
+}
 
 // Mean cross-entropy of `logits` (rows x classes); leaves (softmax - onehot) / rows
 // in `delta`.
@@ -100,8 +115,7 @@ class Mlp {
       for (std::size_t r = 0; r < rows; ++r) std::copy(layer.bias.value.begin(), layer.bias.value.end(), z + r * layer.out);
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, layer.out, layer.in, 1.0f, input, layer.in,
                   layer.weight.value.data(), layer.in, 1.0f, z, layer.out);
-      if (l < last)
-        for (std::size_t i = 0, n = rows * layer.out; i < n; ++i) z[i] = std::tanh(z[i]);
+      if (l < last) tanh_in_place(z, rows * layer.out);
       input = z;
     }
     Layer& top = layers_[last];
