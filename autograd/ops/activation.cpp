@@ -6,10 +6,47 @@
 #include <cmath>
 #include <limits>
 
+#include <xsimd/xsimd.hpp>
+
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
 
 namespace xg {
+
+namespace {
+
+// glibc's tanhf costs about 20 ns an element (it goes through expm1f), which
+// made tanh a sixth of the time of a 1024-wide MLP's matrix products; xsimd's
+// vectorized tanh (within 2 ulp) takes a fraction of that. The last partial
+// batch goes through the same vector code on a padded copy, so an element's
+// result does not depend on where it sits. At most AVX2, as the optimizers'
+// loops (optim/elementwise.hpp): g++ 12 warns falsely on AVX-512 intrinsics.
+#if XSIMD_WITH_AVX2
+using activation_arch = xsimd::avx2;
+#else
+using activation_arch = xsimd::default_arch;
+#endif
+
+template <class S>
+Array<S> tanh_elements(const Array<S>& x) {
+  using Batch = xsimd::batch<S, activation_arch>;
+  constexpr std::size_t width = Batch::size;
+  auto y = Array<S>::from_shape(x.shape());
+  const S* in = x.data();
+  S* out = y.data();
+  const std::size_t n = x.size();
+  std::size_t i = 0;
+  for (; i + width <= n; i += width) xsimd::tanh(Batch::load_unaligned(in + i)).store_unaligned(out + i);
+  if (i < n) {
+    alignas(64) S tail[width] = {};
+    std::copy(in + i, in + n, tail);
+    xsimd::tanh(Batch::load_aligned(tail)).store_aligned(tail);
+    std::copy(tail, tail + (n - i), out + i);
+  }
+  return y;
+}
+
+}  // namespace
 
 using autograd::accumulate_each;
 using autograd::record;
@@ -17,7 +54,7 @@ using autograd::record;
 // d(tanh x) = (1 - y^2) dx
 template <class S>
 BasicTensor<S> tanh(const BasicTensor<S>& x) {
-  Array<S> y = autograd::map_elements(x.value(), [](S v) { return std::tanh(v); });
+  Array<S> y = tanh_elements(x.value());
   return record<S>("tanh", std::move(y), {&x}, [](Node<S>& self) {
     const S* g = self.grad.data();
     const S* y = self.value.data();

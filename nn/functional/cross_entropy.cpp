@@ -75,12 +75,24 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
                               labels = std::move(kept_labels)](Node<S>& self) {
                                const detail::LossGradient<S> upstream(self, reduction, s.rows);
                                auto& in = *self.inputs[0];
-                               const S* x = in.value.data();
-                               autograd::accumulate_each(in, [&](std::size_t k) {
-                                 const std::size_t i = k / s.classes, c = k % s.classes;
-                                 const S target = spread + (c == labels[i] ? keep : S(0));
-                                 return upstream[i] * (std::exp(x[k] - lse[i]) - target);
-                               });
+                               // Row by row: a flat index split by k / classes
+                               // cost an integer division per element.
+                               const bool fresh = !in.has_grad;
+                               if (fresh) {
+                                 in.grad = Array<S>::from_shape(in.value.shape());
+                                 in.has_grad = true;
+                               } else {
+                                 in.check_grad_shape();
+                               }
+                               for (std::size_t i = 0; i < s.rows; ++i) {
+                                 const S* x = in.value.data() + i * s.classes;
+                                 S* g = in.grad.data() + i * s.classes;
+                                 for (std::size_t c = 0; c < s.classes; ++c) {
+                                   const S target = spread + (c == labels[i] ? keep : S(0));
+                                   const S d = upstream[i] * (std::exp(x[c] - lse[i]) - target);
+                                   g[c] = fresh ? d : g[c] + d;
+                                 }
+                               }
                              });
 }
 
