@@ -44,15 +44,16 @@ void draw(const std::string& out, const std::string& file, const std::string& ti
 }
 
 // Adagrad's lr / (sqrt(sum of squared gradients) + eps) and RMSprop's
-// lr / (sqrt(running mean of squared gradients) + eps) for a feature whose
-// gradient is 1 at every step and one whose gradient is 1 every tenth step.
+// lr / (sqrt(running mean of squared gradients) + eps), both at lr 0.1, for a
+// feature whose gradient is 1 at every step and one whose gradient is 1 every
+// tenth step: Adagrad's keeps shrinking, RMSprop's levels off.
 std::vector<plot::Series> effective_lrs() {
   std::vector<plot::Series> out;
   auto run = [&](const std::string& name, auto optimizer, const char* state, double lr, bool mean) {
     auto w = zeros({2}, true);
     auto opt = optimizer(w);
     plot::Series frequent{name + ", frequent feature", {}, {}}, rare{name + ", rare feature (1 in 10)", {}, {}};
-    for (long t = 1; t <= 200; ++t) {
+    for (long t = 1; t <= 500; ++t) {
       w.grad() = Array<float>{1.0f, t % 10 == 1 ? 1.0f : 0.0f};
       opt.step();
       const auto& acc = opt.state(w, state);
@@ -65,7 +66,7 @@ std::vector<plot::Series> effective_lrs() {
     out.push_back(rare);
   };
   run("Adagrad", [](Tensor w) { return Adagrad<float>(std::vector<Tensor>{w}, {.lr = 0.1}); }, "sum", 0.1, false);
-  run("RMSprop", [](Tensor w) { return RMSprop<float>(std::vector<Tensor>{w}, {.lr = 0.01}); }, "square_avg", 0.01, true);
+  run("RMSprop", [](Tensor w) { return RMSprop<float>(std::vector<Tensor>{w}, {.lr = 0.1}); }, "square_avg", 0.1, true);
   return out;
 }
 
@@ -105,7 +106,7 @@ int main(int argc, char** argv) try {
               make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 2,
                                                  .anneal_strategy = AnnealStrategy::linear}))});
   plot::write_file(out + "/adagrad_effective_lr.svg",
-                   plot::line_chart_svg(effective_lrs(), {.title = "Effective per-coordinate learning rate",
+                   plot::line_chart_svg(effective_lrs(), {.title = "Effective per-coordinate learning rate (lr 0.1)",
                                                           .x_label = "step", .y_label = "lr / sqrt(accumulator)",
                                                           .log_y = true, .width = 900}));
   std::printf("wrote %s/adagrad_effective_lr.svg\n", out.c_str());

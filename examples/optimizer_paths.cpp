@@ -28,15 +28,20 @@ struct TestFunction {
   plot::ContourOptions view;
   std::optional<std::array<double, 2>> minimum;
   int steps;
-  double adaptive_lr, sgd_lr;  // Adadelta takes 10x the adaptive lr: its steps start at sqrt(eps) * lr
+  // Adadelta takes 10x the adaptive lr: its steps start at sqrt(eps) * lr.
+  // Momentum 0.9 multiplies SGD's steps by up to 10, so Momentum and Nesterov
+  // get their own lr (at SGD's, Nesterov diverges on the ill-conditioned
+  // quadratic: lr * curvature = 1.6 > 2 (1 + 0.9) / (1 + 2 * 0.9)).
+  double adaptive_lr, sgd_lr, momentum_lr;
 };
 
 template <class F>
 TestFunction make(std::string name, std::string title, F f, double x0, double y0, plot::ContourOptions view,
-                  std::optional<std::array<double, 2>> minimum, int steps, double adaptive_lr, double sgd_lr) {
+                  std::optional<std::array<double, 2>> minimum, int steps, double adaptive_lr, double sgd_lr,
+                  double momentum_lr) {
   view.title = title;
   view.minimum = minimum;
-  return {std::move(name), std::move(title), f, f, x0, y0, view, minimum, steps, adaptive_lr, sgd_lr};
+  return {std::move(name), std::move(title), f, f, x0, y0, view, minimum, steps, adaptive_lr, sgd_lr, momentum_lr};
 }
 
 int main(int argc, char** argv) try {
@@ -51,18 +56,19 @@ int main(int argc, char** argv) try {
   }
   const std::vector<TestFunction> functions{
       make("sin_quadratic", "f(x, y) = sin x + x^2 + cos y + y^2", TEST_FUNCTION(sin(x) + x * x + cos(y) + y * y), 2,
-           2, {.x_min = -2.5, .x_max = 2.5, .y_min = -2.5, .y_max = 2.5}, std::array{-0.450184, 0.0}, 100, 0.1, 0.1),
+           2, {.x_min = -2.5, .x_max = 2.5, .y_min = -2.5, .y_max = 2.5}, std::array{-0.450184, 0.0}, 100, 0.1, 0.1, 0.1),
       make("ill_conditioned", "f(x1, x2) = 0.1 x1^2 + 2 x2^2", TEST_FUNCTION(0.1 * x * x + 2.0 * y * y), -5, -2,
-           {.x_min = -5.5, .x_max = 1.5, .y_min = -3, .y_max = 3}, std::array{0.0, 0.0}, 50, 0.4, 0.4),
+           {.x_label = "x1", .y_label = "x2", .x_min = -5.5, .x_max = 1.5, .y_min = -3, .y_max = 3},
+           std::array{0.0, 0.0}, 50, 0.4, 0.4, 0.1),
       make("rosenbrock", "Rosenbrock (1 - x)^2 + 100 (y - x^2)^2",
            TEST_FUNCTION((1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x)), -1.5, 2,
-           {.x_min = -2, .x_max = 2, .y_min = -1, .y_max = 3}, std::array{1.0, 1.0}, 1000, 0.02, 5e-4),
+           {.x_min = -2, .x_max = 2, .y_min = -1, .y_max = 3}, std::array{1.0, 1.0}, 2000, 0.02, 5e-4, 5e-4),
       make("beale", "Beale",
            TEST_FUNCTION((1.5 - x + x * y) * (1.5 - x + x * y) + (2.25 - x + x * y * y) * (2.25 - x + x * y * y) +
                          (2.625 - x + x * y * y * y) * (2.625 - x + x * y * y * y)),
-           1, 1.5, {.x_min = -0.5, .x_max = 4, .y_min = -1.5, .y_max = 2}, std::array{3.0, 0.5}, 500, 0.02, 0.002),
+           1, 1.5, {.x_min = -0.5, .x_max = 4, .y_min = -1.5, .y_max = 2}, std::array{3.0, 0.5}, 1000, 0.02, 0.002, 0.001),
       make("saddle", "Saddle f(x, y) = x^2 - y^2", TEST_FUNCTION(x * x - y * y), -1.5, 1e-3,
-           {.x_min = -2, .x_max = 2, .y_min = -2, .y_max = 2}, std::nullopt, 60, 0.05, 0.05)};
+           {.x_min = -2, .x_max = 2, .y_min = -2, .y_max = 2}, std::nullopt, 60, 0.05, 0.05, 0.05)};
   const std::vector<std::string> optimizers{"SGD",   "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adadelta",
                                             "Adam",  "AMSGrad",  "AdamW",    "Adamax",  "NAdam",   "RAdam"};
 
@@ -74,8 +80,10 @@ int main(int argc, char** argv) try {
                 static_cast<int>(fn.steps * steps_scale));
     for (const auto& name : optimizers) {
       auto x = full<float>({1}, static_cast<float>(fn.x0), true), y = full<float>({1}, static_cast<float>(fn.y0), true);
-      const bool sgd_family = name == "SGD" || name == "Momentum" || name == "Nesterov";
-      const double lr = lr_scale * (sgd_family ? fn.sgd_lr : name == "Adadelta" ? 10 * fn.adaptive_lr : fn.adaptive_lr);
+      const double lr = lr_scale * (name == "SGD"                              ? fn.sgd_lr
+                                    : name == "Momentum" || name == "Nesterov" ? fn.momentum_lr
+                                    : name == "Adadelta"                       ? 10 * fn.adaptive_lr
+                                                                               : fn.adaptive_lr);
       auto optimizer = examples::make_optimizer(name, {{"x", x}, {"y", y}}, lr);
       plot::Path path{name, {fn.x0}, {fn.y0}};
       for (int step = 1; step <= static_cast<int>(fn.steps * steps_scale); ++step) {

@@ -62,6 +62,10 @@ std::vector<double> contour_levels(double f_min, double f_max, int count) {
   return levels;
 }
 
+namespace {
+constexpr std::size_t max_markers_per_path = 150;
+}
+
 std::string contour_svg(const std::function<double(double, double)>& f, const std::vector<Path>& paths,
                         const ContourOptions& o) {
   if (!(o.x_max > o.x_min) || !(o.y_max > o.y_min) || o.grid < 2)
@@ -107,7 +111,10 @@ std::string contour_svg(const std::function<double(double, double)>& f, const st
     for (std::size_t k = 0; k < std::min(path.x.size(), path.y.size()); ++k)
       if (std::isfinite(path.x[k]) && std::isfinite(path.y[k])) svg << px(x(path.x[k])) << ',' << px(y(path.y[k])) << ' ';
     svg << "\"/>\n";
-    for (std::size_t k = 0; k < std::min(path.x.size(), path.y.size()); ++k)
+    // A marker per step shows the step sizes; a long path gets one every few
+    // steps so that its markers do not merge into a thick line.
+    const std::size_t points = std::min(path.x.size(), path.y.size()), stride = 1 + points / max_markers_per_path;
+    for (std::size_t k = 0; k < points; k += stride)
       if (std::isfinite(path.x[k]) && std::isfinite(path.y[k]))
         svg << "<circle cx=\"" << px(x(path.x[k])) << "\" cy=\"" << px(y(path.y[k])) << "\" r=\"1.8\" fill=\""
             << colour << "\"/>\n";

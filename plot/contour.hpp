@@ -44,7 +44,8 @@ struct ContourOptions {
 };
 
 // A self-contained SVG: the contour lines of `f` (darker is lower), every
-// path as a coloured polyline with small markers (clipped to the plot), its
+// path as a coloured polyline with small markers (at most 150 per path,
+// evenly spread; clipped to the plot), its
 // start as a square, the minimum as a star, a legend and axis ticks.
 std::string contour_svg(const std::function<double(double, double)>& f, const std::vector<Path>& paths,
                         const ContourOptions& options);

@@ -16,6 +16,10 @@ struct Extent {
   void add(double v) {
     if (std::isfinite(v)) low = std::min(low, v), high = std::max(high, v);
   }
+  void pad(double fraction) {
+    const double margin = fraction * (high - low);
+    low -= margin, high += margin;
+  }
 };
 }  // namespace
 
@@ -34,20 +38,23 @@ std::string line_chart_svg(const std::vector<Series>& series, const LineChartOpt
   if (xe.high == xe.low) xe.high = xe.low + 1;
   if (ye.high == ye.low) ye = o.log_y ? Extent{ye.low / 2, ye.high * 2} : Extent{ye.low - 0.5, ye.high + 0.5};
 
-  std::vector<double> x_ticks = nice_ticks(xe.low, xe.high), y_ticks;
+  // A linear axis reaches 4 % beyond the data, so that a curve lying on its
+  // extreme value is not hidden by the frame; a log axis spans whole decades.
+  xe.pad(0.04);
+  std::vector<double> y_ticks;
   if (o.log_y) {
     ye = {std::pow(10.0, std::floor(std::log10(ye.low))), std::pow(10.0, std::ceil(std::log10(ye.high)))};
     y_ticks = log_ticks(ye.low, ye.high);
   } else {
+    ye.pad(0.04);
     y_ticks = nice_ticks(ye.low, ye.high);
-    ye = {std::min(ye.low, y_ticks.front()), std::max(ye.high, y_ticks.back())};
   }
-  std::erase_if(x_ticks, [&](double t) { return t < xe.low || t > xe.high; });
+  const std::vector<double> x_ticks = nice_ticks(xe.low, xe.high);
 
   // The legend sits right of the plot and is as wide as its longest label.
   std::size_t longest = 0;
   for (const auto& s : series) longest = std::max(longest, s.label.size());
-  const double legend = 60 + 6.8 * static_cast<double>(longest), left = 70, min_plot = 420;
+  const double legend = 60 + 6.8 * static_cast<double>(longest), left = 70, min_plot = 560;
   const int width = std::max(o.width, static_cast<int>(left + min_plot + legend));
   const Frame frame{width, o.height, left, 40, width - left - legend, o.height - 40.0 - 60,
                     o.title, o.x_label, o.y_label};
