@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/atomic_file.hpp>
+#include <xgrad/core/byte_reader.hpp>
 
 namespace xg::io {
 
@@ -47,11 +48,6 @@ std::array<std::array<std::uint32_t, 256>, 8> make_crc_tables() {
   return table;
 }
 
-template <class U>
-void put_uint(std::string& out, U v) {
-  for (std::size_t i = 0; i < sizeof(U); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
-}
-
 template <class T>
 void put_scalars(std::string& out, const T* data, std::size_t n) {
   if constexpr (std::endian::native == std::endian::little) {
@@ -78,65 +74,23 @@ std::string quoted(std::string_view s) {
   return out + "'";
 }
 
-// Reads fields in order from the archive's bytes, naming the archive and the
-// field in every complaint.
-class Reader {
- public:
-  Reader(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
-
-  std::size_t position() const { return pos_; }
-  std::size_t remaining() const { return bytes_.size() - pos_; }
-
-  [[noreturn]] void fail(const std::string& what) const {
-    throw FormatError("archive " + quoted(source_) + ": " + what);
-  }
-
-  void need(std::uint64_t n, const std::string& field) const {
-    if (n > remaining())
-      fail("truncated or corrupted: " + field + " needs " + std::to_string(n) + " bytes at offset " +
-           std::to_string(pos_) + " but only " + std::to_string(remaining()) + " remain");
-  }
-
-  template <class U>
-  U read_uint(const std::string& field) {
-    need(sizeof(U), field);
-    U v = 0;
-    for (std::size_t i = 0; i < sizeof(U); ++i)
-      v |= static_cast<U>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
-    pos_ += sizeof(U);
-    return v;
-  }
-
-  std::string_view read_bytes(std::uint64_t n, const std::string& field) {
-    need(n, field);
-    auto out = bytes_.substr(pos_, static_cast<std::size_t>(n));
-    pos_ += static_cast<std::size_t>(n);
-    return out;
-  }
-
-  template <class T>
-  std::vector<T> read_scalars(std::size_t n, const std::string& field) {
-    std::string_view raw = read_bytes(static_cast<std::uint64_t>(n) * sizeof(T), field);
-    std::vector<T> out(n);
-    if constexpr (std::endian::native == std::endian::little) {
-      if (n) std::memcpy(out.data(), raw.data(), n * sizeof(T));
-    } else {
-      using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-      for (std::size_t i = 0; i < n; ++i) {
-        U v = 0;
-        for (std::size_t b = 0; b < sizeof(U); ++b)
-          v |= static_cast<U>(static_cast<unsigned char>(raw[i * sizeof(U) + b])) << (8 * b);
-        out[i] = std::bit_cast<T>(v);
-      }
+template <class T>
+std::vector<T> read_scalars(ByteReader& in, std::size_t n, const std::string& field) {
+  std::string_view raw = in.read_bytes(static_cast<std::uint64_t>(n) * sizeof(T), field);
+  std::vector<T> out(n);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n) std::memcpy(out.data(), raw.data(), n * sizeof(T));
+  } else {
+    using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    for (std::size_t i = 0; i < n; ++i) {
+      U v = 0;
+      for (std::size_t b = 0; b < sizeof(U); ++b)
+        v |= static_cast<U>(static_cast<unsigned char>(raw[i * sizeof(U) + b])) << (8 * b);
+      out[i] = std::bit_cast<T>(v);
     }
-    return out;
   }
-
- private:
-  std::string_view bytes_;
-  const std::string& source_;
-  std::size_t pos_ = 0;
-};
+  return out;
+}
 
 }  // namespace
 
@@ -269,7 +223,7 @@ std::string Archive::to_bytes(std::string_view kind) const {
 }
 
 Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const std::string& source) {
-  Reader in(bytes, source);
+  ByteReader in(bytes, "archive " + quoted(source));
   const std::string_view found_magic = bytes.substr(0, std::min(bytes.size(), magic.size()));
   if (found_magic != magic)
     in.fail("not an xgrad archive: expected the magic bytes " + quoted(magic) + " at the start, found " +
@@ -320,12 +274,12 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
               std::to_string(payload) + " bytes");
     switch (tag) {
       case Tag::array_f32:
-        archive.insert(name, ArrayF{shape, in.read_scalars<float>(static_cast<std::size_t>(numel), field)});
+        archive.insert(name, ArrayF{shape, read_scalars<float>(in, static_cast<std::size_t>(numel), field)});
         break;
       case Tag::array_f64:
-        archive.insert(name, ArrayD{shape, in.read_scalars<double>(static_cast<std::size_t>(numel), field)});
+        archive.insert(name, ArrayD{shape, read_scalars<double>(in, static_cast<std::size_t>(numel), field)});
         break;
-      case Tag::number: archive.insert(name, in.read_scalars<double>(1, field)[0]); break;
+      case Tag::number: archive.insert(name, read_scalars<double>(in, 1, field)[0]); break;
       case Tag::string: archive.insert(name, std::string(in.read_bytes(payload, field))); break;
     }
   }

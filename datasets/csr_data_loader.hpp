@@ -10,9 +10,10 @@
 #include <iterator>
 #include <vector>
 
-#include <xgrad/datasets/csr_matrix.hpp>
 #include <xgrad/core/generator.hpp>
-#include <xgrad/datasets/data_loader.hpp>
+#include <xgrad/datasets/batch_iterator.hpp>
+#include <xgrad/datasets/csr_matrix.hpp>
+#include <xgrad/datasets/sample_order.hpp>
 
 namespace xg::datasets {
 
@@ -23,7 +24,7 @@ struct CsrBatch {
 
 class CsrDataLoader {
  public:
-  class Iterator;
+  using Iterator = BatchIterator<CsrDataLoader, CsrBatch>;
 
   // One label per row of `features`; the generator must outlive the loader.
   CsrDataLoader(CsrMatrix features, std::vector<std::size_t> labels, DataLoaderOptions options = {},
@@ -33,41 +34,17 @@ class CsrDataLoader {
   Iterator begin();
   std::default_sentinel_t end() const { return {}; }
 
-  std::size_t size() const;  // batches per epoch
+  std::size_t size() const { return order_.num_batches(); }  // batches per epoch
   std::size_t num_samples() const { return labels_.size(); }
-  const DataLoaderOptions& options() const { return options_; }
+  const DataLoaderOptions& options() const { return order_.options(); }
 
  private:
+  friend Iterator;
   void fill(std::size_t batch, CsrBatch& out) const;
 
   CsrMatrix features_;
   std::vector<std::size_t> labels_;
-  DataLoaderOptions options_;
-  Generator* generator_;
-  std::vector<std::size_t> order_;
-};
-
-class CsrDataLoader::Iterator {
- public:
-  using value_type = CsrBatch;
-  using difference_type = std::ptrdiff_t;
-
-  Iterator() = default;
-
-  const CsrBatch& operator*() const { return batch_; }
-  const CsrBatch* operator->() const { return &batch_; }
-  Iterator& operator++();
-  void operator++(int) { ++*this; }
-  friend bool operator==(const Iterator& it, std::default_sentinel_t) { return it.index_ >= it.count_; }
-
- private:
-  friend class CsrDataLoader;
-  explicit Iterator(const CsrDataLoader& loader);
-
-  const CsrDataLoader* loader_ = nullptr;
-  std::size_t index_ = 0;
-  std::size_t count_ = 0;
-  CsrBatch batch_;
+  SampleOrder order_;
 };
 
 }  // namespace xg::datasets

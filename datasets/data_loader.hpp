@@ -15,15 +15,11 @@
 #include <xgrad/core/array.hpp>
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/tensor.hpp>
+#include <xgrad/datasets/batch_iterator.hpp>
 #include <xgrad/datasets/dataset.hpp>
+#include <xgrad/datasets/sample_order.hpp>
 
 namespace xg::datasets {
-
-struct DataLoaderOptions {
-  std::size_t batch_size = 32;
-  bool shuffle = true;
-  bool drop_last = false;  // drop the last batch when it is smaller than batch_size
-};
 
 struct Batch {
   Tensor x;                      // (rows, features)
@@ -32,7 +28,7 @@ struct Batch {
 
 class DataLoader {
  public:
-  class Iterator;
+  using Iterator = BatchIterator<DataLoader, Batch>;
 
   // `features` of shape (samples, features), one label per sample. The
   // generator must outlive the loader.
@@ -45,41 +41,17 @@ class DataLoader {
   Iterator begin();
   std::default_sentinel_t end() const { return {}; }
 
-  std::size_t size() const;  // batches per epoch
+  std::size_t size() const { return order_.num_batches(); }  // batches per epoch
   std::size_t num_samples() const { return labels_.size(); }
-  const DataLoaderOptions& options() const { return options_; }
+  const DataLoaderOptions& options() const { return order_.options(); }
 
  private:
+  friend Iterator;
   void fill(std::size_t batch, Batch& out) const;
 
   Array<float> features_;
   std::vector<std::size_t> labels_;
-  DataLoaderOptions options_;
-  Generator* generator_;
-  std::vector<std::size_t> order_;
-};
-
-class DataLoader::Iterator {
- public:
-  using value_type = Batch;
-  using difference_type = std::ptrdiff_t;
-
-  Iterator() = default;
-
-  const Batch& operator*() const { return batch_; }
-  const Batch* operator->() const { return &batch_; }
-  Iterator& operator++();
-  void operator++(int) { ++*this; }
-  friend bool operator==(const Iterator& it, std::default_sentinel_t) { return it.index_ >= it.count_; }
-
- private:
-  friend class DataLoader;
-  explicit Iterator(const DataLoader& loader);
-
-  const DataLoader* loader_ = nullptr;
-  std::size_t index_ = 0;
-  std::size_t count_ = 0;
-  Batch batch_;
+  SampleOrder order_;
 };
 
 }  // namespace xg::datasets

@@ -18,7 +18,6 @@
 #include "support/cli.hpp"
 #include "support/evaluate.hpp"
 #include "support/report.hpp"
-#include "support/train.hpp"
 #include "support/training_loop.hpp"
 
 using namespace xg;
@@ -37,6 +36,8 @@ class SparseBagOfWords : public nn::Module {
   }
   Tensor forward(const CsrMatrix<float>& x) { return bag(x) + bias; }
   Tensor forward(const Tensor& x) override { return bag(x) + bias; }
+  Tensor operator()(const CsrMatrix<float>& x) { return forward(x); }
+  using Module::operator();
 
   nn::EmbeddingBag bag;
   Tensor bias;
@@ -49,9 +50,30 @@ class SparseBagOfWords : public nn::Module {
   NamedTensors<float> local_parameters() const override { return {{"weight", bag.weight}, {"bias", bias}}; }
 };
 
-double sparse_accuracy(SparseBagOfWords& model, const CsrMatrix<float>& x, const std::vector<std::size_t>& labels) {
+double accuracy(nn::Linear& model, const Array<float>& x, const std::vector<std::size_t>& labels) {
+  return examples::evaluate_accuracy(model, x, labels);
+}
+
+double accuracy(SparseBagOfWords& model, const CsrMatrix<float>& x, const std::vector<std::size_t>& labels) {
   no_grad guard;
-  return nn::accuracy(model.forward(x), labels);
+  return nn::accuracy(model(x), labels);
+}
+
+// Trains `model` on the rows of x_train through examples::TrainingLoop, where
+// the checkpoint flags take effect, reporting each epoch on x_test.
+template <class Loader, class Model, class Features>
+void train_and_report(Model& model, Features x_train, const Features& x_test, const datasets::TextDataset& train,
+                      const datasets::TextDataset& test, const examples::TrainFlags& flags,
+                      examples::Reporter& report) {
+  auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
+  auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
+  Loader loader(x_train, train.labels, {.batch_size = flags.batch_size});
+  examples::TrainingLoop training(model, *optimizer, schedule.get(), loader, flags);
+  for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
+    const double loss = training.run_epoch(epoch);
+    report.epoch({epoch, loss, accuracy(model, x_train, train.labels), accuracy(model, x_test, test.labels)});
+  }
+  training.finish();
 }
 
 // Trains a fresh bag-of-words model on `train`, reporting each epoch on
@@ -59,40 +81,15 @@ double sparse_accuracy(SparseBagOfWords& model, const CsrMatrix<float>& x, const
 Array<float> fit(const datasets::TextDataset& train, const datasets::TextDataset& test, datasets::BagOfWords& bow,
                  const examples::TrainFlags& flags, examples::Reporter& report) {
   bow.fit(train.texts);
-  if (!flags.checkpoint.empty() || !flags.save_model.empty())
-    throw std::invalid_argument("--checkpoint and --save-model are not supported by sentiment_bow yet");
   if (flags.dense) {
-    const auto x_train = bow.transform(train.texts), x_test = bow.transform(test.texts);
     nn::Linear model(bow.num_features(), 2);
-    auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
-    auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
-    datasets::DataLoader loader(x_train, train.labels, {.batch_size = flags.batch_size});
-    for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
-      const double loss = examples::train_epoch(model, loader, *optimizer);
-      if (schedule) schedule->step();
-      report.epoch({epoch, loss, examples::evaluate_accuracy(model, x_train, train.labels),
-                    examples::evaluate_accuracy(model, x_test, test.labels)});
-    }
+    train_and_report<datasets::DataLoader>(model, bow.transform(train.texts), bow.transform(test.texts), train, test,
+                                           flags, report);
     return xt::transpose(model.weight.value());
   }
-  const auto x_train = bow.transform_sparse(train.texts), x_test = bow.transform_sparse(test.texts);
   SparseBagOfWords model(bow.num_features(), 2);
-  auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
-  auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
-  datasets::CsrDataLoader loader(x_train, train.labels, {.batch_size = flags.batch_size});
-  for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
-    double loss_sum = 0;
-    for (const auto& [x, y] : loader) {
-      auto loss = nn::functional::cross_entropy(model.forward(x), y);
-      optimizer->zero_grad();
-      loss.backward();
-      optimizer->step();
-      loss_sum += loss.item() * static_cast<double>(y.size());
-    }
-    if (schedule) schedule->step();
-    report.epoch({epoch, loss_sum / static_cast<double>(loader.num_samples()),
-                  sparse_accuracy(model, x_train, train.labels), sparse_accuracy(model, x_test, test.labels)});
-  }
+  train_and_report<datasets::CsrDataLoader>(model, bow.transform_sparse(train.texts),
+                                            bow.transform_sparse(test.texts), train, test, flags, report);
   return model.bag.weight.value();
 }
 

@@ -13,6 +13,8 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "damaged_bytes.hpp"
+
 namespace {
 
 namespace nn = xg::nn;
@@ -160,12 +162,10 @@ TEST_CASE("checkpoint: truncated at every byte, it is refused and nothing change
   const std::string bytes = small_checkpoint_bytes();
   SmallCase target(6);
   const Snapshot before = snapshot(target.model, target.opt, &target.sched);
-  for (std::size_t n = 0; n < bytes.size(); ++n) {
+  xg::testing::for_each_truncation(bytes, [&](std::size_t n, std::string_view cut) {
     CAPTURE(n);
-    CHECK_THROWS_AS(xg::load_checkpoint_bytes(std::string_view(bytes).substr(0, n), target.model, target.opt,
-                                              &target.sched),
-                    xg::io::FormatError);
-  }
+    CHECK_THROWS_AS(xg::load_checkpoint_bytes(cut, target.model, target.opt, &target.sched), xg::io::FormatError);
+  });
   // And through a file, at a few offsets.
   const std::string path = temp_path("truncated");
   for (std::size_t n : {std::size_t{0}, std::size_t{7}, bytes.size() / 2, bytes.size() - 1}) {
@@ -182,14 +182,11 @@ TEST_CASE("checkpoint: any single flipped byte is refused and nothing changes") 
   const std::string bytes = small_checkpoint_bytes();
   SmallCase target(6);
   const Snapshot before = snapshot(target.model, target.opt, &target.sched);
-  std::string corrupted = bytes;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
+  xg::testing::for_each_flipped_byte(bytes, [&](std::size_t i, std::string_view corrupted) {
     CAPTURE(i);
-    corrupted[i] = static_cast<char>(~bytes[i]);
     CHECK_THROWS_AS(xg::load_checkpoint_bytes(corrupted, target.model, target.opt, &target.sched),
                     xg::io::FormatError);
-    corrupted[i] = bytes[i];
-  }
+  });
   CHECK(snapshot(target.model, target.opt, &target.sched) == before);
 }
 

@@ -8,6 +8,8 @@
 #include <xgrad/core/reduce.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include "damaged_bytes.hpp"
+
 namespace {
 
 namespace nn = xg::nn;
@@ -143,21 +145,20 @@ TEST_CASE("nn module: a truncated model file is rejected at every byte offset, t
 
   nn::Linear target(2, 2, true, g);
   const auto before = snapshot(target);
-  for (std::size_t n = bytes.size(); n-- > 0;) {
-    CAPTURE(n);
-    std::filesystem::resize_file(path, n);
-    CHECK_THROWS_AS(target.load(path), xg::io::FormatError);
-  }
   // A fresh file per variant: rewriting one file in place is slow on ext4.
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    CAPTURE(i);
-    std::string corrupted = bytes;
-    corrupted[i] = static_cast<char>(corrupted[i] ^ 0x20);
-    const std::string variant = path + "." + std::to_string(i);
-    write_file(variant, corrupted);
+  const auto refused = [&](const std::string& variant, std::string_view damaged) {
+    write_file(variant, std::string(damaged));
     CHECK_THROWS_AS(target.load(variant), xg::io::FormatError);
     std::filesystem::remove(variant);
-  }
+  };
+  xg::testing::for_each_truncation(bytes, [&](std::size_t n, std::string_view cut) {
+    CAPTURE(n);
+    refused(path + ".cut" + std::to_string(n), cut);
+  });
+  xg::testing::for_each_flipped_byte(bytes, [&](std::size_t i, std::string_view corrupted) {
+    CAPTURE(i);
+    refused(path + ".flip" + std::to_string(i), corrupted);
+  });
   CHECK(snapshot(target) == before);
   std::filesystem::remove(path);
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <xgrad/core/atomic_file.hpp>
+#include <xgrad/core/byte_reader.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/generator.hpp>
 
@@ -25,11 +26,6 @@ namespace {
 
 constexpr std::string_view magic = "XGRADCKP";
 constexpr const char* section_names[] = {"model", "optimizer", "scheduler", "generator", "extra"};
-
-template <class U>
-void put_uint(std::string& out, U v) {
-  for (std::size_t i = 0; i < sizeof(U); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
-}
 
 std::string hex(std::uint32_t v) {
   std::ostringstream out;
@@ -46,42 +42,9 @@ std::string shown(std::string_view bytes) {
   return printable ? "'" + std::string(bytes) + "'" : std::to_string(bytes.size()) + " unprintable bytes";
 }
 
-// Reads fields in order. A field is named by a fixed text and, inside a
-// section, the section's name; the message is built only on failure.
-class Reader {
- public:
-  Reader(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
-
-  std::size_t position() const { return pos_; }
-  std::size_t remaining() const { return bytes_.size() - pos_; }
-
-  [[noreturn]] void fail(const std::string& what) const {
-    throw io::FormatError("checkpoint '" + source_ + "': " + what);
-  }
-
-  std::string_view read_bytes(std::uint64_t n, const char* field, std::string_view section = {}) {
-    if (n > remaining())
-      fail("truncated or corrupted: " + (section.empty() ? "" : "section '" + std::string(section) + "' ") + field +
-           " needs " + std::to_string(n) + " bytes at offset " + std::to_string(pos_) + " but only " +
-           std::to_string(remaining()) + " remain");
-    const auto out = bytes_.substr(pos_, static_cast<std::size_t>(n));
-    pos_ += static_cast<std::size_t>(n);
-    return out;
-  }
-
-  template <class U>
-  U read_uint(const char* field, std::string_view section = {}) {
-    const std::string_view raw = read_bytes(sizeof(U), field, section);
-    U v = 0;
-    for (std::size_t i = 0; i < sizeof(U); ++i) v |= static_cast<U>(static_cast<unsigned char>(raw[i])) << (8 * i);
-    return v;
-  }
-
- private:
-  std::string_view bytes_;
-  const std::string& source_;
-  std::size_t pos_ = 0;
-};
+std::string section_field(std::string_view section, const char* field) {
+  return "section '" + std::string(section) + "' " + field;
+}
 
 bool is_count(double v) { return v >= 0.0 && v <= 9007199254740992.0 && v == std::floor(v); }
 
@@ -122,7 +85,7 @@ std::string pack_generator_state(const std::string& text) {
   std::istringstream in(text);
   std::string packed;
   std::uint64_t word;
-  while (in >> word) put_uint(packed, word);
+  while (in >> word) io::put_uint(packed, word);
   return packed;
 }
 
@@ -179,22 +142,22 @@ std::string checkpoint_to_bytes(const CheckpointContents& contents) {
   sections.emplace_back("extra", extra_archive(contents.extra).to_bytes("extra"));
 
   std::string out(magic);
-  put_uint<std::uint32_t>(out, checkpoint_format_version);
-  put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(sections.size()));
+  io::put_uint<std::uint32_t>(out, checkpoint_format_version);
+  io::put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(sections.size()));
   for (const auto& [name, payload] : sections) {
     const std::string_view n = name;
-    put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(n.size()));
+    io::put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(n.size()));
     out.append(n);
-    put_uint<std::uint64_t>(out, payload.size());
-    put_uint<std::uint32_t>(out, io::crc32(payload));
+    io::put_uint<std::uint64_t>(out, payload.size());
+    io::put_uint<std::uint32_t>(out, io::crc32(payload));
     out.append(payload);
   }
-  put_uint<std::uint32_t>(out, io::crc32(out));
+  io::put_uint<std::uint32_t>(out, io::crc32(out));
   return out;
 }
 
 CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::string& source) {
-  Reader in(bytes, source);
+  io::ByteReader in(bytes, "checkpoint '" + source + "'");
   const std::string_view found_magic = bytes.substr(0, std::min(bytes.size(), magic.size()));
   if (found_magic != magic)
     in.fail("magic header: expected 'XGRADCKP', found " + shown(found_magic) + " (not an xgrad checkpoint" +
@@ -216,9 +179,9 @@ CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::stri
     if (std::find(std::begin(section_names), std::end(section_names), name) == std::end(section_names))
       in.fail("section " + std::to_string(s) + ": unknown section name " + shown(name));
     if (sections.count(std::string(name))) in.fail("section '" + std::string(name) + "' appears twice");
-    const auto length = in.read_uint<std::uint64_t>("length", name);
-    const auto stored_crc = in.read_uint<std::uint32_t>("checksum", name);
-    const std::string_view payload = in.read_bytes(length, "payload", name);
+    const auto length = in.read_uint<std::uint64_t>(section_field(name, "length"));
+    const auto stored_crc = in.read_uint<std::uint32_t>(section_field(name, "checksum"));
+    const std::string_view payload = in.read_bytes(length, section_field(name, "payload"));
     const auto actual_crc = io::crc32(payload);
     if (stored_crc != actual_crc)
       in.fail("section '" + std::string(name) + "' checksum: stored CRC-32 " + hex(stored_crc) + ", computed " +

@@ -5,8 +5,11 @@
 
 namespace xg::examples {
 
-// One optimizer step with cross-entropy on `batch`; returns the batch's mean loss.
-inline double train_batch(nn::Module& model, const datasets::Batch& batch, optim::OptimizerBase& optimizer) {
+// One optimizer step with cross-entropy on `batch` (a datasets::Batch, or a
+// datasets::CsrBatch for a model that takes CSR input); returns the batch's
+// mean loss.
+template <class Model, class Batch>
+double train_batch(Model& model, const Batch& batch, optim::OptimizerBase& optimizer) {
   auto loss = nn::functional::cross_entropy(model(batch.x), batch.y);
   optimizer.zero_grad();
   loss.backward();

@@ -5,7 +5,8 @@
 #      and resumes at a step that is a multiple of --checkpoint-every,
 #  (b) the final weights equal those of an uninterrupted run, bit for bit.
 #
-# usage: kill_and_resume.sh PROGRAM WORKDIR [TRIALS] [EPOCHS]
+# usage: kill_and_resume.sh PROGRAM WORKDIR [TRIALS] [EPOCHS] [FLAGS...]
+# (FLAGS are passed to every run, e.g. --dense)
 set -euo pipefail
 
 program=$1
@@ -13,7 +14,7 @@ work=$2
 trials=${3:-10}
 epochs=${4:-40}
 every=50
-flags=(--epochs "$epochs" --seed 0)
+flags=(--epochs "$epochs" --seed 0 "${@:5}")
 
 rm -rf "$work"
 mkdir -p "$work"

@@ -1,18 +1,25 @@
-// libFuzzer target for the reader under checkpoints: io::Archive::from_bytes.
-// Any bytes must either parse or throw io::FormatError; nothing else may
-// escape, crash or leak. A parsed archive must give back every entry through
-// its typed getters and write out to the same bytes it was read from.
+// libFuzzer target for the checkpoint reader: xg::read_checkpoint_bytes, then
+// xg::load_checkpoint_bytes into a model, optimizer and schedule, and under
+// them io::Archive::from_bytes. Any bytes must either parse or throw the
+// exceptions the readers document (io::FormatError for the file,
+// std::invalid_argument or xg::ShapeError for state that does not fit the
+// objects); nothing else may escape, crash or leak.
 //
-// The CRC-32 at the end rejects almost every mutation before the entries are
-// used, so each input is also tried with its last four bytes replaced by the
-// checksum of the rest, which lets the fuzzer reach the getters.
+// Checksums reject almost every mutation before the contents are used, so
+// each input is also tried with its checksums recomputed: the archive's
+// last four bytes, or each checkpoint section's and the whole file's.
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include <xgrad/core/archive.hpp>
+#include <xgrad/core/byte_reader.hpp>
+#include <xgrad/train/checkpoint.hpp>
+
+#include "checkpoint_objects.hpp"
 
 namespace {
 
@@ -33,7 +40,9 @@ void read_everything(const xg::io::Archive& archive) {
   }
 }
 
-void parse(std::string_view bytes) {
+// A parsed archive gives back every entry through its typed getters and
+// writes out to the bytes it was read from.
+void parse_archive(std::string_view bytes) {
   xg::io::Archive archive;
   try {
     archive = xg::io::Archive::from_bytes(bytes, kind, "fuzz input");
@@ -41,20 +50,68 @@ void parse(std::string_view bytes) {
     return;
   }
   read_everything(archive);
-  const std::string written = archive.to_bytes(kind);
-  if (written != bytes) __builtin_trap();
+  if (archive.to_bytes(kind) != bytes) __builtin_trap();
+}
+
+// A parsed checkpoint, written out, reads back to the same contents (the
+// written form is canonical: sections and keys in a fixed order), and loads
+// into the objects or is refused with a documented exception.
+void parse_checkpoint(std::string_view bytes) {
+  xg::CheckpointContents contents;
+  try {
+    contents = xg::read_checkpoint_bytes(bytes, "fuzz input");
+  } catch (const xg::io::FormatError&) {
+    return;
+  }
+  const std::string written = xg::checkpoint_to_bytes(contents);
+  if (xg::checkpoint_to_bytes(xg::read_checkpoint_bytes(written)) != written) __builtin_trap();
+
+  static xg::fuzz::CheckpointObjects objects;
+  try {
+    xg::load_checkpoint_bytes(bytes, objects.model, objects.optimizer,
+                              contents.scheduler ? &objects.scheduler : nullptr, "fuzz input");
+  } catch (const xg::io::FormatError&) {
+  } catch (const std::invalid_argument&) {
+  }
+}
+
+void put_crc(std::string& bytes, std::size_t at, std::string_view checked) {
+  const std::uint32_t crc = xg::io::crc32(checked);
+  for (std::size_t i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((crc >> (8 * i)) & 0xFFu);
+}
+
+// The checkpoint with every section checksum that the structure lets us
+// find, then the file's, recomputed over the bytes as they are.
+std::string with_checkpoint_checksums(std::string bytes) {
+  xg::io::ByteReader in(bytes, "fuzz input");
+  try {
+    in.read_bytes(8 + 4, "magic and version");
+    const auto count = in.read_uint<std::uint32_t>("section count");
+    for (std::uint32_t s = 0; s < count; ++s) {
+      in.read_bytes(in.read_uint<std::uint32_t>("name length"), "name");
+      const auto length = in.read_uint<std::uint64_t>("length");
+      const std::size_t crc_at = in.position();
+      in.read_bytes(4, "checksum");
+      const std::string_view payload = in.read_bytes(length, "payload");
+      put_crc(bytes, crc_at, payload);
+    }
+  } catch (const xg::io::FormatError&) {
+  }
+  if (bytes.size() >= 4) put_crc(bytes, bytes.size() - 4, std::string_view(bytes).substr(0, bytes.size() - 4));
+  return bytes;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
-  parse(bytes);
+  parse_archive(bytes);
+  parse_checkpoint(bytes);
   if (size >= 4) {
     std::string patched = bytes;
-    const std::uint32_t crc = xg::io::crc32(std::string_view(patched).substr(0, size - 4));
-    for (std::size_t i = 0; i < 4; ++i) patched[size - 4 + i] = static_cast<char>((crc >> (8 * i)) & 0xFFu);
-    parse(patched);
+    put_crc(patched, size - 4, std::string_view(patched).substr(0, size - 4));
+    parse_archive(patched);
+    parse_checkpoint(with_checkpoint_checksums(bytes));
   }
   return 0;
 }

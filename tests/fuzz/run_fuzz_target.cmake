@@ -2,11 +2,16 @@
 # (the committed corpus is never written to), failing on any crash, leak,
 # timeout or out-of-memory. Crashing inputs are kept in ARTIFACTS.
 #   cmake -DFUZZER=<exe> -DCORPUS=<dir> -DWORK=<dir> -DSECONDS=<n> -P run_fuzz_target.cmake
+# The environment variable XGRAD_FUZZ_SECONDS, when set, overrides SECONDS
+# (a shorter or longer run without configuring again).
 foreach(var FUZZER CORPUS WORK SECONDS)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_fuzz_target.cmake: -D${var}=... is required")
   endif()
 endforeach()
+if(DEFINED ENV{XGRAD_FUZZ_SECONDS})
+  set(SECONDS $ENV{XGRAD_FUZZ_SECONDS})
+endif()
 file(REMOVE_RECURSE "${WORK}/corpus")
 file(MAKE_DIRECTORY "${WORK}/corpus" "${WORK}/artifacts")
 file(GLOB seeds "${CORPUS}/*")
