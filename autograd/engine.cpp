@@ -2,6 +2,7 @@
 // nodes so that each comes after every node that uses it, then run their
 // backward closures from the output down, releasing the graph as it goes.
 
+#include <algorithm>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -61,7 +62,10 @@ std::vector<std::shared_ptr<Node<Scalar>>> interior_nodes_in_backward_order(cons
       stack.pop_back();
     }
   }
-  return {post_order.rbegin(), post_order.rend()};
+  // Reversed in place: a reversed copy would allocate again and bump every
+  // node's reference count once more.
+  std::reverse(post_order.begin(), post_order.end());
+  return post_order;
 }
 
 template <class Scalar>

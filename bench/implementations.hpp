@@ -10,6 +10,9 @@ namespace bench {
 
 // xgrad through its public API, as a user writes it.
 TrainingResult train_xgrad(const Workload& w);
+// W3 with CSR inputs: sparse_matmul and a bias, Adagrad on the row-sparse
+// weight gradient.
+TrainingResult train_xgrad_sparse(const Workload& w);
 
 // The forward, backward and update written out by hand over cblas and raw
 // loops: the "no framework" floor.

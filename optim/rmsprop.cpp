@@ -26,36 +26,55 @@ void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state,
   const Scalar lr = o.lr, alpha = o.alpha, rest = 1 - o.alpha, mu = o.momentum;
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   const Scalar eps_in = o.eps_inside_sqrt ? o.eps : 0, eps_out = o.eps_inside_sqrt ? 0 : o.eps;
-  const bool centered = o.centered, momentum = o.momentum > 0;
   Array<Scalar>* square_avg = &state.buffer(0, param);
-  Array<Scalar>* momentum_buffer = momentum ? &state.buffer(1, param) : nullptr;
-  Array<Scalar>* grad_avg = centered ? &state.buffer(2, param) : nullptr;
-  for_each_element(
-      [=](auto& p, auto& g, auto& v, auto& b, auto& gbar) {
-        using V = std::remove_reference_t<decltype(p)>;
-        g = sign * g + decay * p;
-        v = decayed_average(alpha, v, rest * g * g);
-        auto variance = v;
-        if (centered) {
-          gbar = alpha * gbar + rest * g;
-          // An average that overflowed to Inf stays Inf (the step shrinks to
-          // 0, as uncentered), rather than Inf - Inf = NaN.
-          const V inf(std::numeric_limits<Scalar>::infinity());
-          const V clamped = xsimd::max(v - gbar * gbar, V(Scalar(0)));
-          if constexpr (std::is_same_v<V, Scalar>)
-            variance = v == inf ? v : clamped;
-          else
-            variance = xsimd::select(v == inf, v, clamped);
-        }
-        const auto step = g / (xsimd::sqrt(variance + eps_in) + eps_out);
-        if (momentum) {
-          b = mu * b + step;
-          p -= lr * b;
-        } else {
-          p -= lr * step;
-        }
-      },
-      param, grad, square_avg, momentum_buffer, grad_avg);
+  // Centered and momentum are fixed per pass, and a pass reads only the
+  // buffers it uses: tested per element, and with the unused buffers'
+  // null checks, they made the plain step 1.6x the memory-bound floor.
+  auto pass = [&](auto centered_flag, auto momentum_flag) {
+    constexpr bool centered = decltype(centered_flag)::value, momentum = decltype(momentum_flag)::value;
+    auto kernel = [=](auto& p, auto& g, auto& v, auto& b, auto& gbar) {
+      using V = std::remove_reference_t<decltype(p)>;
+      g = sign * g + decay * p;
+      v = decayed_average(alpha, v, rest * g * g);
+      auto variance = v;
+      if constexpr (centered) {
+        gbar = alpha * gbar + rest * g;
+        // An average that overflowed to Inf stays Inf (the step shrinks to
+        // 0, as uncentered), rather than Inf - Inf = NaN.
+        const V inf(std::numeric_limits<Scalar>::infinity());
+        const V clamped = xsimd::max(v - gbar * gbar, V(Scalar(0)));
+        if constexpr (std::is_same_v<V, Scalar>)
+          variance = v == inf ? v : clamped;
+        else
+          variance = xsimd::select(v == inf, v, clamped);
+      }
+      const auto step = g / (xsimd::sqrt(variance + eps_in) + eps_out);
+      if constexpr (momentum) {
+        b = mu * b + step;
+        p -= lr * b;
+      } else {
+        p -= lr * step;
+      }
+    };
+    // The kernel writes nothing to the buffer a pass leaves out.
+    if constexpr (centered && momentum)
+      for_each_element(kernel, param, grad, square_avg, &state.buffer(1, param), &state.buffer(2, param));
+    else if constexpr (momentum)
+      for_each_element([=](auto& p, auto& g, auto& v, auto& b) { auto unused = p; kernel(p, g, v, b, unused); },
+                       param, grad, square_avg, &state.buffer(1, param));
+    else if constexpr (centered)
+      for_each_element([=](auto& p, auto& g, auto& v, auto& gbar) { auto unused = p; kernel(p, g, v, unused, gbar); },
+                       param, grad, square_avg, &state.buffer(2, param));
+    else
+      for_each_element([=](auto& p, auto& g, auto& v) { auto unused = p; kernel(p, g, v, unused, unused); }, param,
+                       grad, square_avg);
+  };
+  using yes = std::true_type;
+  using no = std::false_type;
+  if (o.centered)
+    o.momentum > 0 ? pass(yes{}, yes{}) : pass(yes{}, no{});
+  else
+    o.momentum > 0 ? pass(no{}, yes{}) : pass(no{}, no{});
 }
 
 template class Optimizer<float, RMSpropOptions, RMSprop<float>>;
