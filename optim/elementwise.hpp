@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstddef>
+#include <ranges>
 #include <type_traits>
 #include <utility>
 
@@ -52,30 +53,34 @@ void store(Scalar* p, const V& v) {
     v.store_unaligned(p);
 }
 
+// Element `i` of the parameter and its state, element `gi` of the gradient.
 template <class V, class Scalar, std::size_t N, class Kernel, std::size_t... Is>
-void apply_at(std::size_t i, Kernel& kernel, Scalar* param, const Scalar* grad,
+void apply_at(std::size_t i, std::size_t gi, Kernel& kernel, Scalar* param, const Scalar* grad,
               const std::array<Scalar*, N>& state, std::index_sequence<Is...>) {
   V p = load<V>(param + i);
-  V g = load<V>(grad + i);
+  V g = load<V>(grad + gi);
   std::array<V, N> s{(state[Is] ? load<V>(state[Is] + i) : V(Scalar(0)))...};
   kernel(p, g, s[Is]...);
   store(param + i, p);
   ((state[Is] ? store(state[Is] + i, s[Is]) : void()), ...);
 }
 
-// The kernel over n consecutive elements, from `offset` in the parameter
-// and its state and from `grad` in the gradient.
-template <class Scalar, std::size_t N, class Kernel, class Indices>
-void apply_span(Kernel& kernel, Scalar* param, const Scalar* grad, std::array<Scalar*, N> state, std::size_t offset,
-                std::size_t n, Indices indices) {
+// The kernel over row_size consecutive elements at each offset, the
+// gradient's values following one another: the whole parameter as one row,
+// or the rows a sparse gradient holds. One call for all rows, as rows of a
+// few elements would otherwise cost more in calls than in arithmetic.
+template <class Scalar, std::size_t N, class Kernel, class Offsets, class Indices>
+void apply_rows(Kernel& kernel, Scalar* param, const Scalar* grad, const std::array<Scalar*, N>& state,
+                const Offsets& offsets, std::size_t row_size, Indices indices) {
   using Batch = xsimd::batch<Scalar, simd_arch>;
   constexpr std::size_t width = Batch::size;
-  for (auto& s : state)
-    if (s) s += offset;
-  param += offset;
-  std::size_t i = 0;
-  for (; i + width <= n; i += width) apply_at<Batch>(i, kernel, param, grad, state, indices);
-  for (; i < n; ++i) apply_at<Scalar>(i, kernel, param, grad, state, indices);
+  std::size_t gi = 0;
+  for (std::size_t offset : offsets) {
+    std::size_t i = 0;
+    for (; i + width <= row_size; i += width) apply_at<Batch>(offset + i, gi + i, kernel, param, grad, state, indices);
+    for (; i < row_size; ++i) apply_at<Scalar>(offset + i, gi + i, kernel, param, grad, state, indices);
+    gi += row_size;
+  }
 }
 
 }  // namespace detail
@@ -97,12 +102,11 @@ void for_each_element(Kernel kernel, Array<Scalar>& param, const Gradient<Scalar
   const std::array<Scalar*, sizeof...(State)> buffers{(state ? state->data() : nullptr)...};
   const auto indices = std::index_sequence_for<State...>{};
   if (grad.dense) {
-    detail::apply_span(kernel, param.data(), grad.values, buffers, 0, param.size(), indices);
+    detail::apply_rows(kernel, param.data(), grad.values, buffers, std::array<std::size_t, 1>{0}, param.size(), indices);
     return;
   }
-  for (std::size_t j = 0; j < grad.rows.size(); ++j)
-    detail::apply_span(kernel, param.data(), grad.values + j * grad.row_size, buffers, grad.rows[j] * grad.row_size,
-                       grad.row_size, indices);
+  const auto offsets = grad.rows | std::views::transform([&](std::size_t row) { return row * grad.row_size; });
+  detail::apply_rows(kernel, param.data(), grad.values, buffers, offsets, grad.row_size, indices);
 }
 
 }  // namespace xg::optim

@@ -24,18 +24,26 @@ struct SparseOperand {
   std::vector<std::size_t> columns;  // distinct, ascending: the rows of dW
 };
 
-// One sort of (column, nonzero) pairs gives both the distinct columns and
-// each nonzero's slot, without a search per nonzero or an array of size V.
+// A table indexed by column, as large as W has rows, marks the columns seen
+// and then holds their slots: two linear passes over the nonzeros and a sort
+// of the distinct columns only. It is kept per thread between calls and left
+// all unmarked after each, so a call costs nothing of size V but its first.
 template <class S>
 SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
+  constexpr std::size_t unseen = static_cast<std::size_t>(-1);
+  thread_local std::vector<std::size_t> slot_of_column;
+  if (slot_of_column.size() < x.cols) slot_of_column.resize(x.cols, unseen);
   SparseOperand<S> kept{x.row_ptr, std::vector<std::size_t>(x.col.size()), x.val, {}};
-  std::vector<std::pair<std::size_t, std::size_t>> by_column(x.col.size());
-  for (std::size_t k = 0; k < x.col.size(); ++k) by_column[k] = {x.col[k], k};
-  std::sort(by_column.begin(), by_column.end());
-  for (const auto& [column, k] : by_column) {
-    if (kept.columns.empty() || kept.columns.back() != column) kept.columns.push_back(column);
-    kept.slot[k] = kept.columns.size() - 1;
+  kept.columns.reserve(x.col.size());  // push_back cannot throw with the table marked
+  for (std::size_t column : x.col) {
+    if (slot_of_column[column] != unseen) continue;
+    slot_of_column[column] = 0;
+    kept.columns.push_back(column);
   }
+  std::sort(kept.columns.begin(), kept.columns.end());
+  for (std::size_t s = 0; s < kept.columns.size(); ++s) slot_of_column[kept.columns[s]] = s;
+  for (std::size_t k = 0; k < x.col.size(); ++k) kept.slot[k] = slot_of_column[x.col[k]];
+  for (std::size_t column : kept.columns) slot_of_column[column] = unseen;
   return kept;
 }
 
