@@ -14,7 +14,6 @@
 
 #include <array>
 #include <cstddef>
-#include <ranges>
 #include <type_traits>
 #include <utility>
 
@@ -78,19 +77,20 @@ void apply_dense(Kernel& kernel, Scalar* param, const Scalar* grad, std::array<S
   for (; i < n; ++i) apply_at<Scalar>(i, i, kernel, param, grad, state, indices);
 }
 
-// The kernel over row_size consecutive elements at each offset, the
+// The kernel over the row_size elements of each of `rows`, the
 // gradient's values following one another: the rows a sparse gradient
 // holds. One call for all rows, as rows of a
 // few elements would otherwise cost more in calls than in arithmetic. The
 // state pointers are taken by value: behind a reference, every SIMD store
 // (which may alias anything) would force them to be reloaded and re-tested.
-template <class Scalar, std::size_t N, class Kernel, class Offsets, class Indices>
-void apply_rows(Kernel& kernel, Scalar* param, const Scalar* grad, std::array<Scalar*, N> state,
-                const Offsets& offsets, std::size_t row_size, Indices indices) {
+template <class Scalar, std::size_t N, class Kernel, class Rows, class Indices>
+void apply_rows(Kernel& kernel, Scalar* param, const Scalar* grad, std::array<Scalar*, N> state, const Rows& rows,
+                std::size_t row_size, Indices indices) {
   using Batch = xsimd::batch<Scalar, simd_arch>;
   constexpr std::size_t width = Batch::size;
   std::size_t gi = 0;
-  for (std::size_t offset : offsets) {
+  for (std::size_t row : rows) {
+    const std::size_t offset = row * row_size;
     std::size_t i = 0;
     for (; i + width <= row_size; i += width) apply_at<Batch>(offset + i, gi + i, kernel, param, grad, state, indices);
     for (; i < row_size; ++i) apply_at<Scalar>(offset + i, gi + i, kernel, param, grad, state, indices);
@@ -120,8 +120,7 @@ void for_each_element(Kernel kernel, Array<Scalar>& param, const Gradient<Scalar
     detail::apply_dense(kernel, param.data(), grad.values, buffers, param.size(), indices);
     return;
   }
-  const auto offsets = grad.rows | std::views::transform([&](std::size_t row) { return row * grad.row_size; });
-  detail::apply_rows(kernel, param.data(), grad.values, buffers, offsets, grad.row_size, indices);
+  detail::apply_rows(kernel, param.data(), grad.values, buffers, grad.rows, grad.row_size, indices);
 }
 
 }  // namespace xg::optim
