@@ -14,6 +14,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "damaged_bytes.hpp"
+#include "exception_message.hpp"
 
 namespace {
 
@@ -71,19 +72,8 @@ Snapshot snapshot(const nn::Module& model, const optim::OptimizerBase& opt, cons
           xg::default_generator().state()};
 }
 
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception of the expected type>";
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using xg::testing::message_of;
+using xg::testing::contains;
 
 // A trained Linear(2, 2) with SGD momentum state and a StepLR, saved; and a
 // second, differently trained set of objects to load it into.

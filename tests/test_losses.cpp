@@ -5,6 +5,8 @@
 #include <vector>
 #include <xgrad/xgrad.hpp>
 
+#include "exception_message.hpp"
+
 namespace {
 
 namespace nn = xg::nn;
@@ -12,19 +14,8 @@ namespace F = xg::nn::functional;
 using nn::Reduction;
 using xg::autograd::gradcheck;
 
-template <class E, class Fn>
-std::string message_of(Fn&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception of the expected type>";
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using xg::testing::message_of;
+using xg::testing::contains;
 
 // Both rows are (1, 2, 3): lse = 3 + log(1 + e^-1 + e^-2) = 3 + log(1.50321472) = 3.40760596,
 // softmax = exp(x - lse) = (0.09003057, 0.24472847, 0.66524096).

@@ -9,6 +9,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "damaged_bytes.hpp"
+#include "exception_message.hpp"
 
 namespace {
 
@@ -40,19 +41,8 @@ std::vector<xg::Array<float>> snapshot(const nn::Module& m) {
   return out;
 }
 
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception of the expected type>";
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using xg::testing::message_of;
+using xg::testing::contains;
 
 }  // namespace
 
