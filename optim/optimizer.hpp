@@ -18,7 +18,15 @@
 //   };
 //
 // and optionally `scalar_state` (named numbers with their initial values, as
-// NAdam's mu_product) and `check(options)` for constraints between options.
+// NAdam's mu_product), `check_constraints(options)` for constraints between
+// options, and `state_shape(k, param_shape)` for state buffers not shaped
+// like their parameter (a factored or matrix preconditioner), created with
+// ParamState::buffer_of_shape.
+//
+// Options are numbers (double), lists of numbers (std::array<double, N>),
+// whole numbers (std::int64_t), numbers that may be unset
+// (std::optional<double>), flags (bool) and enumerations, which the
+// optimizer's check_constraints validates.
 //
 // `grad` is the whole gradient, or the rows of a row-sparse one
 // (optim/gradient.hpp). A row-sparse gradient is handled in one of three ways:
@@ -111,6 +119,8 @@ class Optimizer : public OptimizerBase {
 
   void add_group(std::vector<BasicTensor<Scalar>> params, std::vector<std::string> names, Options options);
   static void check_options(const Options& options);
+  // The shape state buffer `k` of `param` must have.
+  static Shape state_shape(std::size_t k, const Array<Scalar>& param);
   std::size_t checked_group(const char* function, std::size_t group) const;
   std::string describe(std::size_t group, std::size_t index) const;
   std::string state_key(std::size_t group, std::size_t index, std::size_t position) const;

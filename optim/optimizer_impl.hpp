@@ -7,6 +7,8 @@
 #include <array>
 #include <cmath>
 #include <iterator>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -19,6 +21,37 @@
 #include <xgrad/optim/optimizer.hpp>
 
 namespace xg::optim {
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_number_array = false;
+template <std::size_t N>
+inline constexpr bool is_number_array<std::array<double, N>> = true;
+
+template <class T>
+inline constexpr bool is_whole_number = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+
+// The kinds of option an optimizer may have: numbers, fixed-size lists of
+// numbers (betas), whole numbers (LBFGS's max_iter), numbers that may be
+// unset (Adafactor's eps1), flags, and enumerations (Muon's adjust_lr_fn),
+// whose values the optimizer's check_constraints validates.
+template <class T>
+void check_option_value(const char* optimizer, const char* name, const T& value, Range range) {
+  if constexpr (std::is_same_v<T, double> || is_whole_number<T>) {
+    check_option(optimizer, name, static_cast<double>(value), range);
+  } else if constexpr (is_number_array<T>) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+      check_option(optimizer, std::string(name) + "[" + std::to_string(i) + "]", value[i], range);
+  } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+    if (value) check_option(optimizer, name, *value, range);
+  } else {
+    static_assert(std::is_same_v<T, bool> || std::is_enum_v<T>,
+                  "options are numbers, lists of numbers, whole numbers, optional numbers, flags or enumerations");
+  }
+}
+
+}  // namespace detail
 
 template <class Scalar, class Options, class Derived>
 Optimizer<Scalar, Options, Derived>::Optimizer(std::vector<BasicTensor<Scalar>> params, Options defaults)
@@ -94,15 +127,7 @@ void Optimizer<Scalar, Options, Derived>::add_group(std::vector<BasicTensor<Scal
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::check_options(const Options& options) {
   Derived::for_each_option(options, [](const char* name, const auto& value, Range range = Range::finite) {
-    using T = std::decay_t<decltype(value)>;
-    if constexpr (std::is_same_v<T, double>) {
-      check_option(Derived::name, name, value, range);
-    } else if constexpr (std::is_same_v<T, std::array<double, 2>>) {
-      for (std::size_t i = 0; i < 2; ++i)
-        check_option(Derived::name, std::string(name) + "[" + std::to_string(i) + "]", value[i], range);
-    } else {
-      static_assert(std::is_same_v<T, bool>, "options are numbers, pairs of numbers or flags");
-    }
+    detail::check_option_value(Derived::name, name, value, range);
   });
   if constexpr (requires { Derived::check_constraints(options); }) Derived::check_constraints(options);
 }
@@ -148,10 +173,18 @@ ParamState<Scalar> Optimizer<Scalar, Options, Derived>::fresh_state() const {
 }
 
 template <class Scalar, class Options, class Derived>
+Shape Optimizer<Scalar, Options, Derived>::state_shape(std::size_t k, const Array<Scalar>& param) {
+  if constexpr (requires { Derived::state_shape(k, to_shape(param.shape())); })
+    return Derived::state_shape(k, to_shape(param.shape()));
+  else
+    return to_shape(param.shape());
+}
+
+template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::check_state_shapes(const ParamState<Scalar>& s, const Array<Scalar>& param,
                                                              std::size_t group, std::size_t index) const {
   for (std::size_t k = 0; k < s.buffers.size(); ++k)
-    if (s.buffers[k] && !shapes_equal(s.buffers[k]->shape(), param.shape()))
+    if (s.buffers[k] && !shapes_equal(s.buffers[k]->shape(), state_shape(k, param)))
       throw_shape_error(std::string(Derived::name) + ".step",
                         "the state '" + std::string(Derived::state_names[k]) + "' of " + describe(group, index) +
                             " has shape " + shape_to_string(s.buffers[k]->shape()) + " but the parameter now has " +
@@ -334,11 +367,23 @@ void Optimizer<Scalar, Options, Derived>::set_momentum(double momentum, std::siz
 
 namespace detail {
 
-inline void put_option(io::Archive& a, const std::string& key, double v) { a.put_number(key, v); }
-inline void put_option(io::Archive& a, const std::string& key, bool v) { a.put_number(key, v ? 1 : 0); }
-inline void put_option(io::Archive& a, const std::string& key, const std::array<double, 2>& v) {
-  a.put_number(key + ".0", v[0]);
-  a.put_number(key + ".1", v[1]);
+template <class T>
+void put_option(io::Archive& a, const std::string& key, const T& v) {
+  if constexpr (std::is_same_v<T, double>) {
+    a.put_number(key, v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    a.put_number(key, v ? 1 : 0);
+  } else if constexpr (is_whole_number<T>) {
+    a.put_number(key, static_cast<double>(v));
+  } else if constexpr (std::is_enum_v<T>) {
+    a.put_number(key, static_cast<double>(static_cast<std::underlying_type_t<T>>(v)));
+  } else if constexpr (is_number_array<T>) {
+    for (std::size_t i = 0; i < v.size(); ++i) a.put_number(key + "." + std::to_string(i), v[i]);
+  } else {
+    static_assert(std::is_same_v<T, std::optional<double>>);
+    a.put_number(key + ".set", v ? 1 : 0);
+    if (v) a.put_number(key, *v);
+  }
 }
 
 // A saved count as text: "3", or the number as stored when it is no count.
@@ -347,17 +392,39 @@ inline std::string count_text(double n) {
   return std::to_string(n);
 }
 
-inline void get_option(const io::Archive& a, const std::string& key, double& v) { v = a.get_number(key); }
-inline void get_option(const io::Archive& a, const std::string& key, bool& v) {
+// A saved whole number that fits T, or an exception naming the key.
+template <class T>
+T get_whole_option(const io::Archive& a, const std::string& key) {
   const double x = a.get_number(key);
-  if (x != 0 && x != 1)
-    throw std::invalid_argument("load_state_dict: the flag '" + key + "' holds " + std::to_string(x) +
-                                ", expected 0 or 1");
-  v = x == 1;
+  if (!(x == std::floor(x) && x >= static_cast<double>(std::numeric_limits<T>::lowest()) &&
+        x <= static_cast<double>(std::numeric_limits<T>::max()) && std::abs(x) <= 9007199254740992.0))
+    throw std::invalid_argument("load_state_dict: the option '" + key + "' holds " + count_text(x) +
+                                ", expected a whole number");
+  return static_cast<T>(x);
 }
-inline void get_option(const io::Archive& a, const std::string& key, std::array<double, 2>& v) {
-  v[0] = a.get_number(key + ".0");
-  v[1] = a.get_number(key + ".1");
+
+template <class T>
+void get_option(const io::Archive& a, const std::string& key, T& v) {
+  if constexpr (std::is_same_v<T, double>) {
+    v = a.get_number(key);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    const double x = a.get_number(key);
+    if (x != 0 && x != 1)
+      throw std::invalid_argument("load_state_dict: the flag '" + key + "' holds " + count_text(x) +
+                                  ", expected 0 or 1");
+    v = x == 1;
+  } else if constexpr (is_whole_number<T>) {
+    v = get_whole_option<T>(a, key);
+  } else if constexpr (std::is_enum_v<T>) {
+    v = static_cast<T>(get_whole_option<std::underlying_type_t<T>>(a, key));
+  } else if constexpr (is_number_array<T>) {
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = a.get_number(key + "." + std::to_string(i));
+  } else {
+    static_assert(std::is_same_v<T, std::optional<double>>);
+    bool set = false;
+    get_option(a, key + ".set", set);
+    v = set ? std::optional<double>(a.get_number(key)) : std::nullopt;
+  }
 }
 
 }  // namespace detail
@@ -461,10 +528,11 @@ void Optimizer<Scalar, Options, Derived>::load_state_dict(const io::Archive& a) 
         const std::string entry = key + Derived::state_names[k];
         if (!a.contains(entry)) continue;
         Array<Scalar> buffer = a.get_array<Scalar>(entry);
-        if (!shapes_equal(buffer.shape(), value.shape()))
+        if (!shapes_equal(buffer.shape(), state_shape(k, value)))
           throw_shape_error(where, "the saved '" + std::string(Derived::state_names[k]) + "' of " + describe(g, i) +
                                        " has shape " + shape_to_string(buffer.shape()) + " but the parameter has " +
-                                       shape_to_string(value.shape()) + " (the model changed?)");
+                                       shape_to_string(value.shape()) + ", so it must have " +
+                                       shape_to_string(state_shape(k, value)) + " (the model changed?)");
         s.buffers[k] = std::move(buffer);
       }
       if constexpr (requires { Derived::scalar_state; })

@@ -37,6 +37,17 @@ struct ParamState {
     }
     return *b;
   }
+
+  // Buffer `i` of a shape other than the parameter's (the optimizer's
+  // state_shape), created filled with `initial` if it does not exist yet.
+  Array<Scalar>& buffer_of_shape(std::size_t i, const Shape& shape, Scalar initial = 0) {
+    std::optional<Array<Scalar>>& b = buffers[i];
+    if (!b) {
+      b = Array<Scalar>::from_shape(shape);
+      b->fill(initial);
+    }
+    return *b;
+  }
 };
 
 }  // namespace xg::optim
