@@ -238,10 +238,18 @@ void decay_row(ParamState<Scalar>& state, const std::array<double, N>& decay, st
   if (skipped <= 0) return;
   for (std::size_t k = 0; k < N; ++k) {
     if (decay[k] == 1 || !state.buffers[k]) continue;
-    // One rounding, where the dense run rounds once per skipped step.
+    // One rounding, where the dense run rounds once per skipped step. An
+    // overflowed (infinite) state stays infinite under a positive decay, step
+    // after step, even where decay^k underflows to 0, and a decay of 0 drops
+    // it, as decayed_average does: 0·Inf must not become NaN.
     const double factor = std::pow(decay[k], static_cast<double>(skipped));
     Scalar* s = state.buffers[k]->data() + row * row_size;
-    for (std::size_t j = 0; j < row_size; ++j) s[j] = static_cast<Scalar>(static_cast<double>(s[j]) * factor);
+    for (std::size_t j = 0; j < row_size; ++j) {
+      if (decay[k] == 0)
+        s[j] = 0;
+      else if (!std::isinf(s[j]))
+        s[j] = static_cast<Scalar>(static_cast<double>(s[j]) * factor);
+    }
   }
 }
 
