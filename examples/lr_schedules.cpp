@@ -1,7 +1,7 @@
 // Draws the learning-rate schedules of xg::optim against the step, one SVG
 // per family, and the picture that explains Adagrad: the effective
 // per-coordinate learning rate of a frequent and of a rare feature.
-//   lr_schedules [--out DIR]   (default docs/img/schedules next to the binary's cwd)
+//   lr_schedules [--out DIR]   (default out/lr_schedules in the working directory)
 #include <cmath>
 #include <cstdio>
 #include <functional>

@@ -12,7 +12,7 @@ namespace {
 [[noreturn]] void usage(const char* program, const TrainFlags& d, int status) {
   std::fprintf(status ? stderr : stdout,
                "usage: %s [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--seed N]\n"
-               "          [--schedule none|step|cosine|onecycle|warmup] [--out DIR] [--dense]\n"
+               "          [--schedule none|step|exponential|cosine|onecycle|warmup] [--out DIR] [--dense]\n"
                "          [--checkpoint FILE [--checkpoint-every STEPS]] [--save-model FILE]\n"
                "defaults: --optimizer %s --lr %g --epochs %d --batch-size %zu --seed %llu --schedule %s\n"
                "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n",

@@ -13,7 +13,7 @@ struct TrainFlags {
   std::size_t batch_size = 32;
   std::uint64_t seed = 0;
   std::string schedule = "none";
-  std::string out;  // folder for metrics.csv and curves.svg; nothing written when empty
+  std::string out;  // folder for metrics.csv, loss.svg and accuracy.svg; nothing written when empty
   bool dense = false;
   std::string checkpoint;            // resumed from when it exists, written during the run
   std::int64_t checkpoint_every = 0;  // steps between checkpoints; 0: at the end of every epoch
