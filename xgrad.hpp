@@ -9,6 +9,7 @@
 #include <xgrad/core/factories.hpp>
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/tensor.hpp>
+#include <xgrad/core/version.hpp>
 
 #include <xgrad/autograd/anomaly.hpp>
 #include <xgrad/autograd/engine.hpp>
