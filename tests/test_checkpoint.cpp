@@ -251,7 +251,7 @@ TEST_CASE("checkpoint: a missing, extra or different schedule is refused, nothin
   const Snapshot before = snapshot(target.model, target.opt, &target.sched);
   const std::string none = message_of<std::invalid_argument>([&] { xg::load_checkpoint(path, target.model, target.opt); });
   CHECK(contains(none, "expected none"));
-  CHECK(contains(none, "found the state of a StepLR"));
+  CHECK(contains(none, "found the state of a 'StepLR'"));
   CHECK(snapshot(target.model, target.opt, &target.sched) == before);
   optim::ExponentialLR other(target.opt, {.gamma = 0.9});
   const Snapshot with_other = snapshot(target.model, target.opt, &other);
