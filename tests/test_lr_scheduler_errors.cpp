@@ -154,7 +154,7 @@ TEST_CASE("LR schedulers: CyclicLR refuses a cycle longer than a long") {
   const long most = std::numeric_limits<long>::max();
   CHECK_THROWS_WITH_AS(
       CyclicLR(opt, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = most, .step_size_down = 1, .cycle_momentum = false}),
-      doctest::Contains("CyclicLR: step_size_up + step_size_down must fit a long, got " + std::to_string(most) + " + 1"),
+      doctest::Contains(("CyclicLR: step_size_up + step_size_down must fit a long, got " + std::to_string(most) + " + 1").c_str()),
       std::invalid_argument);
   CHECK(opt.lr() == 0.1);
   // The longest cycle that fits still works.
