@@ -70,30 +70,36 @@ void LRScheduler::apply(long epoch) {
     if (!std::isfinite(lrs[g]) || (momenta[g] && !std::isfinite(*momenta[g])))
       throw std::domain_error(name_ + ": the schedule gives a value that is not finite at epoch " +
                               std::to_string(epoch) + " for param group " + std::to_string(g));
-    if (lrs[g] < 0)
-      throw std::domain_error(name_ + ": the schedule gives the negative lr " + detail::number_text(lrs[g]) +
-                              " at epoch " + std::to_string(epoch) + " for param group " + std::to_string(g));
   }
-  // The optimizer checks each momentum against its own options (betas must
-  // stay below 1, ...), which the schedule cannot know: a refusal in a later
-  // group puts the earlier groups back as they were.
+  // Whether an lr or momentum is acceptable is the optimizer's to say (a
+  // negative lr, a beta1 of 1; PyTorch's own schedules can end below 0): a
+  // refusal in a later group puts the earlier groups back as they were.
   std::vector<double> old_lrs(groups);
   std::vector<std::optional<double>> old_momenta(groups);
   for (std::size_t g = 0; g < groups; ++g) {
     old_lrs[g] = optimizer_.lr(g);
     if (momenta[g]) old_momenta[g] = optimizer_.momentum(g);
   }
-  std::size_t changed = 0;
+  std::size_t g = 0;
+  const auto restore = [&] {
+    for (std::size_t k = 0; k <= g && k < groups; ++k) {
+      optimizer_.set_lr(old_lrs[k], k);
+      if (old_momenta[k]) optimizer_.set_momentum(*old_momenta[k], k);
+    }
+  };
   try {
-    for (; changed < groups; ++changed) {
-      optimizer_.set_lr(lrs[changed], changed);
-      if (momenta[changed]) optimizer_.set_momentum(*momenta[changed], changed);
+    for (; g < groups; ++g) {
+      optimizer_.set_lr(lrs[g], g);
+      if (momenta[g]) optimizer_.set_momentum(*momenta[g], g);
     }
+  } catch (const std::invalid_argument& e) {
+    restore();
+    throw std::invalid_argument(name_ + ": epoch " + std::to_string(epoch) + " gives param group " +
+                                std::to_string(g) + " the lr " + detail::number_text(lrs[g]) +
+                                (momenta[g] ? " and momentum " + detail::number_text(*momenta[g]) : "") +
+                                ", which the optimizer refuses: " + e.what());
   } catch (...) {
-    for (std::size_t g = 0; g <= changed && g < groups; ++g) {
-      optimizer_.set_lr(old_lrs[g], g);
-      if (old_momenta[g]) optimizer_.set_momentum(*old_momenta[g], g);
-    }
+    restore();
     throw;
   }
   last_epoch_ = epoch;
