@@ -8,6 +8,7 @@
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
 #include <xgrad/core/generator.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/core/tensor.hpp>
 #include <xgrad/core/version.hpp>
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <xgrad/core/array.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::autograd {
 
@@ -19,21 +20,6 @@ struct Label {
 };
 
 thread_local std::vector<Label> labels;
-
-// The flat index of the first NaN or Inf in `a`, if any.
-template <class Scalar>
-std::optional<std::size_t> first_non_finite(const Array<Scalar>& a) {
-  const Scalar* data = a.data();
-  for (std::size_t i = 0, n = a.size(); i < n; ++i)
-    if (!std::isfinite(data[i])) return i;
-  return std::nullopt;
-}
-
-template <class Scalar>
-std::string describe_element(const Array<Scalar>& a, std::size_t index) {
-  const Scalar v = a.data()[index];
-  return std::string(std::isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf") + " at flat index " + std::to_string(index);
-}
 
 template <class Inputs>
 std::string input_shapes(const Inputs& inputs) {

@@ -34,6 +34,18 @@ void Generator::set_state(const std::string& state) {
   std::uint64_t seed;
   std::mt19937_64 engine;
   if (!(in >> seed >> engine)) throw std::invalid_argument("Generator::set_state: malformed generator state");
+  // The words of the recurrence, read again: the engine does not show them.
+  // Its next block uses the top w - r = 33 bits of the first word and all of
+  // the others; when those are all zero every later output is 0, the state
+  // the standard's seeding avoids ([rand.eng.mers]: it sets X_-n to 2^(w-1)).
+  std::istringstream words(state);
+  std::uint64_t word = 0, seen = 0;
+  words >> word;  // the seed
+  for (std::size_t i = 0; i < std::mt19937_64::state_size && words >> word; ++i)
+    seen |= i == 0 ? word >> std::mt19937_64::mask_bits : word;
+  if (seen == 0)
+    throw std::invalid_argument("Generator::set_state: the engine's state words are all zero (but for the 31 "
+                                "bits the recurrence ignores), a state it never leaves: every draw would be 0");
   seed_ = seed;
   engine_ = engine;
 }

@@ -32,6 +32,8 @@ class Generator {
   std::uint64_t randint(std::uint64_t n);
 
   // The full state as text, to save in checkpoints and restore bit-exactly.
+  // set_state refuses text that is not a state, and the all-zero state the
+  // engine cannot leave (std::invalid_argument), leaving the generator as it was.
   std::string state() const;
   void set_state(const std::string& state);
 

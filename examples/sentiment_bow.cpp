@@ -109,10 +109,12 @@ int main(int argc, char** argv) try {
   std::vector<std::size_t> words(bow.num_features());
   std::iota(words.begin(), words.end(), 0);
   std::sort(words.begin(), words.end(), [&](auto a, auto b) { return w(a, 1) - w(a, 0) > w(b, 1) - w(b, 0); });
+  // A data folder of a few sentences may hold fewer than ten words.
+  const std::size_t shown = std::min<std::size_t>(10, words.size());
   std::printf("most positive:");
-  for (std::size_t i = 0; i < 10; ++i) std::printf(" %s", bow.vocabulary().word(words[i]).c_str());
+  for (std::size_t i = 0; i < shown; ++i) std::printf(" %s", bow.vocabulary().word(words[i]).c_str());
   std::printf("\nmost negative:");
-  for (std::size_t i = 0; i < 10; ++i) std::printf(" %s", bow.vocabulary().word(words[words.size() - 1 - i]).c_str());
+  for (std::size_t i = 0; i < shown; ++i) std::printf(" %s", bow.vocabulary().word(words[words.size() - 1 - i]).c_str());
 
   std::vector<std::size_t> imdb, others;
   for (std::size_t i = 0; i < data.size(); ++i) (data.sources[i] == "imdb" ? imdb : others).push_back(i);
