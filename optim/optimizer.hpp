@@ -51,6 +51,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <xgrad/core/tensor.hpp>
@@ -117,6 +118,18 @@ class Optimizer : public OptimizerBase {
 
   io::Archive state_dict() const override;
   void load_state_dict(const io::Archive& state) override;
+
+ protected:
+  // Calls visit(options, param, state) for every parameter that has state:
+  // for optimizers that change their parameters between steps
+  // (Schedule-Free's train() and eval() swap in another point of its state).
+  template <class Visit>
+  void for_each_param_state(Visit&& visit) {
+    for (Group& group : groups_)
+      for (auto& param : group.params)
+        if (auto it = state_.find(param.node().get()); it != state_.end())
+          visit(std::as_const(group.options), param.node()->value, it->second);
+  }
 
  private:
   using NodePtr = const Node<Scalar>*;

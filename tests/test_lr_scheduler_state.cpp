@@ -119,6 +119,35 @@ TEST_CASE("LR scheduler state: every schedule resumes where it was saved") {
                                                                    .milestones = {10, 20}});
     }, Momentum::cycled);
   }
+  SUBCASE("ConstantLR") {
+    check_resume([](FakeOptimizer& o) { return std::make_unique<ConstantLR>(o, ConstantLROptions{.factor = 0.2, .total_iters = 30}); });
+  }
+  SUBCASE("MultiplicativeLR") {
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<MultiplicativeLR>(o, MultiplicativeLROptions{.lr_lambda = [](long e) { return 1.0 - 0.001 * e; }});
+    });
+  }
+  SUBCASE("PolynomialLR") {
+    check_resume([](FakeOptimizer& o) { return std::make_unique<PolynomialLR>(o, PolynomialLROptions{.total_iters = 50, .power = 0.7}); });
+  }
+  SUBCASE("WSD") {
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<WSD>(o, WSDOptions{.warmup_steps = 5, .stable_steps = 15, .decay_steps = 30,
+                                                 .decay = WSDDecay::sqrt, .min_lr = 1e-3});
+    });
+  }
+  SUBCASE("SWALR") {
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<SWALR>(o, SWALROptions{.swa_lr = 0.02, .anneal_epochs = 40});
+    });
+  }
+  SUBCASE("ChainedScheduler") {
+    check_resume([](FakeOptimizer& o) {
+      auto constant = std::make_shared<ConstantLR>(o, ConstantLROptions{.factor = 0.5, .total_iters = 25});
+      auto multiplicative = std::make_shared<MultiplicativeLR>(o, MultiplicativeLROptions{.lr_lambda = [](long) { return 0.97; }});
+      return std::make_unique<ChainedScheduler>(o, ChainedSchedulerOptions{.schedulers = {constant, multiplicative}});
+    });
+  }
 }
 
 TEST_CASE("LR scheduler state: ReduceLROnPlateau resumes its counters and best value") {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include <xgrad/core/error.hpp>
 #include <xgrad/core/message.hpp>
 #include <xgrad/optim/schedulers/number_text.hpp>
 
@@ -16,6 +17,10 @@ Array<double> to_array(const std::vector<double>& values) {
   auto out = Array<double>::from_shape({values.size()});
   std::copy(values.begin(), values.end(), out.begin());
   return out;
+}
+
+std::string nested_prefix(const std::string& prefix, std::size_t i) {
+  return prefix + "schedulers." + std::to_string(i) + ".";
 }
 
 std::vector<double> lrs_of(const OptimizerBase& optimizer) {
@@ -126,6 +131,35 @@ void LRScheduler::save_state(io::Archive& archive, const std::string& prefix) co
   save_nested(archive, prefix);
 }
 
+const LRScheduler::Schedulers& LRScheduler::nested() const {
+  static const Schedulers none;
+  return none;
+}
+
+void LRScheduler::save_nested(io::Archive& archive, const std::string& prefix) const {
+  const Schedulers& schedulers = nested();
+  if (schedulers.empty()) return;
+  archive.put_number(prefix + "num_schedulers", static_cast<double>(schedulers.size()));
+  for (std::size_t i = 0; i < schedulers.size(); ++i) schedulers[i]->save_state(archive, nested_prefix(prefix, i));
+}
+
+void LRScheduler::check_nested(const io::Archive& archive, const std::string& prefix) const {
+  const Schedulers& schedulers = nested();
+  if (schedulers.empty()) return;
+  const double saved = archive.get_number(prefix + "num_schedulers");
+  if (saved != static_cast<double>(schedulers.size()))
+    throw io::FormatError(name_ + "::load_state: the state holds " + std::to_string(saved) + " schedules, this " +
+                          name_ + " has " + std::to_string(schedulers.size()));
+  for (std::size_t i = 0; i < schedulers.size(); ++i) {
+    schedulers[i]->read_state(archive, nested_prefix(prefix, i));
+    schedulers[i]->check_nested(archive, nested_prefix(prefix, i));
+  }
+}
+
+void LRScheduler::load_nested(const io::Archive& archive, const std::string& prefix) {
+  for (std::size_t i = 0; i < nested().size(); ++i) nested()[i]->load_state(archive, nested_prefix(prefix, i));
+}
+
 LRScheduler::SavedState LRScheduler::read_state(const io::Archive& archive, const std::string& prefix) const {
   const std::string where = name_ + "::load_state: ";
   const std::string type = archive.get_string(prefix + "type");
@@ -160,6 +194,19 @@ void LRScheduler::load_state(const io::Archive& archive, const std::string& pref
   base_lrs_ = std::move(state.base_lrs);
   last_lr_ = std::move(state.last_lr);
   load_nested(archive, prefix);
+}
+
+void LRScheduler::check_schedulers(const char* op, const OptimizerBase& optimizer, const Schedulers& schedulers) {
+  if (schedulers.empty()) throw_invalid_argument(op, "needs at least one schedule");
+  for (std::size_t i = 0; i < schedulers.size(); ++i) {
+    if (!schedulers[i]) throw_invalid_argument(op, "schedule " + std::to_string(i) + " is null");
+    if (&schedulers[i]->optimizer() != &optimizer)
+      throw_invalid_argument(op, "schedule " + std::to_string(i) + " (" + schedulers[i]->name() +
+                                     ") belongs to another optimizer");
+    for (std::size_t j = 0; j < i; ++j)
+      if (schedulers[j] == schedulers[i])
+        throw_invalid_argument(op, "schedules " + std::to_string(j) + " and " + std::to_string(i) + " are the same");
+  }
 }
 
 }  // namespace xg::optim
