@@ -16,6 +16,8 @@ void check(int code, const char* call) {
   throw MpiError(std::string(call) + " failed: " + std::string(text, static_cast<std::size_t>(length)));
 }
 
+void barrier() { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+
 Environment::Environment(int& argc, char**& argv) {
   int initialized = 0;
   check(MPI_Initialized(&initialized), "MPI_Initialized");

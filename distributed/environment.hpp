@@ -26,6 +26,10 @@ class MpiError : public std::runtime_error {
 // Throws MpiError "<call> failed: <MPI's error string>" unless `code` is MPI_SUCCESS.
 void check(int code, const char* call);
 
+// Returns when every rank has called it (MPI_Barrier): e.g. after rank 0
+// wrote a checkpoint, before the others read it.
+void barrier();
+
 class Environment {
  public:
   // MPI_Init_thread asking for MPI_THREAD_FUNNELED (only the thread that

@@ -81,7 +81,7 @@ std::vector<xg::Array<float>> train_with_checkpoints(const Run& run, const std::
                              .strings = {{"epoch_start_generator", epoch_start}}});
     }
   }
-  MPI_Barrier(MPI_COMM_WORLD);  // the checkpoint is on disk before any rank reads it
+  xd::barrier();  // the checkpoint is on disk before any rank reads it
   std::vector<xg::Array<float>> weights;
   for (const auto& p : model.parameters()) weights.push_back(p.value());
   return weights;
