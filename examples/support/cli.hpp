@@ -15,6 +15,7 @@ struct TrainFlags {
   std::string schedule = "none";
   std::string out;  // folder for metrics.csv and curves.svg; nothing written when empty
   bool dense = false;
+  bool distributed = false;  // data-parallel under mpirun (--batch-size per process); examples with MPI only
   std::string checkpoint;            // resumed from when it exists, written during the run
   std::int64_t checkpoint_every = 0;  // steps between checkpoints; 0: at the end of every epoch
   std::string save_model;            // the final parameters (Module::save); nothing written when empty
@@ -22,7 +23,8 @@ struct TrainFlags {
 
 // Parses --optimizer NAME --lr X --epochs N --batch-size N --seed N
 // --schedule NAME --out DIR --checkpoint FILE --checkpoint-every N
-// --save-model FILE (--dense where the example has a sparse path) over
+// --save-model FILE (--dense where the example has a sparse path, --distributed
+// where it can run under mpirun) over
 // `defaults`. Prints usage and exits on --help (status 0) or a bad flag (2).
 TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults);
 
