@@ -15,7 +15,7 @@
 
 using namespace xg;
 
-int train_and_report(const examples::TrainFlags& flags, examples::Distributed& distributed) {
+int run_example(const examples::TrainFlags& flags, examples::Distributed& distributed) {
   manual_seed(flags.seed);
 
   auto [train, test] = datasets::train_test_split(datasets::load_digits(), 0.2, flags.seed, /*stratify=*/true);
@@ -50,15 +50,5 @@ int train_and_report(const examples::TrainFlags& flags, examples::Distributed& d
 int main(int argc, char** argv) {
   const auto flags = examples::parse_flags(
       argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 30, .batch_size = 32, .seed = 0});
-  try {
-    examples::Distributed distributed(argc, argv, flags);
-    try {
-      return train_and_report(flags, distributed);
-    } catch (const std::exception& e) {
-      return distributed.fail("digits_mlp", e);
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "digits_mlp: %s\n", e.what());
-    return 1;
-  }
+  return examples::run("digits_mlp", argc, argv, flags, run_example);
 }

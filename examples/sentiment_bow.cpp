@@ -111,7 +111,7 @@ void print_words(const datasets::BagOfWords& bow, const Array<float>& w) {
   for (std::size_t i = 0; i < 10; ++i) std::printf(" %s", bow.vocabulary().word(words[words.size() - 1 - i]).c_str());
 }
 
-int train_and_report(const examples::TrainFlags& flags, examples::Distributed& distributed) {
+int run_example(const examples::TrainFlags& flags, examples::Distributed& distributed) {
   manual_seed(flags.seed);
   const auto data = datasets::load_sentiment();
 
@@ -150,15 +150,5 @@ int train_and_report(const examples::TrainFlags& flags, examples::Distributed& d
 int main(int argc, char** argv) {
   const auto flags = examples::parse_flags(
       argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 20, .batch_size = 32, .seed = 0});
-  try {
-    examples::Distributed distributed(argc, argv, flags);
-    try {
-      return train_and_report(flags, distributed);
-    } catch (const std::exception& e) {
-      return distributed.fail("sentiment_bow", e);
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sentiment_bow: %s\n", e.what());
-    return 1;
-  }
+  return examples::run("sentiment_bow", argc, argv, flags, run_example);
 }

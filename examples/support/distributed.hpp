@@ -103,4 +103,22 @@ class Distributed {
   std::size_t steps_ = 0;
 };
 
+// An example's main: `train(flags, distributed)` inside the MPI environment
+// when --distributed asks for one; an exception ends the job (every process)
+// or, on one process, prints "<name>: <what>" and returns 1.
+template <class Train>
+int run(const char* name, int argc, char** argv, const TrainFlags& flags, Train&& train) {
+  try {
+    Distributed distributed(argc, argv, flags);
+    try {
+      return train(flags, distributed);
+    } catch (const std::exception& e) {
+      return distributed.fail(name, e);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    return 1;
+  }
+}
+
 }  // namespace xg::examples
