@@ -1,5 +1,6 @@
 #include <xgrad/distributed/broadcast.hpp>
 
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,10 +24,17 @@ int this_rank() {
   return rank;
 }
 
+int mpi_count(std::size_t n, const std::string& what) {
+  if (n > static_cast<std::size_t>(INT_MAX))
+    throw_invalid_argument("broadcast", what + " of " + std::to_string(n) + " elements exceeds MPI's int count");
+  return static_cast<int>(n);
+}
+
 // `bytes` on `root`, then the same bytes on every rank.
 void broadcast_bytes(std::string& bytes, int root) {
   std::uint64_t size = bytes.size();
   check(MPI_Bcast(&size, 1, MPI_UINT64_T, root, MPI_COMM_WORLD), "MPI_Bcast");
+  mpi_count(size, "a message");
   bytes.resize(size);
   check(MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_CHAR, root, MPI_COMM_WORLD), "MPI_Bcast");
 }
@@ -109,7 +117,8 @@ template <class Scalar>
 void broadcast_parameters(const NamedTensors<Scalar>& parameters, int root) {
   check_same_parameters(parameters, root);
   for (const auto& [name, tensor] : parameters)
-    check(MPI_Bcast(tensor.value().data(), static_cast<int>(tensor.numel()), mpi_type<Scalar>(), root, MPI_COMM_WORLD),
+    check(MPI_Bcast(tensor.value().data(), mpi_count(tensor.numel(), "parameter '" + name + "'"), mpi_type<Scalar>(),
+                    root, MPI_COMM_WORLD),
           "MPI_Bcast");
 }
 
