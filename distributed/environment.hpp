@@ -30,6 +30,10 @@ void check(int code, const char* call);
 // wrote a checkpoint, before the others read it.
 void barrier();
 
+// The sum of `value` over all ranks, on every rank (MPI_Allreduce): e.g. an
+// epoch's loss from each rank's share of it.
+double sum_over_ranks(double value);
+
 class Environment {
  public:
   // MPI_Init_thread asking for MPI_THREAD_FUNNELED (only the thread that

@@ -31,7 +31,7 @@ int run_example(const examples::TrainFlags& flags, examples::Distributed& distri
   examples::Reporter report("digits_mlp", flags.epochs, flags.out);
 
   for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
-    const double loss = training.run_epoch(epoch);
+    const double loss = distributed.epoch_loss(training.run_epoch(epoch));
     if (!distributed.reports()) continue;
     report.epoch({epoch, loss,
                   examples::evaluate_accuracy(model, train.features, train.labels),

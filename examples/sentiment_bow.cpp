@@ -74,7 +74,7 @@ void train_and_report(Model& model, Features x_train, const Features& x_test, co
   examples::TrainingLoop training(model, *optimizer, schedule.get(), loader, flags);
   distributed.start(model, training);
   for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
-    const double loss = training.run_epoch(epoch);
+    const double loss = distributed.epoch_loss(training.run_epoch(epoch));
     if (!distributed.reports()) continue;
     report.epoch({epoch, loss, accuracy(model, x_train, train.labels), accuracy(model, x_test, test.labels)});
   }

@@ -77,6 +77,15 @@ class Distributed {
 #endif
   }
 
+  // An epoch's mean loss over all samples, from each process's loss sum over
+  // its share divided by all samples (TrainingLoop::run_epoch's value).
+  double epoch_loss(double share) const {
+#ifdef XGRAD_EXAMPLES_DISTRIBUTED
+    if (env_) return distributed::sum_over_ranks(share);
+#endif
+    return share;
+  }
+
   // "<name> rank=R processes=P bytes_sent_per_step=N", from every process.
   void print_bytes(const char* name) const {
     if (world_size() == 1) return;

@@ -57,6 +57,15 @@ TEST_CASE("distributed: MPI's errors are exceptions naming the call and MPI's me
   CHECK(xg::testing::contains(message, "MPI_Bcast failed: MPI_ERR_ROOT"));
 }
 
+TEST_CASE("distributed: a second Environment is refused; sum_over_ranks adds every rank's value") {
+  int argc = 0;
+  char** argv = nullptr;
+  CHECK_THROWS_WITH_AS(xd::Environment(argc, argv), doctest::Contains("MPI is already initialised"), xd::MpiError);
+  const int p = world_size();
+  // 1 + 2 + ... + p
+  CHECK(xd::sum_over_ranks(rank() + 1.0) == p * (p + 1) / 2.0);
+}
+
 TEST_CASE("distributed: a batch with no rows on any rank is refused") {
   const auto parameters = mlp_with_gradients();
   CHECK_THROWS_WITH_AS(xd::all_reduce_gradients(parameters, 0),
