@@ -62,18 +62,30 @@ class Exchange {
   // is dense everywhere.
   void agree_on_kinds(std::size_t rows) {
     const std::size_t n = parameters_.size();
-    std::vector<std::uint64_t> counts(1 + 2 * n, 0);
+    // The last count is the ranks whose gradients do not fit their
+    // parameters: all ranks then throw together instead of some waiting in
+    // the next collective for one that left.
+    std::vector<std::uint64_t> counts(2 + 2 * n, 0);
     counts[0] = rows;
-    for (std::size_t i = 0; i < n; ++i) {
+    std::string misfit;
+    for (std::size_t i = 0; i < n && misfit.empty(); ++i) {
       const auto& node = *parameters_[i].node();
-      if (node.has_grad) {
-        node.check_grad_shape();
-        counts[1 + 2 * i] = 1;
-      } else if (node.sparse_grad) {
-        check_rows_fit(op, *node.sparse_grad, to_shape(node.value.shape()));
-        counts[2 + 2 * i] = 1;
+      try {
+        if (node.has_grad) {
+          if (!shapes_equal(node.grad.shape(), node.value.shape()))
+            throw_shape_error(op, "the gradient of parameter " + std::to_string(i) + " has shape " +
+                                      shape_to_string(node.grad.shape()) + " but the parameter has shape " +
+                                      shape_to_string(node.value.shape()));
+          counts[1 + 2 * i] = 1;
+        } else if (node.sparse_grad) {
+          check_rows_fit(op, *node.sparse_grad, to_shape(node.value.shape()));
+          counts[2 + 2 * i] = 1;
+        }
+      } catch (const ShapeError& e) {
+        misfit = e.what();
       }
     }
+    counts.back() = misfit.empty() ? 0 : 1;
     {
       Timed timed(stats_);
       check(MPI_Allreduce(MPI_IN_PLACE, counts.data(), mpi_count(counts.size(), "the kinds"), MPI_UINT64_T, MPI_SUM,
@@ -81,12 +93,21 @@ class Exchange {
             "MPI_Allreduce");
     }
     stats_.bytes_sent += ring_all_reduce_bytes(counts.size() * sizeof(std::uint64_t));
+    if (!misfit.empty()) throw ShapeError(misfit + " (on rank " + std::to_string(rank()) + ")");
+    if (counts.back() > 0)
+      throw_shape_error(op, std::to_string(counts.back()) + " other rank(s) hold a gradient that does not fit its parameter");
     if (counts[0] == 0) throw_invalid_argument(op, "no process has a row in this batch (rows is 0 on every rank)");
     rows_ = static_cast<double>(rows);
     global_rows_ = static_cast<double>(counts[0]);
     kinds_.resize(n);
     for (std::size_t i = 0; i < n; ++i)
       kinds_[i] = counts[1 + 2 * i] > 0 ? Kind::dense : counts[2 + 2 * i] > 0 ? Kind::sparse : Kind::none;
+  }
+
+  static int rank() {
+    int r = 0;
+    check(MPI_Comm_rank(MPI_COMM_WORLD, &r), "MPI_Comm_rank");
+    return r;
   }
 
   std::size_t ring_all_reduce_bytes(std::size_t bytes) const {

@@ -45,9 +45,9 @@ TEST_CASE("distributed: dense gradients go in buckets of bucket_bytes, one MPI_A
   const std::size_t gradient_bytes = (64 * 64 + 64 + 64 * 10 + 10) * 4;
   CHECK(a.dense_bytes == gradient_bytes);
   CHECK(a.sparse_bytes == 0);
-  // Ring all-reduce: 2(p-1)/p of the gradient, and of the 1 + 2 x 4 counts (8 bytes each).
+  // Ring all-reduce: 2(p-1)/p of the gradient, and of the 1 + 2 x 4 + 1 counts (8 bytes each).
   CHECK(a.bytes_sent == static_cast<std::size_t>(2 * (p - 1) / p * gradient_bytes) +
-                            static_cast<std::size_t>(2 * (p - 1) / p * 72));
+                            static_cast<std::size_t>(2 * (p - 1) / p * 80));
 }
 
 TEST_CASE("distributed: MPI's errors are exceptions naming the call and MPI's message") {
@@ -64,6 +64,19 @@ TEST_CASE("distributed: a second Environment is refused; sum_over_ranks adds eve
   const int p = world_size();
   // 1 + 2 + ... + p
   CHECK(xd::sum_over_ranks(rank() + 1.0) == p * (p + 1) / 2.0);
+}
+
+TEST_CASE("distributed: a gradient that does not fit its parameter on one rank stops every rank, none waits") {
+  REQUIRE(world_size() > 1);
+  const auto parameters = mlp_with_gradients();
+  if (rank() == 1) parameters[1].grad() = xg::Array<float>::from_shape({3});  // b1 is (64)
+  const std::string message =
+      xg::testing::message_of<xg::ShapeError>([&] { xd::all_reduce_gradients(parameters, 8); });
+  if (rank() == 1)
+    CHECK(xg::testing::contains(message, "all_reduce_gradients: the gradient of parameter 1 has shape (3,) but the "
+                                         "parameter has shape (64,) (on rank 1)"));
+  else
+    CHECK(xg::testing::contains(message, "1 other rank(s) hold a gradient that does not fit its parameter"));
 }
 
 TEST_CASE("distributed: a batch with no rows on any rank is refused") {
