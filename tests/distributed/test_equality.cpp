@@ -60,45 +60,40 @@ void check_equal_to_one_process(const MakeOptimizer<S>& make_optimizer, const Da
   }
 }
 
+template <template <class> class Optimizer, class S, class Options>
+MakeOptimizer<S> optimizer_with(Options options) {
+  return [options](std::vector<xg::BasicTensor<S>> ps) { return std::make_unique<Optimizer<S>>(std::move(ps), options); };
+}
+
 template <class S>
 void digits_mlp_equals_one_process(std::size_t rows) {
   const auto data = digits(rows);
   check_equal_to_one_process<S, Mlp, xg::datasets::DataLoader>(
-      [](std::vector<xg::BasicTensor<S>> ps) {
-        return std::make_unique<optim::Adagrad<S>>(std::move(ps), optim::AdagradOptions{.lr = 0.1});
-      },
-      data.features, data.labels, false);
+      optimizer_with<optim::Adagrad, S>(optim::AdagradOptions{.lr = 0.1}), data.features, data.labels, false);
 }
 
+// Every optimizer's exchange stays row-sparse; Adam's step then densifies
+// the averaged rows.
 template <class S>
-void bag_of_words_equals_one_process(const MakeOptimizer<S>& make_optimizer, bool expect_sparse) {
+void bag_of_words_equals_one_process(const MakeOptimizer<S>& make_optimizer) {
   const auto& s = sentences();
   check_equal_to_one_process<S, BagOfWordsModel, xg::datasets::CsrDataLoader>(make_optimizer, s.counts, s.labels,
-                                                                               expect_sparse);
+                                                                               /*expect_sparse=*/true);
 }
 
 template <class S>
 void bag_of_words_with_every_optimizer() {
   SUBCASE("Adagrad, exact row updates") {
-    bag_of_words_equals_one_process<S>(
-        [](auto ps) { return std::make_unique<optim::Adagrad<S>>(std::move(ps), optim::AdagradOptions{.lr = 0.1}); },
-        true);
+    bag_of_words_equals_one_process<S>(optimizer_with<optim::Adagrad, S>(optim::AdagradOptions{.lr = 0.1}));
   }
   SUBCASE("RMSprop, exact row updates") {
-    bag_of_words_equals_one_process<S>(
-        [](auto ps) { return std::make_unique<optim::RMSprop<S>>(std::move(ps), optim::RMSpropOptions{.lr = 0.01}); },
-        true);
+    bag_of_words_equals_one_process<S>(optimizer_with<optim::RMSprop, S>(optim::RMSpropOptions{.lr = 0.01}));
   }
   SUBCASE("Adadelta, exact row updates") {
-    bag_of_words_equals_one_process<S>(
-        [](auto ps) { return std::make_unique<optim::Adadelta<S>>(std::move(ps), optim::AdadeltaOptions{.lr = 1.0}); },
-        true);
+    bag_of_words_equals_one_process<S>(optimizer_with<optim::Adadelta, S>(optim::AdadeltaOptions{.lr = 1.0}));
   }
-  // The exchange stays row-sparse; Adam's step densifies the averaged rows.
   SUBCASE("Adam, densified") {
-    bag_of_words_equals_one_process<S>(
-        [](auto ps) { return std::make_unique<optim::Adam<S>>(std::move(ps), optim::AdamOptions{.lr = 0.01}); },
-        true);
+    bag_of_words_equals_one_process<S>(optimizer_with<optim::Adam, S>(optim::AdamOptions{.lr = 0.01}));
   }
 }
 
