@@ -15,6 +15,7 @@ namespace {
                "usage: %s [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--seed N]\n"
                "          [--schedule none|step|exponential|cosine|onecycle|warmup] [--out DIR] [--dense]\n"
                "          [--checkpoint FILE [--checkpoint-every STEPS] [--force-resume]] [--save-model FILE]\n"
+               "          [--distributed]\n"
                "defaults: --optimizer %s --lr %g --epochs %d --batch-size %zu --seed %llu --schedule %s\n"
                "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n",
                program, d.optimizer.c_str(), d.lr, d.epochs, d.batch_size, static_cast<unsigned long long>(d.seed),
@@ -31,6 +32,10 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
     if (flag == "--help" || flag == "-h") usage(argv[0], defaults, 0);
     if (flag == "--dense" || flag == "--force-resume") {
       (flag == "--dense" ? f.dense : f.force_resume) = true;
+      continue;
+    }
+    if (flag == "--distributed") {
+      f.distributed = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -64,6 +69,10 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
   }
   if (f.checkpoint_every < 0 || (f.checkpoint_every > 0 && f.checkpoint.empty())) {
     std::fprintf(stderr, "%s: --checkpoint-every needs --checkpoint FILE and a number of steps >= 0\n", argv[0]);
+    usage(argv[0], defaults, 2);
+  }
+  if (f.distributed && !f.checkpoint.empty()) {
+    std::fprintf(stderr, "%s: --distributed does not take --checkpoint (the examples checkpoint one process)\n", argv[0]);
     usage(argv[0], defaults, 2);
   }
   return f;

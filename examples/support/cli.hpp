@@ -16,6 +16,7 @@ struct TrainFlags {
   std::string schedule = "none";
   std::string out;  // folder for metrics.csv, loss.svg and accuracy.svg; nothing written when empty
   bool dense = false;
+  bool distributed = false;  // data-parallel under mpirun (--batch-size per process); examples with MPI only
   std::string checkpoint;            // resumed from when it exists, written during the run
   std::int64_t checkpoint_every = 0;  // steps between checkpoints; 0: at the end of every epoch
   std::string save_model;            // the final parameters (Module::save); nothing written when empty
@@ -30,7 +31,8 @@ std::map<std::string, std::string> run_flags(const TrainFlags& flags);
 
 // Parses --optimizer NAME --lr X --epochs N --batch-size N --seed N
 // --schedule NAME --out DIR --checkpoint FILE --checkpoint-every N
-// --save-model FILE --force-resume (--dense where the example has a sparse path) over
+// --save-model FILE --force-resume (--dense where the example has a sparse path,
+// --distributed where it can run under mpirun) over
 // `defaults`. Prints usage and exits on --help (status 0) or a bad flag (2).
 TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults);
 
