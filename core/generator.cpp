@@ -1,5 +1,6 @@
 #include <xgrad/core/generator.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -50,11 +51,24 @@ void Generator::set_state(const std::string& state) {
   engine_ = engine;
 }
 
+namespace {
+// The seed a thread's default generator starts from when the thread first
+// uses it: 0 until manual_seed changes it.
+std::atomic<std::uint64_t> seed_for_new_threads{0};
+}  // namespace
+
+// One generator per thread, so that threads building and training their own
+// models draw from their own stream without a lock, and each gets the same
+// numbers on every run whatever the scheduling (a shared generator behind a
+// lock would be race-free but hand out its numbers in scheduling order).
 Generator& default_generator() {
-  static Generator generator(0);
+  thread_local Generator generator(seed_for_new_threads.load());
   return generator;
 }
 
-void manual_seed(std::uint64_t seed) { default_generator().manual_seed(seed); }
+void manual_seed(std::uint64_t seed) {
+  seed_for_new_threads.store(seed);
+  default_generator().manual_seed(seed);
+}
 
 }  // namespace xg

@@ -42,9 +42,12 @@ class Generator {
   std::uint64_t seed_;
 };
 
-// The generator used when none is passed.
+// The generator used when none is passed: one per thread. A thread's starts,
+// when the thread first uses it, from the seed last given to manual_seed (0
+// before any), so every thread draws the same sequence on every run.
 Generator& default_generator();
-// Seeds the default generator, as torch.manual_seed does.
+// Seeds the calling thread's default generator, as torch.manual_seed does,
+// and the default generators of threads that have not used theirs yet.
 void manual_seed(std::uint64_t seed);
 
 }  // namespace xg

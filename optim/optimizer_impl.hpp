@@ -33,19 +33,33 @@ inline constexpr bool is_number_array<std::array<double, N>> = true;
 template <class T>
 inline constexpr bool is_whole_number = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 
+// A number checked as a double, then as the parameters' scalar type holds it.
+template <class Scalar>
+void check_number(const char* optimizer, const std::string& name, double value, Range range) {
+  check_option(optimizer, name, value, range);
+  constexpr double largest = std::numeric_limits<Scalar>::max();
+  // Rounded only when in range: converting a larger double to float is undefined.
+  const double rounded = std::abs(value) > largest ? value : static_cast<double>(static_cast<Scalar>(value));
+  check_option_rounded(optimizer, name, value, rounded, range, std::is_same_v<Scalar, float> ? "float32" : "float64",
+                       largest);
+}
+
 // The kinds of option an optimizer may have: numbers, fixed-size lists of
 // numbers (betas), whole numbers (LBFGS's max_iter), numbers that may be
 // unset (Adafactor's eps1), flags, and enumerations (Muon's adjust_lr_fn),
-// whose values the optimizer's check_constraints validates.
-template <class T>
+// whose values the optimizer's check_constraints validates. Numbers must stay
+// valid in the parameters' scalar type, in which the update computes.
+template <class Scalar, class T>
 void check_option_value(const char* optimizer, const char* name, const T& value, Range range) {
-  if constexpr (std::is_same_v<T, double> || is_whole_number<T>) {
+  if constexpr (std::is_same_v<T, double>) {
+    check_number<Scalar>(optimizer, name, value, range);
+  } else if constexpr (is_whole_number<T>) {
     check_option(optimizer, name, static_cast<double>(value), range);
   } else if constexpr (is_number_array<T>) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      check_option(optimizer, std::string(name) + "[" + std::to_string(i) + "]", value[i], range);
+      check_number<Scalar>(optimizer, std::string(name) + "[" + std::to_string(i) + "]", value[i], range);
   } else if constexpr (std::is_same_v<T, std::optional<double>>) {
-    if (value) check_option(optimizer, name, *value, range);
+    if (value) check_number<Scalar>(optimizer, name, *value, range);
   } else {
     static_assert(std::is_same_v<T, bool> || std::is_enum_v<T>,
                   "options are numbers, lists of numbers, whole numbers, optional numbers, flags or enumerations");
@@ -128,7 +142,7 @@ void Optimizer<Scalar, Options, Derived>::add_group(std::vector<BasicTensor<Scal
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::check_options(const Options& options) {
   Derived::for_each_option(options, [](const char* name, const auto& value, Range range = Range::finite) {
-    detail::check_option_value(Derived::name, name, value, range);
+    detail::check_option_value<Scalar>(Derived::name, name, value, range);
   });
   if constexpr (requires { Derived::check_constraints(options); }) Derived::check_constraints(options);
 }
@@ -338,14 +352,14 @@ double Optimizer<Scalar, Options, Derived>::lr(std::size_t group) const {
 
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::set_lr(double lr) {
-  check_option(Derived::name, "lr", lr, Range::non_negative);
+  detail::check_number<Scalar>(Derived::name, "lr", lr, Range::non_negative);
   for (Group& group : groups_) group.options.lr = lr;
 }
 
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::set_lr(double lr, std::size_t group) {
   checked_group("set_lr", group);
-  check_option(Derived::name, "lr", lr, Range::non_negative);
+  detail::check_number<Scalar>(Derived::name, "lr", lr, Range::non_negative);
   groups_[group].options.lr = lr;
 }
 
