@@ -22,6 +22,9 @@ Shape broadcast_shapes(const char* op, const A& a, const B& b) {
       throw_shape_error(op, "cannot broadcast " + shape_to_string(a) + " with " + shape_to_string(b));
     out[i] = da == 1 ? db : da;
   }
+  // (2^40, 1, 0) and (2^40, 0) hold no elements, but their broadcast's strides
+  // would overflow.
+  checked_numel(op, out);
   return out;
 }
 

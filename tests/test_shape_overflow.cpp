@@ -69,3 +69,12 @@ TEST_CASE("shape overflow: a CSR matrix of SIZE_MAX rows with an empty row_ptr i
   const xg::CsrMatrix<float> empty_offsets{.rows = 0, .cols = 3, .row_ptr = {}, .col = {}, .val = {}};
   CHECK_THROWS_AS(empty_offsets.validate("op"), std::invalid_argument);
 }
+
+TEST_CASE("shape overflow: broadcasting two empty tensors to a shape whose strides would overflow") {
+  constexpr std::size_t two_40 = std::size_t(1) << 40;
+  auto a = xg::zeros({two_40, 1, 0}, true);  // no elements: 2^40 * 1 fits, and a 0 extent
+  auto b = xg::zeros({two_40, 0});
+  CHECK(contains(message_of<xg::ShapeError>([&] { a + b; }),
+                 "add: the shape (1099511627776, 1099511627776, 0) has more elements than an array can index"));
+  CHECK(contains(message_of<xg::ShapeError>([&] { a * b; }), "mul: the shape (1099511627776, 1099511627776, 0)"));
+}
