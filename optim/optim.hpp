@@ -2,10 +2,14 @@
 // Every optimizer: #include <xgrad/optim/optim.hpp>
 
 #include <xgrad/optim/adadelta.hpp>
+#include <xgrad/optim/adafactor.hpp>
 #include <xgrad/optim/adagrad.hpp>
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/adamax.hpp>
 #include <xgrad/optim/adamw.hpp>
+#include <xgrad/optim/asgd.hpp>
+#include <xgrad/optim/lbfgs.hpp>
+#include <xgrad/optim/muon.hpp>
 #include <xgrad/optim/nadam.hpp>
 #include <xgrad/optim/option_range.hpp>
 #include <xgrad/optim/optimizer.hpp>
@@ -14,4 +18,5 @@
 #include <xgrad/optim/param_state.hpp>
 #include <xgrad/optim/radam.hpp>
 #include <xgrad/optim/rmsprop.hpp>
+#include <xgrad/optim/rprop.hpp>
 #include <xgrad/optim/sgd.hpp>

@@ -9,8 +9,9 @@
 namespace xg::examples {
 
 // SGD, Momentum (SGD, momentum 0.9), Nesterov, Adagrad, RMSprop, Adadelta,
-// Adam, AMSGrad, AdamW, Adamax, NAdam, RAdam (any case), each with its
-// PyTorch defaults but the lr. Throws std::invalid_argument listing the
+// Adam, AMSGrad, AdamW, Adamax, NAdam, RAdam, Rprop, ASGD, Adafactor, LBFGS
+// (any case), each with its PyTorch defaults but the lr; Muon: Muon for the
+// hidden weight matrices and AdamW for the rest, sharing the lr. Throws std::invalid_argument listing the
 // names for an unknown one.
 std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, NamedTensors<float> params, double lr);
 

@@ -7,14 +7,16 @@ namespace xg::examples {
 
 // One optimizer step with cross-entropy on `batch` (a datasets::Batch, or a
 // datasets::CsrBatch for a model that takes CSR input); returns the batch's
-// mean loss.
+// mean loss before the step. Through step(closure), so that LBFGS, which
+// re-evaluates the loss, runs too; the others evaluate it once.
 template <class Model, class Batch>
 double train_batch(Model& model, const Batch& batch, optim::OptimizerBase& optimizer) {
-  auto loss = nn::functional::cross_entropy(model(batch.x), batch.y);
-  optimizer.zero_grad();
-  loss.backward();
-  optimizer.step();
-  return loss.item();
+  return optimizer.step([&] {
+    auto loss = nn::functional::cross_entropy(model(batch.x), batch.y);
+    optimizer.zero_grad();
+    loss.backward();
+    return loss.item();
+  });
 }
 
 // Trains `model` on every batch and returns the mean loss over the samples seen.

@@ -1,0 +1,15 @@
+#pragma once
+// torch.lerp's arithmetic, for the optimizers whose reference writes its
+// running averages as lerps (Muon, Adafactor): start + w·(end − start), or
+// end − (end − start)·(1 − w) when w ≥ 0.5, which gives end exactly at w = 1.
+
+#include <cmath>
+
+namespace xg::optim {
+
+template <class Scalar>
+Scalar lerp(Scalar start, Scalar end, Scalar w) {
+  return std::abs(w) < Scalar(0.5) ? start + w * (end - start) : end - (end - start) * (1 - w);
+}
+
+}  // namespace xg::optim
