@@ -5,11 +5,39 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
+#include <vector>
 
+#include <xgrad/optim/elementwise.hpp>
 #include <xgrad/optim/lerp.hpp>
 #include <xgrad/optim/optimizer_impl.hpp>
 
 namespace xg::optim {
+
+namespace {
+
+// The sum over i < n of term(i), given a SIMD batch of terms at a time (one
+// at a time for the tail; `width` says which): in Scalar within blocks of
+// 4096 elements, the blocks added in double, so that a float sum of
+// millions of terms stays accurate to about 1e-7.
+template <class Scalar, class Term>
+double sum_by_blocks(std::size_t n, Term term) {
+  using Batch = xsimd::batch<Scalar, simd_arch>;
+  constexpr std::size_t block = 4096;
+  const std::size_t whole = n - n % Batch::size;
+  double total = 0;
+  std::size_t i = 0;
+  while (i < whole) {
+    Batch partial(Scalar(0));
+    for (const std::size_t end = std::min(whole, i + block); i < end; i += Batch::size)
+      partial += term(std::type_identity<Batch>{}, i);
+    total += xsimd::hadd(partial);
+  }
+  for (; i < n; ++i) total += term(std::type_identity<Scalar>{}, i);
+  return total;
+}
+
+}  // namespace
 
 template <class Scalar>
 void Adafactor<Scalar>::check_constraints(const AdafactorOptions& o) {
@@ -51,58 +79,74 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
   const double eps1 = o.eps.eps1.value_or(std::numeric_limits<Scalar>::epsilon());
   const double rho = std::min(o.lr, 1 / std::sqrt(t));
   const std::size_t size = param.size();
-  auto rms = [size](const Scalar* v) {
-    double squares = 0;
-    for (std::size_t i = 0; i < size; ++i) squares += static_cast<double>(v[i]) * static_cast<double>(v[i]);
-    return size ? std::sqrt(squares / static_cast<double>(size)) : 0.0;
-  };
-  const double alpha = std::max(o.eps.eps2, rms(param.data())) * rho;
+  auto rms = [size](double squares) { return size ? std::sqrt(squares / static_cast<double>(size)) : 0.0; };
+  const Scalar* theta = param.data();
+  const double alpha = std::max(o.eps.eps2, rms(sum_by_blocks<Scalar>(size, [=](auto width, std::size_t i) {
+                                  using V = typename decltype(width)::type;
+                                  const V p = detail::load<V>(theta + i);
+                                  return V(p * p);
+                                }))) *
+                       rho;
   if (o.weight_decay != 0) {
     const Scalar shrink = 1 - o.lr * o.weight_decay;
     for (Scalar& p : param) p *= shrink;
   }
   const Scalar sign = o.maximize ? -1 : 1, floor = static_cast<Scalar>(eps1 * eps1);
-  Array<Scalar> step = Array<Scalar>::from_shape(param.shape());
-  if (param.dimension() >= 2) {
-    const std::size_t n = param.shape()[param.dimension() - 2], m = param.shape()[param.dimension() - 1];
-    const std::size_t matrices = n * m != 0 ? size / (n * m) : 0;
-    Scalar* row_var = state.buffer_of_shape(0, state_shape(0, to_shape(param.shape()))).data();
-    Scalar* col_var = state.buffer_of_shape(1, state_shape(1, to_shape(param.shape()))).data();
-    std::vector<double> col_sum(m);
-    for (std::size_t b = 0; b < matrices; ++b, row_var += n, col_var += m) {
-      const Scalar* g = grad.values + b * n * m;
-      std::fill(col_sum.begin(), col_sum.end(), 0.0);
-      double row_var_sum = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        double row_sum = 0;
-        for (std::size_t j = 0; j < m; ++j) {
-          const double g2 = static_cast<double>(g[i * m + j]) * static_cast<double>(g[i * m + j]);
-          row_sum += g2;
-          col_sum[j] += g2;
-        }
-        row_var[i] = lerp(row_var[i], static_cast<Scalar>(row_sum / static_cast<double>(m)), w);
-        row_var_sum += row_var[i];
-      }
-      for (std::size_t j = 0; j < m; ++j)
-        col_var[j] = lerp(col_var[j], static_cast<Scalar>(col_sum[j] / static_cast<double>(n)), w);
-      const Scalar row_var_mean = std::max(static_cast<Scalar>(row_var_sum / static_cast<double>(n)),
-                                           static_cast<Scalar>(eps1));
-      Scalar* u = step.data() + b * n * m;
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < m; ++j) {
-          const Scalar estimate = row_var[i] * col_var[j] / row_var_mean;
-          u[i * m + j] = sign * g[i * m + j] / std::sqrt(std::max(estimate, floor));
-        }
-    }
-  } else {
-    Scalar* variance = state.buffer(2, param).data();
-    for (std::size_t i = 0; i < size; ++i) {
-      const Scalar g = sign * grad.values[i];
-      variance[i] = lerp(variance[i], g * g, w);
-      step.data()[i] = g / std::sqrt(std::max(variance[i], floor));
-    }
+  if (param.dimension() < 2) {
+    // Two SIMD passes and no array of U: the first updates V and sums
+    // U² = g²/max(V, ε1²), the second applies U.
+    Array<Scalar>& variance = state.buffer(2, param);
+    Scalar* v_data = variance.data();
+    const double u_squares = sum_by_blocks<Scalar>(size, [=](auto width, std::size_t i) {
+      using V = typename decltype(width)::type;
+      const V g = detail::load<V>(grad.values + i);
+      const V v = lerp(detail::load<V>(v_data + i), V(g * g), w);
+      detail::store(v_data + i, v);
+      return V(g * g / xsimd::max(v, V(floor)));
+    });
+    const Scalar scale = static_cast<Scalar>(alpha / std::max(1.0, rms(u_squares) / o.d));
+    for_each_element(
+        [=](auto& p, auto& g, auto& v) {
+          using V = std::remove_reference_t<decltype(p)>;
+          p -= scale * sign * g / xsimd::sqrt(xsimd::max(v, V(floor)));
+        },
+        param, grad, &variance);
+    return;
   }
-  const Scalar scale = static_cast<Scalar>(alpha / std::max(1.0, rms(step.data()) / o.d));
+  const std::size_t n = param.shape()[param.dimension() - 2], m = param.shape()[param.dimension() - 1];
+  const std::size_t matrices = n * m != 0 ? size / (n * m) : 0;
+  Scalar* row_var = state.buffer_of_shape(0, state_shape(0, to_shape(param.shape()))).data();
+  Scalar* col_var = state.buffer_of_shape(1, state_shape(1, to_shape(param.shape()))).data();
+  Array<Scalar> step = Array<Scalar>::from_shape(param.shape());
+  std::vector<double> col_sum(m);
+  double u_squares = 0;
+  for (std::size_t b = 0; b < matrices; ++b, row_var += n, col_var += m) {
+    const Scalar* g = grad.values + b * n * m;
+    std::fill(col_sum.begin(), col_sum.end(), 0.0);
+    double row_var_sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double row_sum = 0;
+      for (std::size_t j = 0; j < m; ++j) {
+        const double g2 = static_cast<double>(g[i * m + j]) * static_cast<double>(g[i * m + j]);
+        row_sum += g2;
+        col_sum[j] += g2;
+      }
+      row_var[i] = lerp(row_var[i], static_cast<Scalar>(row_sum / static_cast<double>(m)), w);
+      row_var_sum += row_var[i];
+    }
+    for (std::size_t j = 0; j < m; ++j)
+      col_var[j] = lerp(col_var[j], static_cast<Scalar>(col_sum[j] / static_cast<double>(n)), w);
+    const Scalar row_var_mean = std::max(static_cast<Scalar>(row_var_sum / static_cast<double>(n)),
+                                         static_cast<Scalar>(eps1));
+    Scalar* u = step.data() + b * n * m;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < m; ++j) {
+        const Scalar estimate = row_var[i] * col_var[j] / row_var_mean;
+        u[i * m + j] = sign * g[i * m + j] / std::sqrt(std::max(estimate, floor));
+        u_squares += static_cast<double>(u[i * m + j]) * static_cast<double>(u[i * m + j]);
+      }
+  }
+  const Scalar scale = static_cast<Scalar>(alpha / std::max(1.0, rms(u_squares) / o.d));
   for (std::size_t i = 0; i < size; ++i) param.data()[i] -= scale * step.data()[i];
 }
 

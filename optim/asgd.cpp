@@ -10,7 +10,8 @@ namespace xg::optim {
 
 // Averaged SGD (Polyak & Juditsky, 1992, "Acceleration of Stochastic
 // Approximation by Averaging"), as torch.optim.ASGD's _single_tensor_asgd
-// computes it (read at a PyTorch 2.2 revision), at step t:
+// computes it (read at a PyTorch 2.2-era revision, with capturable and
+// complex support), at step t:
 //   g ← ∇f(θ), negated when maximize;  g ← g + λ_wd·θ
 //   θ ← θ·(1 − λη) − η·g
 //   ax ← θ while μ = 1, else ax + μ(θ − ax)

@@ -314,7 +314,8 @@ void LBFGS<Scalar>::set_param(const Flat& values) {
 
 // L-BFGS (Nocedal, 1980, "Updating Quasi-Newton Matrices with Limited
 // Storage"; Liu & Nocedal, 1989), as torch.optim.LBFGS.step computes it
-// (read at a PyTorch 2.x revision), itself after minFunc. Per iteration:
+// (read at a PyTorch 2.4-era revision, typed with ParamsT; the algorithm is
+// unchanged since 1.x), itself after minFunc. Per iteration:
 //   first iteration ever: d ← −g, no history, H ← 1
 //   later: y ← g − g_prev, s ← t·d; if yᵀs > 1e-10 the pair (y, s) joins the
 //     history (the oldest leaves past history_size) and H ← yᵀs / yᵀy;

@@ -7,9 +7,10 @@
 
 namespace xg::optim {
 
-template <class Scalar>
-Scalar lerp(Scalar start, Scalar end, Scalar w) {
-  return std::abs(w) < Scalar(0.5) ? start + w * (end - start) : end - (end - start) * (1 - w);
+// For numbers or SIMD batches (with a number w).
+template <class V, class Scalar>
+V lerp(const V& start, const V& end, Scalar w) {
+  return std::abs(w) < Scalar(0.5) ? V(start + w * (end - start)) : V(end - (end - start) * (1 - w));
 }
 
 }  // namespace xg::optim

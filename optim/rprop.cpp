@@ -40,8 +40,8 @@ void Rprop<Scalar>::check_constraints(const RpropOptions& o) {
 
 // Rprop (Riedmiller & Braun, 1993, "A Direct Adaptive Method for Faster
 // Backpropagation Learning: The RPROP Algorithm"), as torch.optim.Rprop's
-// _single_tensor_rprop computes it (read at a PyTorch 1.12 revision; the
-// arithmetic is unchanged in PyTorch 2.x):
+// _single_tensor_rprop computes it (read at a PyTorch 1.12-era revision,
+// the one with foreach and maximize but not yet differentiable):
 //   g ← ∇f(θ), negated when maximize;  s ← g·prev
 //   η ← η+ if s > 0, η− if s < 0, else 1;  Δ ← clamp(Δ·η, Δmin, Δmax)
 //   g ← 0 where s < 0 (a flipped sign takes no step, and the next step
