@@ -14,7 +14,8 @@ namespace xg::optim {
 
 struct AdafactorEps {
   // Floor of the variance estimate's square root; unset: the machine
-  // epsilon of the parameter's type.
+  // epsilon of the parameter's type. Must be > 0 (PyTorch allows 0, which
+  // turns a coordinate whose gradient stayed 0 into 0/0 = NaN).
   std::optional<double> eps1{};
   // Floor of the parameter RMS that scales the step.
   double eps2 = 1e-3;
@@ -45,7 +46,7 @@ class Adafactor final : public Optimizer<Scalar, AdafactorOptions, Adafactor<Sca
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);
     visit("beta2_decay", o.beta2_decay);
-    visit("eps1", o.eps.eps1, Range::non_negative);
+    visit("eps1", o.eps.eps1, Range::positive);
     visit("eps2", o.eps.eps2, Range::non_negative);
     visit("d", o.d);
     visit("weight_decay", o.weight_decay, Range::non_negative);

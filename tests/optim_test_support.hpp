@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -86,6 +87,32 @@ void check_weighted_quadratic_path(const Options& options, const Matrix& start, 
                            << ", expected " << expected[t][i][j] << " (" << (sizeof(Scalar) == 8 ? "double" : "float")
                            << ")");
   }
+}
+
+// W after 60 steps of loss = sum((x·W − y)²) on a 10×3 W from 0.2, x a 1×10
+// row holding two words per step, through sparse_matmul (a row-sparse
+// gradient of W) or through matmul (dense); by step(closure), for LBFGS.
+template <template <class> class Optimizer, class S, class Options>
+Array<S> train_rows(const Options& options, bool sparse) {
+  auto w = full<S>({10, 3}, S(0.2), true);
+  const auto y = tensor<S>(Array<S>{{1.0, -0.5, 0.25}});
+  Optimizer<S> optimizer({w}, options);
+  for (std::size_t t = 0; t < 60; ++t) {
+    std::vector<std::size_t> words{t % 10, (3 * t + 1) % 10};
+    if (words[0] > words[1]) std::swap(words[0], words[1]);
+    if (words[0] == words[1]) words.pop_back();
+    CsrMatrix<S> x{.rows = 1, .cols = 10, .row_ptr = {0, words.size()}, .col = words,
+                   .val = std::vector<S>(words.size(), S(1.5))};
+    optimizer.step([&] {
+      auto r = (sparse ? sparse_matmul(x, w) : matmul(BasicTensor<S>(x.to_dense()), w)) - y;
+      optimizer.zero_grad(true);
+      auto loss = sum(r * r);
+      loss.backward();
+      if (sparse) REQUIRE(w.has_sparse_grad());
+      return static_cast<double>(loss.item());
+    });
+  }
+  return w.value();
 }
 
 // loss = sum((X·W + b − Y)²) with W of 3×2 and, unless `matrix_only` (Muon

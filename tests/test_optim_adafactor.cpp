@@ -181,7 +181,9 @@ TEST_CASE("Adafactor: invalid options are refused naming the option and its valu
   CHECK(contains(message_of<std::invalid_argument>([&] { Adafactor<double>({w}, {.d = 0.5}); }),
                  "Adafactor: invalid d = 0.5 (must be >= 1)"));
   CHECK(contains(message_of<std::invalid_argument>([&] { Adafactor<double>({w}, {.eps = {.eps1 = -1}}); }),
-                 "Adafactor: invalid eps1 = -1 (must be >= 0)"));
+                 "Adafactor: invalid eps1 = -1 (must be > 0)"));
+  CHECK(contains(message_of<std::invalid_argument>([&] { Adafactor<double>({w}, {.eps = {.eps1 = 0}}); }),
+                 "Adafactor: invalid eps1 = 0 (must be > 0)"));
   CHECK(contains(message_of<std::invalid_argument>([&] { Adafactor<double>({w}, {.eps = {.eps2 = -1}}); }),
                  "Adafactor: invalid eps2 = -1 (must be >= 0)"));
 }
@@ -189,4 +191,27 @@ TEST_CASE("Adafactor: invalid options are refused naming the option and its valu
 TEST_CASE("Adafactor: training resumed from a checkpoint continues bit-identically") {
   xg::testing::check_resume<Adafactor<float>>({.lr = 0.1});
   xg::testing::check_resume<Adafactor<float>>({.lr = 0.1, .eps = {.eps1 = 1e-3}, .weight_decay = 0.1});
+}
+
+TEST_CASE("Adafactor: a row-sparse gradient is made dense: the same steps as the dense run") {
+  using xg::testing::train_rows;
+  const xg::optim::AdafactorOptions o{.lr = 0.1};
+  CHECK(train_rows<Adafactor, double>(o, true) == train_rows<Adafactor, double>(o, false));
+  CHECK(train_rows<Adafactor, float>(o, true) == train_rows<Adafactor, float>(o, false));
+  CHECK_FALSE(train_rows<Adafactor, double>(o, true) == xg::full<double>({10, 3}, 0.2).value());
+}
+
+TEST_CASE("Adafactor: coordinates whose gradient stays zero do not move and do not become NaN") {
+  auto matrix = xg::tensor<float>(xg::Array<float>{{1.0f, 2.0f}, {3.0f, 4.0f}}, true);
+  auto vector = xg::tensor<float>(xg::Array<float>{1.0f, -1.0f}, true);
+  Adafactor<float> optimizer({matrix, vector});
+  for (int t = 0; t < 3; ++t) {
+    matrix.grad() = xg::Array<float>{{0.0f, 0.0f}, {0.0f, 1.0f}};
+    vector.grad() = xg::Array<float>{0.0f, 2.0f};
+    optimizer.step();
+  }
+  CHECK(vector.value()(0) == 1.0f);
+  CHECK(matrix.value()(0, 0) == 1.0f);
+  CHECK(std::isfinite(matrix.value()(1, 1)));
+  CHECK(matrix.value()(1, 1) < 4.0f);
 }

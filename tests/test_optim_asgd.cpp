@@ -107,3 +107,11 @@ TEST_CASE("ASGD: training resumed from a checkpoint continues bit-identically") 
   xg::testing::check_resume<ASGD<float>>({.lr = 0.01});
   xg::testing::check_resume<ASGD<float>>({.lr = 0.01, .lambd = 0.1, .t0 = 3, .weight_decay = 0.01});
 }
+
+TEST_CASE("ASGD: a row-sparse gradient is made dense: the same steps as the dense run") {
+  using xg::testing::train_rows;
+  const xg::optim::ASGDOptions o{.lr = 0.01, .lambd = 0.1};
+  CHECK(train_rows<ASGD, double>(o, true) == train_rows<ASGD, double>(o, false));
+  CHECK(train_rows<ASGD, float>(o, true) == train_rows<ASGD, float>(o, false));
+  CHECK_FALSE(train_rows<ASGD, double>(o, true) == xg::full<double>({10, 3}, 0.2).value());
+}

@@ -212,3 +212,11 @@ TEST_CASE("LBFGS: training resumed from a checkpoint continues bit-identically")
   xg::testing::check_resume<LBFGS<float>>({.lr = 0.5, .max_iter = 2, .history_size = 3,
                                            .line_search_fn = LBFGSLineSearch::strong_wolfe});
 }
+
+TEST_CASE("LBFGS: a row-sparse gradient is made dense: the same steps as the dense run") {
+  using xg::testing::train_rows;
+  const xg::optim::LBFGSOptions o{.lr = 0.05, .max_iter = 2};
+  CHECK(train_rows<LBFGS, double>(o, true) == train_rows<LBFGS, double>(o, false));
+  CHECK(train_rows<LBFGS, float>(o, true) == train_rows<LBFGS, float>(o, false));
+  CHECK_FALSE(train_rows<LBFGS, double>(o, true) == xg::full<double>({10, 3}, 0.2).value());
+}

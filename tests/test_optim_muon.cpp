@@ -262,3 +262,20 @@ TEST_CASE("Muon: the README's pairing, Muon for hidden matrices and AdamW for th
   MESSAGE("cross-entropy " << first << " -> " << last << " after 100 steps");
   CHECK(last < 0.5 * first);
 }
+
+TEST_CASE("Muon: a row-sparse gradient is made dense: the same steps as the dense run") {
+  using xg::testing::train_rows;
+  const xg::optim::MuonOptions o{.lr = 0.02};
+  CHECK(train_rows<Muon, double>(o, true) == train_rows<Muon, double>(o, false));
+  CHECK(train_rows<Muon, float>(o, true) == train_rows<Muon, float>(o, false));
+  CHECK_FALSE(train_rows<Muon, double>(o, true) == xg::full<double>({10, 3}, 0.2).value());
+}
+
+TEST_CASE("Muon: a zero gradient orthogonalizes to zero: only the weight decay acts, no NaN") {
+  auto w = xg::tensor<double>(xg::Array<double>{{1.0, -2.0}, {0.5, 4.0}}, true);
+  Muon<double> optimizer({w}, {.lr = 0.1, .weight_decay = 0.5});
+  w.grad() = xt::zeros<double>({2, 2});
+  optimizer.step();
+  // θ ← θ·(1 − 0.1·0.5): the Newton-Schulz input is 0/max(0, eps) = 0.
+  CHECK(w.value() == xg::Array<double>{{0.95, -1.9}, {0.475, 3.8}});
+}

@@ -74,36 +74,12 @@ TEST_CASE("Rprop: training resumed from a checkpoint continues bit-identically")
   xg::testing::check_resume<Rprop<float>>({.lr = 0.05, .etas = {0.3, 1.5}, .step_sizes = {1e-3, 0.2}});
 }
 
-namespace {
-
-// 60 steps of loss = sum((x·W − y)²) on a 10×3 W, x a 1×10 row holding two
-// words per step, through sparse_matmul (row-sparse gradient of W) or matmul.
-template <class S>
-xg::Array<S> train_rows(bool sparse, bool maximize) {
-  auto w = xg::full<S>({10, 3}, S(0.2), true);
-  const auto y = xg::tensor<S>(xg::Array<S>{{1.0, -0.5, 0.25}});
-  Rprop<S> optimizer({w}, {.lr = 0.05, .maximize = maximize});
-  for (std::size_t t = 0; t < 60; ++t) {
-    std::vector<std::size_t> words{t % 10, (3 * t + 1) % 10};
-    if (words[0] > words[1]) std::swap(words[0], words[1]);
-    if (words[0] == words[1]) words.pop_back();
-    xg::CsrMatrix<S> x{.rows = 1, .cols = 10, .row_ptr = {0, words.size()}, .col = words,
-                       .val = std::vector<S>(words.size(), S(1.5))};
-    auto r = (sparse ? xg::sparse_matmul(x, w) : xg::matmul(xg::BasicTensor<S>(x.to_dense()), w)) - y;
-    optimizer.zero_grad(true);
-    xg::sum(r * r).backward();
-    if (sparse) REQUIRE(w.has_sparse_grad());
-    optimizer.step();
-  }
-  return w.value();
-}
-
-}  // namespace
-
 TEST_CASE("Rprop: row-sparse steps are exact: 60 steps equal the dense run bit for bit") {
+  using xg::testing::train_rows;
   for (bool maximize : {false, true}) {
-    CHECK(train_rows<double>(true, maximize) == train_rows<double>(false, maximize));
-    CHECK(train_rows<float>(true, maximize) == train_rows<float>(false, maximize));
+    const xg::optim::RpropOptions o{.lr = 0.05, .maximize = maximize};
+    CHECK(train_rows<Rprop, double>(o, true) == train_rows<Rprop, double>(o, false));
+    CHECK(train_rows<Rprop, float>(o, true) == train_rows<Rprop, float>(o, false));
   }
-  CHECK_FALSE(train_rows<double>(true, false) == xg::full<double>({10, 3}, 0.2).value());
+  CHECK_FALSE(train_rows<Rprop, double>(xg::optim::RpropOptions{.lr = 0.05}, true) == xg::full<double>({10, 3}, 0.2).value());
 }
