@@ -121,6 +121,8 @@ int main() {
   row("Adamax", 2, measure<Adamax<float>>(params, {}, 2));
   row("NAdam", 2, measure<NAdam<float>>(params, {}, 2));
   row("RAdam", 2, measure<RAdam<float>>(params, {}, 2));
+  row("SGDScheduleFree", 2, measure<SGDScheduleFree<float>>(params, {}, 2));
+  row("AdamWScheduleFree", 3, measure<AdamWScheduleFree<float>>(params, {}, 3));
   row("Rprop", 2, measure<Rprop<float>>(params, {}, 2));
   row("ASGD", 1, measure<ASGD<float>>(params, {}, 1));
   // Two norms per step (RMS of θ and of the update) take extra passes.

@@ -42,6 +42,7 @@ class Adafactor final : public Optimizer<Scalar, AdafactorOptions, Adafactor<Sca
   // g² over the last and the second-to-last axis, that axis kept as 1),
   // variance for vectors and scalars.
   static constexpr std::array<const char*, 3> state_names{"row_var", "col_var", "variance"};
+  static constexpr std::array<const char*, 3> non_negative_state{"row_var", "col_var", "variance"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

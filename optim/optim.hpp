@@ -7,8 +7,11 @@
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/adamax.hpp>
 #include <xgrad/optim/adamw.hpp>
+#include <xgrad/optim/adamw_schedule_free.hpp>
 #include <xgrad/optim/asgd.hpp>
+#include <xgrad/optim/averaged_model.hpp>
 #include <xgrad/optim/lbfgs.hpp>
+#include <xgrad/optim/lookahead.hpp>
 #include <xgrad/optim/muon.hpp>
 #include <xgrad/optim/nadam.hpp>
 #include <xgrad/optim/option_range.hpp>
@@ -19,4 +22,6 @@
 #include <xgrad/optim/radam.hpp>
 #include <xgrad/optim/rmsprop.hpp>
 #include <xgrad/optim/rprop.hpp>
+#include <xgrad/optim/schedule_free.hpp>
 #include <xgrad/optim/sgd.hpp>
+#include <xgrad/optim/sgd_schedule_free.hpp>

@@ -27,6 +27,7 @@ class Rprop final : public Optimizer<Scalar, RpropOptions, Rprop<Scalar>> {
 
   static constexpr const char* name = "Rprop";
   static constexpr std::array<const char*, 2> state_names{"prev", "step_size"};
+  static constexpr std::array<const char*, 1> non_negative_state{"step_size"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

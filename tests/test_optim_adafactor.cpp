@@ -215,3 +215,17 @@ TEST_CASE("Adafactor: coordinates whose gradient stays zero do not move and do n
   CHECK(std::isfinite(matrix.value()(1, 1)));
   CHECK(matrix.value()(1, 1) < 4.0f);
 }
+
+TEST_CASE("Adafactor: a saved negative second-moment factor is refused on load") {
+  auto w = xg::zeros<double>({2, 2}, true);
+  Adafactor<double> optimizer(xg::NamedTensors<double>{{"w", w}});
+  w.grad() = xg::Array<double>{{1.0, 2.0}, {3.0, 4.0}};
+  optimizer.step();
+  auto state = optimizer.state_dict();
+  auto row_var = xg::Array<double>::from_shape({2, 1});
+  row_var(0, 0) = 1.0;
+  row_var(1, 0) = -2.0;
+  state.put("state.w.row_var", row_var);
+  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { optimizer.load_state_dict(state); }),
+                              "the saved 'row_var' of parameter 'w' holds -2 at flat index 1"));
+}

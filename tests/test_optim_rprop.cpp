@@ -83,3 +83,15 @@ TEST_CASE("Rprop: row-sparse steps are exact: 60 steps equal the dense run bit f
   }
   CHECK_FALSE(train_rows<Rprop, double>(xg::optim::RpropOptions{.lr = 0.05}, true) == xg::full<double>({10, 3}, 0.2).value());
 }
+
+TEST_CASE("Rprop: a saved negative step size is refused on load, and nothing changes") {
+  auto w = xg::tensor<double>(xg::Array<double>{1.0, -2.0}, true);
+  Rprop<double> optimizer(xg::NamedTensors<double>{{"w", w}});
+  w.grad() = xg::Array<double>{1.0, 1.0};
+  optimizer.step();
+  auto state = optimizer.state_dict();
+  state.put("state.w.step_size", xg::Array<double>{0.01, -0.5});
+  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { optimizer.load_state_dict(state); }),
+                              "the saved 'step_size' of parameter 'w' holds -0.5 at flat index 1"));
+  CHECK(optimizer.state(w, "step_size")(1) == 0.01);
+}

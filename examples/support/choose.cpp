@@ -111,6 +111,10 @@ std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, Na
   if (n == "adamax") return std::make_unique<Adamax<float>>(P(params), AdamaxOptions{.lr = lr});
   if (n == "nadam") return std::make_unique<NAdam<float>>(P(params), NAdamOptions{.lr = lr});
   if (n == "radam") return std::make_unique<RAdam<float>>(P(params), RAdamOptions{.lr = lr});
+  if (n == "sgdschedulefree")
+    return std::make_unique<SGDScheduleFree<float>>(P(params), SGDScheduleFreeOptions{.lr = lr});
+  if (n == "adamwschedulefree")
+    return std::make_unique<AdamWScheduleFree<float>>(P(params), AdamWScheduleFreeOptions{.lr = lr});
   if (n == "rprop") return std::make_unique<Rprop<float>>(P(params), RpropOptions{.lr = lr});
   if (n == "asgd") return std::make_unique<ASGD<float>>(P(params), ASGDOptions{.lr = lr});
   if (n == "adafactor") return std::make_unique<Adafactor<float>>(P(params), AdafactorOptions{.lr = lr});
@@ -118,7 +122,7 @@ std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, Na
   if (n == "muon") return std::make_unique<MuonWithAdamW>(P(params), lr);
   throw std::invalid_argument("unknown optimizer '" + name +
                               "'; choose one of SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW "
-                              "Adamax NAdam RAdam Rprop ASGD Adafactor LBFGS Muon");
+                              "Adamax NAdam RAdam SGDScheduleFree AdamWScheduleFree Rprop ASGD Adafactor LBFGS Muon");
 }
 
 std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer,
