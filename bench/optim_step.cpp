@@ -18,22 +18,16 @@
 #include <xgrad/optim/optim.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include "timing.hpp"
+
 namespace {
+
+using bench::median;
+using bench::seconds_of;
 
 constexpr std::size_t n = 10'000'000;
 constexpr int repetitions = 9;
 constexpr double target_ratio = 1.5;
-
-double seconds_of(const std::function<void()>& run) {
-  const auto start = std::chrono::steady_clock::now();
-  run();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 // Reads p, g and `states` of the arrays s0, s1, s2; writes p and those states.
 void floor_loop(std::size_t states, float* __restrict p, const float* __restrict g, float* __restrict s0,
@@ -129,5 +123,9 @@ int main() {
   row("RAdam", 2, measure<RAdam<float>>(params, {}, 2));
   row("SGDScheduleFree", 2, measure<SGDScheduleFree<float>>(params, {}, 2));
   row("AdamWScheduleFree", 3, measure<AdamWScheduleFree<float>>(params, {}, 3));
+  row("Rprop", 2, measure<Rprop<float>>(params, {}, 2));
+  row("ASGD", 1, measure<ASGD<float>>(params, {}, 1));
+  // Two norms per step (RMS of θ and of the update) take extra passes.
+  row("Adafactor (vector)", 1, measure<Adafactor<float>>(params, {}, 1));
   return met ? 0 : 1;
 }

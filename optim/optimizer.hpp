@@ -21,10 +21,12 @@
 // NAdam's mu_product), `check_constraints(options)` for constraints between
 // options, and `state_shape(k, param_shape)` for state buffers not shaped
 // like their parameter (a factored or matrix preconditioner), created with
-// ParamState::buffer_of_shape, and `non_negative_state` (the state_names of
+// ParamState::buffer_of_shape; `non_negative_state` (the state_names of
 // buffers that can never be negative, such as a running mean of squares),
-// which load_state_dict refuses to load with a negative element. Every
-// loaded buffer and scalar must be finite.
+// which load_state_dict refuses to load with a negative element (every
+// loaded buffer and scalar must be finite); and `check_parameter(which,
+// shape)` for an optimizer that accepts only some shapes (Muon: matrices),
+// called for every parameter when it is added and before every step.
 //
 // Options are numbers (double), lists of numbers (std::array<double, N>),
 // whole numbers (std::int64_t), numbers that may be unset
@@ -106,6 +108,7 @@ class Optimizer : public OptimizerBase {
   // Updates applied to `param` so far (0 before its first gradient).
   std::int64_t step_count(const BasicTensor<Scalar>& param) const;
 
+  using OptimizerBase::step;
   void step() override;
   void zero_grad(bool set_to_none = false) override;
 

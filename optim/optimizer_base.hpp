@@ -3,9 +3,11 @@
 // whatever its scalar type and options.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
+#include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/core/archive.hpp>
 
 namespace xg::optim {
@@ -15,6 +17,19 @@ class OptimizerBase {
   virtual ~OptimizerBase() = default;
 
   virtual void step() = 0;
+  // torch.optim's step(closure): `closure` recomputes the loss and its
+  // gradients (zero_grad, forward, backward) and returns the loss. It runs
+  // with grad mode on even inside a no_grad scope, as in PyTorch, before the
+  // step; its loss is returned. LBFGS evaluates it several times per step.
+  virtual double step(const std::function<double()>& closure) {
+    double loss;
+    {
+      enable_grad recording;
+      loss = closure();
+    }
+    step();
+    return loss;
+  }
   virtual void zero_grad(bool set_to_none = false) = 0;
 
   virtual std::size_t num_param_groups() const = 0;

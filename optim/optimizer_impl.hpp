@@ -135,6 +135,8 @@ void Optimizer<Scalar, Options, Derived>::add_group(std::vector<BasicTensor<Scal
       throw std::invalid_argument(where + ": " + which + " appears more than once among the parameter groups");
     if (named && !seen_names.insert(names[i]).second)
       throw std::invalid_argument(where + ": the name '" + names[i] + "' is given to more than one parameter");
+    if constexpr (requires { Derived::check_parameter(std::string{}, Shape{}); })
+      Derived::check_parameter(which, to_shape(params[i].value().shape()));
   }
   groups_.push_back(Group{std::move(params), std::move(names), options});
 }
@@ -221,6 +223,8 @@ void Optimizer<Scalar, Options, Derived>::step() {
     for (std::size_t i = 0; i < groups_[g].params.size(); ++i) {
       const Node<Scalar>& node = *groups_[g].params[i].node();
       if (!node.has_grad && !node.sparse_grad) continue;
+      if constexpr (requires { Derived::check_parameter(std::string{}, Shape{}); })
+        Derived::check_parameter(describe(g, i), to_shape(node.value.shape()));
       if (node.has_grad && !shapes_equal(node.grad.shape(), node.value.shape()))
         throw_shape_error(std::string(Derived::name) + ".step", "the gradient of " + describe(g, i) +
                                                                     " has shape " + shape_to_string(node.grad.shape()) +

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace xg::examples {
 
@@ -11,6 +14,83 @@ std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
+
+// Muon as it is meant to be used: Muon for the hidden weight matrices, AdamW
+// for the rest (biases and the output layer's weight, the last matrix). Muon
+// scales its step to AdamW's RMS (match_rms_adamw), so both share the lr;
+// group 0 is Muon's, group 1 AdamW's.
+class MuonWithAdamW final : public optim::OptimizerBase {
+ public:
+  MuonWithAdamW(NamedTensors<float> params, double lr)
+      : muon_(split(params).first, {.lr = lr, .adjust_lr_fn = optim::MuonAdjustLR::match_rms_adamw}),
+        adamw_(split(params).second, {.lr = lr}) {}
+
+  void step() override {
+    muon_.step();
+    adamw_.step();
+  }
+  void zero_grad(bool set_to_none = false) override {
+    muon_.zero_grad(set_to_none);
+    adamw_.zero_grad(set_to_none);
+  }
+  std::size_t num_param_groups() const override { return 2; }
+  double lr(std::size_t group = 0) const override { return part(group).lr(); }
+  void set_lr(double lr) override {
+    muon_.set_lr(lr);
+    adamw_.set_lr(lr);
+  }
+  void set_lr(double lr, std::size_t group) override { part(group).set_lr(lr); }
+  std::optional<double> momentum(std::size_t group = 0) const override { return part(group).momentum(); }
+  void set_momentum(double momentum, std::size_t group) override { part(group).set_momentum(momentum, 0); }
+  io::Archive state_dict() const override {
+    io::Archive a;
+    a.put_string("optimizer", "Muon+AdamW");
+    a.put_string("muon", muon_.state_dict().to_bytes("optimizer"));
+    a.put_string("adamw", adamw_.state_dict().to_bytes("optimizer"));
+    return a;
+  }
+  void load_state_dict(const io::Archive& state) override {
+    if (state.get_string("optimizer") != "Muon+AdamW")
+      throw std::invalid_argument("Muon+AdamW.load_state_dict: the state was saved by " +
+                                  state.get_string("optimizer"));
+    const auto muon = io::Archive::from_bytes(state.get_string("muon"), "optimizer");
+    const auto adamw = io::Archive::from_bytes(state.get_string("adamw"), "optimizer");
+    // Muon's state is checked against AdamW's load before either changes.
+    const io::Archive muon_before = muon_.state_dict();
+    muon_.load_state_dict(muon);
+    try {
+      adamw_.load_state_dict(adamw);
+    } catch (...) {
+      muon_.load_state_dict(muon_before);
+      throw;
+    }
+  }
+
+ private:
+  static std::pair<NamedTensors<float>, NamedTensors<float>> split(const NamedTensors<float>& params) {
+    std::size_t last_matrix = params.size();
+    for (std::size_t i = 0; i < params.size(); ++i)
+      if (params[i].second.value().dimension() == 2) last_matrix = i;
+    std::pair<NamedTensors<float>, NamedTensors<float>> parts;
+    for (std::size_t i = 0; i < params.size(); ++i)
+      (params[i].second.value().dimension() == 2 && i != last_matrix ? parts.first : parts.second).push_back(params[i]);
+    if (parts.first.empty())
+      throw std::invalid_argument("Muon: the model has no hidden weight matrix (Muon takes the 2-D weights "
+                                  "before the output layer; AdamW the rest)");
+    return parts;
+  }
+  const optim::OptimizerBase& part(std::size_t group) const {
+    if (group > 1) throw std::invalid_argument("Muon+AdamW: there is no group " + std::to_string(group));
+    return group == 0 ? static_cast<const optim::OptimizerBase&>(muon_) : adamw_;
+  }
+  optim::OptimizerBase& part(std::size_t group) {
+    return const_cast<optim::OptimizerBase&>(static_cast<const MuonWithAdamW&>(*this).part(group));
+  }
+
+  optim::Muon<float> muon_;
+  optim::AdamW<float> adamw_;
+};
+
 }  // namespace
 
 std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, NamedTensors<float> params,
@@ -35,9 +115,14 @@ std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, Na
     return std::make_unique<SGDScheduleFree<float>>(P(params), SGDScheduleFreeOptions{.lr = lr});
   if (n == "adamwschedulefree")
     return std::make_unique<AdamWScheduleFree<float>>(P(params), AdamWScheduleFreeOptions{.lr = lr});
+  if (n == "rprop") return std::make_unique<Rprop<float>>(P(params), RpropOptions{.lr = lr});
+  if (n == "asgd") return std::make_unique<ASGD<float>>(P(params), ASGDOptions{.lr = lr});
+  if (n == "adafactor") return std::make_unique<Adafactor<float>>(P(params), AdafactorOptions{.lr = lr});
+  if (n == "lbfgs") return std::make_unique<LBFGS<float>>(P(params), LBFGSOptions{.lr = lr});
+  if (n == "muon") return std::make_unique<MuonWithAdamW>(P(params), lr);
   throw std::invalid_argument("unknown optimizer '" + name +
                               "'; choose one of SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW "
-                              "Adamax NAdam RAdam SGDScheduleFree AdamWScheduleFree");
+                              "Adamax NAdam RAdam SGDScheduleFree AdamWScheduleFree Rprop ASGD Adafactor LBFGS Muon");
 }
 
 std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer,

@@ -9,9 +9,11 @@
 namespace xg::examples {
 
 // SGD, Momentum (SGD, momentum 0.9), Nesterov, Adagrad, RMSprop, Adadelta,
-// Adam, AMSGrad, AdamW, Adamax, NAdam, RAdam (any case), each with its
-// PyTorch defaults but the lr. Throws std::invalid_argument listing the
-// names for an unknown one.
+// Adam, AMSGrad, AdamW, Adamax, NAdam, RAdam, SGDScheduleFree,
+// AdamWScheduleFree, Rprop, ASGD, Adafactor, LBFGS (any case), each with its
+// PyTorch defaults but the lr; Muon: Muon for the hidden weight matrices and
+// AdamW for the rest, sharing the lr. Throws std::invalid_argument listing
+// the names for an unknown one.
 std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, NamedTensors<float> params, double lr);
 
 // A schedule stepped once per epoch: none (nullptr), step (x0.1 every third

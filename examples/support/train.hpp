@@ -13,21 +13,24 @@ using AfterBackward = std::function<void(std::size_t rows)>;
 
 // One optimizer step with cross-entropy on `batch` (a datasets::Batch, or a
 // datasets::CsrBatch for a model that takes CSR input); returns the batch's
-// mean loss. An empty batch (a process's share of a last partial batch) adds
-// no gradient and counts a loss of 0.
+// mean loss before the step. An empty batch (a process's share of a last
+// partial batch) adds no gradient and counts a loss of 0. Through
+// step(closure), so that LBFGS, which re-evaluates the loss (and calls
+// after_backward each time), runs too; the others evaluate it once.
 template <class Model, class Batch>
 double train_batch(Model& model, const Batch& batch, optim::OptimizerBase& optimizer,
                    const AfterBackward& after_backward = {}) {
-  optimizer.zero_grad();
-  double loss_value = 0;
-  if (!batch.y.empty()) {
-    auto loss = nn::functional::cross_entropy(model(batch.x), batch.y);
-    loss.backward();
-    loss_value = loss.item();
-  }
-  if (after_backward) after_backward(batch.y.size());
-  optimizer.step();
-  return loss_value;
+  return optimizer.step([&] {
+    optimizer.zero_grad();
+    double loss_value = 0;
+    if (!batch.y.empty()) {
+      auto loss = nn::functional::cross_entropy(model(batch.x), batch.y);
+      loss.backward();
+      loss_value = loss.item();
+    }
+    if (after_backward) after_backward(batch.y.size());
+    return loss_value;
+  });
 }
 
 // Trains `model` on every batch and returns the mean loss over the samples seen.
