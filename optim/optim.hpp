@@ -1,11 +1,15 @@
 #pragma once
 // Every optimizer: #include <xgrad/optim/optim.hpp>
 
+#include <xgrad/optim/adabelief.hpp>
 #include <xgrad/optim/adadelta.hpp>
 #include <xgrad/optim/adagrad.hpp>
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/adamax.hpp>
 #include <xgrad/optim/adamw.hpp>
+#include <xgrad/optim/ftrl.hpp>
+#include <xgrad/optim/lamb.hpp>
+#include <xgrad/optim/lion.hpp>
 #include <xgrad/optim/nadam.hpp>
 #include <xgrad/optim/option_range.hpp>
 #include <xgrad/optim/optimizer.hpp>
@@ -15,3 +19,5 @@
 #include <xgrad/optim/radam.hpp>
 #include <xgrad/optim/rmsprop.hpp>
 #include <xgrad/optim/sgd.hpp>
+#include <xgrad/optim/shampoo.hpp>
+#include <xgrad/optim/yogi.hpp>

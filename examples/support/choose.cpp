@@ -31,9 +31,15 @@ std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, Na
   if (n == "adamax") return std::make_unique<Adamax<float>>(P(params), AdamaxOptions{.lr = lr});
   if (n == "nadam") return std::make_unique<NAdam<float>>(P(params), NAdamOptions{.lr = lr});
   if (n == "radam") return std::make_unique<RAdam<float>>(P(params), RAdamOptions{.lr = lr});
+  if (n == "lion") return std::make_unique<Lion<float>>(P(params), LionOptions{.lr = lr});
+  if (n == "lamb") return std::make_unique<LAMB<float>>(P(params), LAMBOptions{.lr = lr});
+  if (n == "yogi") return std::make_unique<Yogi<float>>(P(params), YogiOptions{.lr = lr});
+  if (n == "adabelief") return std::make_unique<AdaBelief<float>>(P(params), AdaBeliefOptions{.lr = lr});
+  if (n == "ftrl") return std::make_unique<Ftrl<float>>(P(params), FtrlOptions{.lr = lr});
+  if (n == "shampoo") return std::make_unique<Shampoo<float>>(P(params), ShampooOptions{.lr = lr});
   throw std::invalid_argument("unknown optimizer '" + name +
                               "'; choose one of SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW "
-                              "Adamax NAdam RAdam");
+                              "Adamax NAdam RAdam Lion LAMB Yogi AdaBelief Ftrl Shampoo");
 }
 
 std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer,
