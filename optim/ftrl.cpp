@@ -1,7 +1,6 @@
 #include <xgrad/optim/ftrl.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -15,20 +14,17 @@ namespace xg::optim {
 
 namespace {
 
-// x^e, with std::pow lane by lane for batches, so that a coordinate gets the
-// same bits whether a dense step reaches it in a batch or a row-sparse one
-// alone; e = 1/2, the default, is a square root.
+// x^e by xsimd's pow, a single value going through a batch of its own, so
+// that a coordinate gets the same bits whether a dense step reaches it in a
+// batch or a row-sparse one alone; e = 1/2, the default, is a square root.
 template <class V, class Scalar>
 V power_of(const V& x, Scalar e) {
   if (e == Scalar(0.5)) return xsimd::sqrt(x);
-  if constexpr (std::is_arithmetic_v<V>) {
-    return std::pow(x, e);
-  } else {
-    std::array<Scalar, V::size> lanes;
-    x.store_unaligned(lanes.data());
-    for (Scalar& lane : lanes) lane = std::pow(lane, e);
-    return V::load_unaligned(lanes.data());
-  }
+  using Batch = xsimd::batch<Scalar, simd_arch>;
+  if constexpr (std::is_arithmetic_v<V>)
+    return xsimd::pow(Batch(x), Batch(e)).get(0);
+  else
+    return xsimd::pow(x, V(e));
 }
 
 }  // namespace

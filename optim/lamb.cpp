@@ -31,7 +31,8 @@ double sum_of(const V& x) {
 // corrections (its eps_root is 0), weight decay added to Adam's step, not to
 // the gradient, and the norms over the whole parameter tensor. The first
 // pass updates m and v and sums the squares; the second recomputes r from
-// them (the same arithmetic, so the same r) rather than storing it.
+// them (the same arithmetic over the same batches, so the same r) rather
+// than storing it.
 template <class Scalar>
 void LAMB<Scalar>::update(const LAMBOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
                           const Gradient<Scalar>& grad) {
@@ -55,8 +56,19 @@ void LAMB<Scalar>::update(const LAMBOptions& o, ParamState<Scalar>& state, Array
       param, grad, exp_avg, exp_avg_sq);
   const double trust = param_sq == 0 || step_sq == 0 ? 1 : std::sqrt(param_sq) / std::sqrt(step_sq);
   const Scalar step_size = o.lr * trust;
-  for_each_element([=](auto& p, auto&, auto& m, auto& v) { p -= step_size * adam_step(p, m, v); }, param, grad,
-                   exp_avg, exp_avg_sq);
+  // The second pass reads θ, m and v and writes θ alone: through
+  // for_each_element it would also read g and write m and v back, 1.7x the
+  // memory traffic of this loop.
+  using Batch = xsimd::batch<Scalar, simd_arch>;
+  Scalar* p = param.data();
+  const Scalar *m = exp_avg->data(), *v = exp_avg_sq->data();
+  const std::size_t n = param.size();
+  std::size_t i = 0;
+  for (; i + Batch::size <= n; i += Batch::size) {
+    const Batch pi = Batch::load_unaligned(p + i);
+    (pi - step_size * adam_step(pi, Batch::load_unaligned(m + i), Batch::load_unaligned(v + i))).store_unaligned(p + i);
+  }
+  for (; i < n; ++i) p[i] -= step_size * adam_step(p[i], m[i], v[i]);
 }
 
 template class Optimizer<float, LAMBOptions, LAMB<float>>;

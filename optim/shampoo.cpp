@@ -1,6 +1,7 @@
 #include <xgrad/optim/shampoo.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,10 @@ double squared_norm(const Array<Scalar>& a) {
 template <class Scalar>
 void inverse_root(const Array<Scalar>& s, double exponent, double floor, Array<Scalar>& root) {
   const std::size_t n = s.shape()[0];
+  for (Scalar x : s)
+    if (!std::isfinite(x))
+      throw std::invalid_argument("Shampoo: a " + std::to_string(n) + " x " + std::to_string(n) +
+                                  " statistic holds a non-finite value (a NaN or Inf gradient); its root is undefined");
   auto [eigenvalues, eigenvectors] = xt::linalg::eigh(s);
   // eigenvectors is column-major: its buffer read row-major is Vᵀ.
   auto scaled = Array<Scalar>::from_shape({n, n});  // row j = λ_j^(−exponent)·v_jᵀ
@@ -94,33 +99,39 @@ void Shampoo<Scalar>::update(const ShampooOptions& o, ParamState<Scalar>& state,
   const MatrixShape shape = matrix_shape(to_shape(param.shape()));
   const std::size_t m = shape.rows, n = shape.cols;
   const Scalar* g = grad.values;
-  const bool refresh = (state.step - 1) % o.update_freq == 0;
-  auto fresh_statistic = [&](std::size_t k, std::size_t side) -> Array<Scalar>& {
-    const bool created = !state.buffers[k];
-    Array<Scalar>& s = state.buffer_of_shape(k, {side, side});
-    if (created)
-      for (std::size_t i = 0; i < side; ++i) s(i, i) = static_cast<Scalar>(o.epsilon);
-    return s;
-  };
-  auto direction = Array<Scalar>::from_shape(param.shape());
-  if (shape.vector) {
-    Array<Scalar>& h = fresh_statistic(0, m);
-    blas::gemm<Scalar>(false, true, m, m, 1, 1, g, 1, g, 1, 1, h.data(), m);
-    if (refresh || !state.buffers[2]) inverse_root(h, 0.5, o.epsilon, state.buffer_of_shape(2, {m, m}));
-    blas::gemm<Scalar>(false, false, m, 1, m, 1, state.buffers[2]->data(), m, g, 1, 0, direction.data(), 1);
-  } else {
-    Array<Scalar>& left = fresh_statistic(0, m);
-    Array<Scalar>& right = fresh_statistic(1, n);
-    blas::gemm<Scalar>(false, true, m, m, n, 1, g, n, g, n, 1, left.data(), m);
-    blas::gemm<Scalar>(true, false, n, n, m, 1, g, n, g, n, 1, right.data(), n);
-    if (refresh || !state.buffers[2] || !state.buffers[3]) {
-      inverse_root(left, 0.25, o.epsilon, state.buffer_of_shape(2, {m, m}));
-      inverse_root(right, 0.25, o.epsilon, state.buffer_of_shape(3, {n, n}));
+  // A vector is the (m × 1) matrix whose left statistic is g·gᵀ and whose
+  // only root is the (−1/2)-th power.
+  const std::size_t sides = shape.vector ? 1 : 2;
+  const double exponent = shape.vector ? 0.5 : 0.25;
+  const bool refresh = (state.step - 1) % o.update_freq == 0 || !state.buffers[2] || (sides == 2 && !state.buffers[3]);
+  // New statistics and roots are computed aside and committed together, so
+  // that a failing eigendecomposition leaves the state as it was.
+  std::array<Array<Scalar>, 2> statistics, roots;
+  for (std::size_t side = 0; side < sides; ++side) {
+    const std::size_t size = side == 0 ? m : n;
+    if (state.buffers[side]) {
+      statistics[side] = *state.buffers[side];
+    } else {
+      statistics[side] = Array<Scalar>::from_shape({size, size});
+      statistics[side].fill(0);
+      for (std::size_t i = 0; i < size; ++i) statistics[side](i, i) = static_cast<Scalar>(o.epsilon);
     }
-    auto half = Array<Scalar>::from_shape({m, n});
-    blas::gemm<Scalar>(false, false, m, n, m, 1, state.buffers[2]->data(), m, g, n, 0, half.data(), n);
-    blas::gemm<Scalar>(false, false, m, n, n, 1, half.data(), n, state.buffers[3]->data(), n, 0, direction.data(), n);
+    if (side == 0)
+      blas::gemm<Scalar>(false, true, m, m, n, 1, g, n, g, n, 1, statistics[0].data(), m);
+    else
+      blas::gemm<Scalar>(true, false, n, n, m, 1, g, n, g, n, 1, statistics[1].data(), n);
+    if (refresh) inverse_root(statistics[side], exponent, o.epsilon, roots[side]);
   }
+  for (std::size_t side = 0; side < sides; ++side) {
+    state.buffers[side] = std::move(statistics[side]);
+    if (refresh) state.buffers[2 + side] = std::move(roots[side]);
+  }
+  auto direction = Array<Scalar>::from_shape(param.shape());
+  auto half = Array<Scalar>::from_shape({m, n});
+  blas::gemm<Scalar>(false, false, m, n, m, 1, state.buffers[2]->data(), m, g, n, 0,
+                     sides == 1 ? direction.data() : half.data(), n);
+  if (sides == 2)
+    blas::gemm<Scalar>(false, false, m, n, n, 1, half.data(), n, state.buffers[3]->data(), n, 0, direction.data(), n);
   double scale = 1;
   if (o.graft == ShampooGraft::adagrad) {
     Array<Scalar>& sum = state.buffer(4, param, static_cast<Scalar>(o.epsilon));

@@ -26,7 +26,8 @@ struct ShampooOptions {
 // root ← S^(−exponent) for a symmetric positive definite S (n × n),
 // from LAPACK's symmetric eigendecomposition (syevd through
 // xt::linalg::eigh): V·diag(λ^(−exponent))·Vᵀ, eigenvalues below `floor`
-// raised to it. Shampoo's matrix work, public for the benchmark.
+// raised to it; a non-finite S is refused (std::invalid_argument). Shampoo's
+// matrix work, public for the benchmark.
 template <class Scalar>
 void inverse_root(const Array<Scalar>& s, double exponent, double floor, Array<Scalar>& root);
 

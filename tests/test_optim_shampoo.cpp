@@ -133,6 +133,22 @@ TEST_CASE("Shampoo: invalid options are refused naming the option and its value"
                  "Shampoo: invalid graft = 7"));
 }
 
+TEST_CASE("Shampoo: a non-finite gradient is refused and leaves the parameter and its state as they were") {
+  auto w = xg::tensor<double>(xg::Array<double>{{1.0, 2.0}, {3.0, 4.0}}, true);
+  xg::optim::Shampoo<double> opt(std::vector{w}, {});
+  w.grad() = xg::Array<double>{{0.5, -0.5}, {1.0, 0.25}};
+  opt.step();
+  const xg::Array<double> value = w.value(), left = opt.state(w, "preconditioner_left"),
+                          root = opt.state(w, "inverse_root_right");
+  w.grad() = xg::Array<double>{{0.5, std::numeric_limits<double>::quiet_NaN()}, {1.0, 0.25}};
+  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { opt.step(); }),
+                              "Shampoo: a 2 x 2 statistic holds a non-finite value"));
+  CHECK(w.value() == value);
+  CHECK(opt.state(w, "preconditioner_left") == left);
+  CHECK(opt.state(w, "inverse_root_right") == root);
+  CHECK(opt.step_count(w) == 1);
+}
+
 TEST_CASE("Shampoo: training resumed from a checkpoint continues bit-identically, cached roots included") {
   // update_freq = 3 refreshes at steps 1, 4, 7: steps 6 and 8 use roots from the saved state.
   xg::testing::check_resume<xg::optim::Shampoo<float>>({.lr = 0.05, .update_freq = 3});

@@ -15,7 +15,8 @@ namespace {
                "          [--schedule none|step|cosine|onecycle|warmup] [--out DIR] [--dense]\n"
                "          [--checkpoint FILE [--checkpoint-every STEPS]] [--save-model FILE]\n"
                "defaults: --optimizer %s --lr %g --epochs %d --batch-size %zu --seed %llu --schedule %s\n"
-               "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n",
+               "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n"
+               "            Lion LAMB Yogi AdaBelief Ftrl Shampoo\n",
                program, d.optimizer.c_str(), d.lr, d.epochs, d.batch_size, static_cast<unsigned long long>(d.seed),
                d.schedule.c_str());
   std::exit(status);
