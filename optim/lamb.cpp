@@ -8,18 +8,6 @@
 
 namespace xg::optim {
 
-namespace {
-
-template <class V>
-double sum_of(const V& x) {
-  if constexpr (std::is_arithmetic_v<V>)
-    return x;
-  else
-    return xsimd::hadd(x);
-}
-
-}  // namespace
-
 // LAMB (You et al., 2020, "Large Batch Optimization for Deep Learning:
 // Training BERT in 76 minutes", Algorithm 2), as optax computes it
 // (alias.lamb = scale_by_adam, add_decayed_weights, scale_by_trust_ratio,
@@ -44,22 +32,31 @@ void LAMB<Scalar>::update(const LAMBOptions& o, ParamState<Scalar>& state, Array
   };
   Array<Scalar>* exp_avg = &state.buffer(0, param);
   Array<Scalar>* exp_avg_sq = &state.buffer(1, param);
-  double param_sq = 0, step_sq = 0;
+  // The squares are summed lane by lane (a horizontal sum per batch made the
+  // pass 1.5x slower), and the lanes added at the end.
+  using Batch = xsimd::batch<Scalar, simd_arch>;
+  Batch param_lanes(Scalar(0)), step_lanes(Scalar(0));
+  Scalar param_tail = 0, step_tail = 0;
   for_each_element(
-      [=, &param_sq, &step_sq](auto& p, auto& g, auto& m, auto& v) {
+      [=, &param_lanes, &step_lanes, &param_tail, &step_tail](auto& p, auto& g, auto& m, auto& v) {
         m = b1 * m + rest1 * g;
         v = decayed_average(b2, v, rest2 * g * g);
         const auto r = adam_step(p, m, v);
-        param_sq += sum_of(p * p);
-        step_sq += sum_of(r * r);
+        if constexpr (std::is_arithmetic_v<std::remove_reference_t<decltype(p)>>) {
+          param_tail += p * p;
+          step_tail += r * r;
+        } else {
+          param_lanes += p * p;
+          step_lanes += r * r;
+        }
       },
       param, grad, exp_avg, exp_avg_sq);
+  const double param_sq = xsimd::hadd(param_lanes) + param_tail, step_sq = xsimd::hadd(step_lanes) + step_tail;
   const double trust = param_sq == 0 || step_sq == 0 ? 1 : std::sqrt(param_sq) / std::sqrt(step_sq);
   const Scalar step_size = o.lr * trust;
   // The second pass reads θ, m and v and writes θ alone: through
   // for_each_element it would also read g and write m and v back, 1.7x the
   // memory traffic of this loop.
-  using Batch = xsimd::batch<Scalar, simd_arch>;
   Scalar* p = param.data();
   const Scalar *m = exp_avg->data(), *v = exp_avg_sq->data();
   const std::size_t n = param.size();
