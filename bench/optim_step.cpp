@@ -175,6 +175,8 @@ int main() {
   row("Adamax", 2, measure<Adamax<float>>(params, {}, 2));
   row("NAdam", 2, measure<NAdam<float>>(params, {}, 2));
   row("RAdam", 2, measure<RAdam<float>>(params, {}, 2));
+  row("SGDScheduleFree", 2, measure<SGDScheduleFree<float>>(params, {}, 2));
+  row("AdamWScheduleFree", 3, measure<AdamWScheduleFree<float>>(params, {}, 3));
   row("Lion", 1, measure<Lion<float>>(params, {}, 1));
   row("LAMB", 2, measure<LAMB<float>>(params, {}, 2));
   row("Yogi", 2, measure<Yogi<float>>(params, {}, 2));

@@ -24,7 +24,7 @@ struct MatrixShape {
 };
 
 MatrixShape matrix_shape(const Shape& shape) {
-  const std::size_t numel = shape_numel(shape);
+  const std::size_t numel = checked_numel("Shampoo", shape);
   if (shape.size() < 2) return {numel, 1, true};
   return {shape[0], shape[0] ? numel / shape[0] : 0, false};
 }
