@@ -111,6 +111,19 @@ V decayed_average(Scalar beta, const V& state, const V& x) {
   return beta == Scalar(0) ? x : beta * state + x;
 }
 
+// sign(x): −1, 0 or +1, with sign(0) = 0 (torch.sign, jnp.sign: Lion, Yogi);
+// a NaN stays NaN rather than becoming a silent 0.
+template <class V>
+V sign_of(const V& x) {
+  if constexpr (std::is_arithmetic_v<V>) {
+    return x > 0 ? V(1) : (x < 0 ? V(-1) : x);
+  } else {
+    using Scalar = typename V::value_type;
+    const V zero(Scalar(0)), one(Scalar(1));
+    return xsimd::select(x > zero, one, xsimd::select(x < zero, -one, x));
+  }
+}
+
 template <class Scalar, class Kernel, class... State>
 void for_each_element(Kernel kernel, Array<Scalar>& param, const Gradient<Scalar>& grad, State*... state) {
   static_assert((std::is_same_v<State, Array<Scalar>> && ...), "state buffers are arrays of the parameter's type");

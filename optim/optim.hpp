@@ -1,6 +1,7 @@
 #pragma once
 // Every optimizer: #include <xgrad/optim/optim.hpp>
 
+#include <xgrad/optim/adabelief.hpp>
 #include <xgrad/optim/adadelta.hpp>
 #include <xgrad/optim/adafactor.hpp>
 #include <xgrad/optim/adagrad.hpp>
@@ -10,7 +11,10 @@
 #include <xgrad/optim/adamw_schedule_free.hpp>
 #include <xgrad/optim/asgd.hpp>
 #include <xgrad/optim/averaged_model.hpp>
+#include <xgrad/optim/ftrl.hpp>
+#include <xgrad/optim/lamb.hpp>
 #include <xgrad/optim/lbfgs.hpp>
+#include <xgrad/optim/lion.hpp>
 #include <xgrad/optim/lookahead.hpp>
 #include <xgrad/optim/muon.hpp>
 #include <xgrad/optim/nadam.hpp>
@@ -25,3 +29,5 @@
 #include <xgrad/optim/schedule_free.hpp>
 #include <xgrad/optim/sgd.hpp>
 #include <xgrad/optim/sgd_schedule_free.hpp>
+#include <xgrad/optim/shampoo.hpp>
+#include <xgrad/optim/yogi.hpp>

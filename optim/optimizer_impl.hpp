@@ -242,7 +242,15 @@ void Optimizer<Scalar, Options, Derived>::step() {
       auto [it, created] = state_.try_emplace(&node);
       if (created) it->second = fresh_state();
       ++it->second.step;
-      update_param(group.options, it->second, node);
+      // An update that throws (Shampoo's refused statistic) changed nothing
+      // of its parameter's state; its step is not counted either.
+      try {
+        update_param(group.options, it->second, node);
+      } catch (...) {
+        --it->second.step;
+        if (created) state_.erase(it);
+        throw;
+      }
     }
   }
 }

@@ -120,9 +120,16 @@ std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, Na
   if (n == "adafactor") return std::make_unique<Adafactor<float>>(P(params), AdafactorOptions{.lr = lr});
   if (n == "lbfgs") return std::make_unique<LBFGS<float>>(P(params), LBFGSOptions{.lr = lr});
   if (n == "muon") return std::make_unique<MuonWithAdamW>(P(params), lr);
+  if (n == "lion") return std::make_unique<Lion<float>>(P(params), LionOptions{.lr = lr});
+  if (n == "lamb") return std::make_unique<LAMB<float>>(P(params), LAMBOptions{.lr = lr});
+  if (n == "yogi") return std::make_unique<Yogi<float>>(P(params), YogiOptions{.lr = lr});
+  if (n == "adabelief") return std::make_unique<AdaBelief<float>>(P(params), AdaBeliefOptions{.lr = lr});
+  if (n == "ftrl") return std::make_unique<Ftrl<float>>(P(params), FtrlOptions{.lr = lr});
+  if (n == "shampoo") return std::make_unique<Shampoo<float>>(P(params), ShampooOptions{.lr = lr});
   throw std::invalid_argument("unknown optimizer '" + name +
                               "'; choose one of SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW "
-                              "Adamax NAdam RAdam SGDScheduleFree AdamWScheduleFree Rprop ASGD Adafactor LBFGS Muon");
+                              "Adamax NAdam RAdam SGDScheduleFree AdamWScheduleFree Rprop ASGD Adafactor LBFGS Muon "
+                              "Lion LAMB Yogi AdaBelief Ftrl Shampoo");
 }
 
 std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer,

@@ -17,8 +17,9 @@ namespace {
                "          [--checkpoint FILE [--checkpoint-every STEPS] [--force-resume]] [--save-model FILE]\n"
                "          [--distributed]\n"
                "defaults: --optimizer %s --lr %g --epochs %d --batch-size %zu --seed %llu --schedule %s\n"
-               "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam Rprop ASGD\n"
-               "            Adafactor LBFGS Muon (Muon with AdamW for biases and the output layer)\n",
+               "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n"
+               "            SGDScheduleFree AdamWScheduleFree Rprop ASGD Adafactor LBFGS Lion LAMB Yogi AdaBelief\n"
+               "            Ftrl Shampoo Muon (Muon with AdamW for biases and the output layer)\n",
                program, d.optimizer.c_str(), d.lr, d.epochs, d.batch_size, static_cast<unsigned long long>(d.seed),
                d.schedule.c_str());
   std::exit(status);

@@ -1,0 +1,52 @@
+#pragma once
+// AdaBelief: Adam whose second moment is the running variance of the
+// gradient around its running mean (the "belief" in the observed gradient)
+// instead of its raw square: optax's adabelief.
+
+#include <array>
+#include <initializer_list>
+
+#include <xgrad/optim/optimizer.hpp>
+
+namespace xg::optim {
+
+struct AdaBeliefOptions {
+  double lr = 1e-3;
+  std::array<double, 2> betas{0.9, 0.999};
+  double eps = 1e-16;
+  double eps_root = 1e-16;
+};
+
+template <class Scalar>
+class AdaBelief final : public Optimizer<Scalar, AdaBeliefOptions, AdaBelief<Scalar>> {
+ public:
+  using Optimizer<Scalar, AdaBeliefOptions, AdaBelief<Scalar>>::Optimizer;
+
+  static constexpr const char* name = "AdaBelief";
+  static constexpr std::array<const char*, 2> state_names{"exp_avg", "exp_avg_var"};
+
+  static void for_each_option(auto& o, auto&& visit) {
+    visit("lr", o.lr, Range::non_negative);
+    visit("betas", o.betas, Range::unit_half_open);
+    visit("eps", o.eps, Range::positive);
+    visit("eps_root", o.eps_root, Range::non_negative);
+  }
+  // Rows without gradient still move by their momentum: a row-sparse
+  // gradient is made dense.
+  static void update(const AdaBeliefOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                     const Gradient<Scalar>& grad);
+};
+
+template <class S>
+AdaBelief(std::vector<BasicTensor<S>>, AdaBeliefOptions = {}) -> AdaBelief<S>;
+template <class S>
+AdaBelief(std::initializer_list<BasicTensor<S>>, AdaBeliefOptions = {}) -> AdaBelief<S>;
+template <class S>
+AdaBelief(NamedTensors<S>, AdaBeliefOptions = {}) -> AdaBelief<S>;
+
+extern template class Optimizer<float, AdaBeliefOptions, AdaBelief<float>>;
+extern template class Optimizer<double, AdaBeliefOptions, AdaBelief<double>>;
+extern template class AdaBelief<float>;
+extern template class AdaBelief<double>;
+
+}  // namespace xg::optim
