@@ -8,6 +8,8 @@
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
 #include <xgrad/core/generator.hpp>
+#include <xgrad/core/npy.hpp>
+#include <xgrad/core/npz.hpp>
 #include <xgrad/core/tensor.hpp>
 
 #include <xgrad/autograd/anomaly.hpp>

@@ -8,6 +8,7 @@
 
 #include <xgrad/datasets/data_error.hpp>
 #include <xgrad/datasets/data_files.hpp>
+#include <xgrad/datasets/quoted_field.hpp>
 
 namespace xg::datasets {
 
@@ -60,16 +61,7 @@ void split(std::string_view line, char separator, std::vector<std::string_view>&
   }
 }
 
-// A field as it may be shown in a message: bounded, printable.
-std::string quoted(std::string_view field) {
-  constexpr std::size_t limit = 32;
-  std::string out = "'";
-  for (std::size_t i = 0; i < std::min(limit, field.size()); ++i) {
-    const auto c = static_cast<unsigned char>(field[i]);
-    out += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
-  }
-  return out + (field.size() > limit ? "...'" : "'");
-}
+using detail::quoted;
 
 std::optional<std::uint64_t> parse_unsigned(std::string_view field) {
   field = LineReader::trim(field);
@@ -148,6 +140,7 @@ Dataset parse_iris_csv(std::string_view content, const std::string& file) {
     throw DataError(file, 1, "the header announces " + std::to_string(*rows) + " rows, the file has " +
                                  std::to_string(out.labels.size()));
   out.features = to_matrix(values, out.labels.size(), *cols);
+  out.source = file;
   return out;
 }
 
@@ -176,6 +169,7 @@ Dataset parse_digits_csv(std::string_view content, const std::string& file) {
   if (out.labels.empty())
     throw DataError(file, std::max<std::size_t>(lines.number(), 1), "no rows, expected 64 pixel counts and a label per line");
   out.features = to_matrix(values, out.labels.size(), pixels);
+  out.source = file;
   return out;
 }
 
