@@ -1,5 +1,5 @@
 // save_npz / load_npz: the fixtures written by Python's zipfile as
-// numpy.savez writes them (tests/npz_fixture.py, committed in tests/data),
+// numpy.savez writes them (tests/interop/npz_fixture.py, committed in tests/data),
 // a round trip, and damaged archives.
 
 #include <doctest/doctest.h>

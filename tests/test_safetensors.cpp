@@ -1,5 +1,5 @@
 // Module::save_safetensors / load_safetensors: the fixture written by the
-// independent writer tests/safetensors_fixture.py (committed as
+// independent writer tests/interop/safetensors_fixture.py (committed as
 // tests/data/fixture.safetensors), a round trip, and every malformed case,
 // each of which must leave the model untouched.
 

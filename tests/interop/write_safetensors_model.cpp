@@ -1,6 +1,6 @@
 // Saves Sequential(Linear(3, 4), Tanh(), Linear(4, 2)) with parameter t's
 // flat element k set to (k + 10 t - 7) / 16 (exact in float32) as a
-// safetensors file, for tests/safetensors_fixture.py to read back and check.
+// safetensors file, for tests/interop/safetensors_fixture.py to read back and check.
 //   write_safetensors_model OUT
 #include <cstdio>
 

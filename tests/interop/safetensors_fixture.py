@@ -3,9 +3,9 @@
 the standard library (json, struct), from the format in huggingface/safetensors
 README.md: a little-endian u64 header length, the JSON header, the data.
 
-  safetensors_fixture.py write OUT   writes the fixture that tests/test_io_safetensors.cpp
+  safetensors_fixture.py write OUT   writes the fixture that tests/test_safetensors.cpp
                                      checks value by value (tests/data/fixture.safetensors)
-  safetensors_fixture.py check FILE  checks a model xgrad saved (tests/write_safetensors_model.cpp):
+  safetensors_fixture.py check FILE  checks a model xgrad saved (tests/interop/write_safetensors_model.cpp):
                                      names, dtype, shapes, offsets and every value
 """
 import json
