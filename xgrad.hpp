@@ -8,9 +8,11 @@
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
 #include <xgrad/core/generator.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/core/npy.hpp>
 #include <xgrad/core/npz.hpp>
 #include <xgrad/core/tensor.hpp>
+#include <xgrad/core/version.hpp>
 
 #include <xgrad/autograd/anomaly.hpp>
 #include <xgrad/autograd/engine.hpp>

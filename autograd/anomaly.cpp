@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <xgrad/core/array.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::autograd {
 
@@ -19,21 +20,6 @@ struct Label {
 };
 
 thread_local std::vector<Label> labels;
-
-// The flat index of the first NaN or Inf in `a`, if any.
-template <class Scalar>
-std::optional<std::size_t> first_non_finite(const Array<Scalar>& a) {
-  const Scalar* data = a.data();
-  for (std::size_t i = 0, n = a.size(); i < n; ++i)
-    if (!std::isfinite(data[i])) return i;
-  return std::nullopt;
-}
-
-template <class Scalar>
-std::string describe_element(const Array<Scalar>& a, std::size_t index) {
-  const Scalar v = a.data()[index];
-  return std::string(std::isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf") + " at flat index " + std::to_string(index);
-}
 
 template <class Inputs>
 std::string input_shapes(const Inputs& inputs) {
@@ -79,15 +65,24 @@ void check_forward_anomaly(const char* op, const Array<Scalar>& value, std::span
 
 template <class Scalar>
 void check_backward_anomaly(const Node<Scalar>& node) {
+  auto report = [&node](std::size_t input, const std::string& where) {
+    throw_anomaly(node.op, "backward",
+                  "produced a non-finite gradient for input " + std::to_string(input) + " (" + where + ")",
+                  input_shapes(node.inputs), node.origin.empty() ? "an op recorded outside anomaly mode" : node.origin);
+  };
   for (std::size_t i = 0; i < node.inputs.size(); ++i) {
     const Node<Scalar>& input = *node.inputs[i];
-    if (!input.has_grad) continue;
-    if (const auto bad = first_non_finite(input.grad))
-      throw_anomaly(node.op, "backward",
-                    "produced a non-finite gradient for input " + std::to_string(i) + " (" +
-                        describe_element(input.grad, *bad) + " of shape " + shape_to_string(input.grad.shape()) +
-                        ")",
-                    input_shapes(node.inputs), node.origin.empty() ? "an op recorded outside anomaly mode" : node.origin);
+    if (input.has_grad)
+      if (const auto bad = first_non_finite(input.grad))
+        report(i, describe_element(input.grad, *bad) + " of shape " + shape_to_string(input.grad.shape()));
+    // Row-sparse gradients (sparse_matmul, EmbeddingBag) are checked as
+    // dense ones: the optimizer would spread a NaN row into the weights.
+    if (input.sparse_grad)
+      if (const auto bad = first_non_finite(input.sparse_grad->values)) {
+        const std::size_t row = input.sparse_grad->rows[*bad / input.sparse_grad->row_size()];
+        report(i, describe_element(input.sparse_grad->values, *bad) + " of its row-sparse values, in row " +
+                      std::to_string(row) + " of shape " + shape_to_string(input.value.shape()));
+      }
   }
 }
 

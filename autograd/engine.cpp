@@ -3,6 +3,9 @@
 // backward closures from the output down, releasing the graph as it goes.
 
 #include <algorithm>
+#include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -38,6 +41,32 @@ template <class Scalar>
                    "backward to go through it again.");
 }
 
+// A backward closure indexes its node's value and its inputs' values by the
+// shapes they had when the op was recorded; a value replaced since by one of
+// another shape (`w.value() = ...`) would make it read and write out of
+// bounds, so the pass is refused before anything runs.
+template <class Scalar>
+void check_recorded_shapes(const Node<Scalar>& node) {
+  const std::size_t* recorded = node.recorded_shapes.data();
+  const std::size_t* const end = recorded + node.recorded_shapes.size();
+  for (std::size_t k = 0; recorded != end; ++k) {
+    const Node<Scalar>& tensor = k == 0 ? node : *node.inputs[k - 1];
+    const auto& now = tensor.value.shape();
+    const std::size_t rank = *recorded++;
+    const std::span<const std::size_t> then(recorded, rank);
+    recorded += rank;
+    if (tensor.has_grad) tensor.check_grad_shape();
+    if (shapes_equal(now, then)) continue;
+    const std::string which = k == 0 ? std::string("the output of '") + node.op + "'"
+                                     : "input " + std::to_string(k - 1) + " of '" + node.op + "' (a '" + tensor.op +
+                                           "' tensor)";
+    throw ShapeError("backward: the value of " + which + " has shape " + shape_to_string(now) + " but had shape " +
+                     shape_to_string(then) + " when '" + node.op +
+                     "' was recorded; its value was replaced by one of another shape. Assign values of the same "
+                     "shape, or run the forward again after changing it");
+  }
+}
+
 // Interior nodes reachable from `root`, each after all nodes that consume it
 // (reverse post-order of a depth-first search). Checked before any gradient is
 // touched, so a refused backward changes nothing.
@@ -58,6 +87,7 @@ std::vector<std::shared_ptr<Node<Scalar>>> interior_nodes_in_backward_order(cons
       const Ptr& child = node->inputs[next++];
       if (interior(child) && visited.insert(child.get()).second) stack.emplace_back(child, 0);
     } else {
+      check_recorded_shapes(*node);
       post_order.push_back(std::move(node));
       stack.pop_back();
     }
@@ -68,9 +98,43 @@ std::vector<std::shared_ptr<Node<Scalar>>> interior_nodes_in_backward_order(cons
   return post_order;
 }
 
+// The gradients of the leaves a pass reaches, as they were before it: in
+// anomaly mode a refused pass puts them back, so that a parameter is not left
+// holding the NaN the error reported (nor half of a pass's contributions).
+template <class Scalar>
+class LeafGradients {
+ public:
+  explicit LeafGradients(const std::vector<std::shared_ptr<Node<Scalar>>>& order) {
+    std::unordered_set<const Node<Scalar>*> seen;
+    for (const auto& node : order)
+      for (const auto& input : node->inputs)
+        if (input->is_leaf() && input->requires_grad && seen.insert(input.get()).second)
+          saved_.push_back({input.get(), input->has_grad, input->has_grad ? input->grad : Array<Scalar>(),
+                            input->sparse_grad ? std::make_unique<RowSparse<Scalar>>(*input->sparse_grad) : nullptr});
+  }
+  void restore() {
+    for (Saved& s : saved_) {
+      s.node->has_grad = s.has_grad;
+      s.node->grad = std::move(s.grad);
+      s.node->sparse_grad = std::move(s.sparse_grad);
+    }
+  }
+
+ private:
+  struct Saved {
+    Node<Scalar>* node;
+    bool has_grad;
+    Array<Scalar> grad;
+    std::unique_ptr<RowSparse<Scalar>> sparse_grad;
+  };
+  std::vector<Saved> saved_;
+};
+
 template <class Scalar>
 void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>& seed, bool retain_graph) {
   auto order = interior_nodes_in_backward_order(root);
+  std::optional<LeafGradients<Scalar>> leaves_before;
+  if (is_anomaly_enabled()) [[unlikely]] leaves_before.emplace(order);
   root->accumulate_grad(seed);
   // Interior gradients are scratch: dropped after use so the next backward
   // starts clean, and all of them dropped if a backward closure throws.
@@ -89,6 +153,7 @@ void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>
         if (is_anomaly_enabled()) [[unlikely]] check_backward_anomaly(node);
       } catch (...) {
         for (std::size_t j = i; j < order.size(); ++j) drop_grad(*order[j]);
+        if (leaves_before) leaves_before->restore();
         throw;
       }
     }

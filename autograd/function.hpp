@@ -28,6 +28,12 @@ const BasicTensor<Scalar>& input_tensor(const BasicTensor<Scalar>& t) {
   return t;
 }
 
+template <class S>
+void record_shape(std::vector<std::size_t>& out, const S& shape) {
+  out.push_back(shape.size());
+  out.insert(out.end(), shape.begin(), shape.end());
+}
+
 template <class Scalar, class Inputs>
 BasicTensor<Scalar> record_inputs(const char* op, Array<Scalar>&& value, const Inputs& inputs,
                                   typename Node<Scalar>::BackwardFn&& backward) {
@@ -53,6 +59,11 @@ BasicTensor<Scalar> record_inputs(const char* op, Array<Scalar>&& value, const I
       node->requires_grad = true;
       node->inputs.reserve(position);
       for (const auto& t : inputs) node->inputs.push_back(input_tensor(t).node());
+      std::size_t extents = 1 + node->value.dimension();
+      for (const auto& in : node->inputs) extents += 1 + in->value.dimension();
+      node->recorded_shapes.reserve(extents);
+      record_shape(node->recorded_shapes, node->value.shape());
+      for (const auto& in : node->inputs) record_shape(node->recorded_shapes, in->value.shape());
       node->backward = std::move(backward);
     }
   }

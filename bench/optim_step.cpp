@@ -127,5 +127,7 @@ int main() {
   row("Adamax", 2, measure<Adamax<float>>(params, {}, 2));
   row("NAdam", 2, measure<NAdam<float>>(params, {}, 2));
   row("RAdam", 2, measure<RAdam<float>>(params, {}, 2));
+  row("SGDScheduleFree", 2, measure<SGDScheduleFree<float>>(params, {}, 2));
+  row("AdamWScheduleFree", 3, measure<AdamWScheduleFree<float>>(params, {}, 3));
   return met ? 0 : 1;
 }

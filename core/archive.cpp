@@ -14,6 +14,7 @@
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/byte_reader.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::io {
 
@@ -56,22 +57,6 @@ void put_scalars(std::string& out, const T* data, std::size_t n) {
     using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
     for (std::size_t i = 0; i < n; ++i) put_uint(out, std::bit_cast<U>(data[i]));
   }
-}
-
-std::string quoted(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7F) {
-      out += c;
-    } else {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 0xF];
-    }
-  }
-  return out + "'";
 }
 
 template <class T>
@@ -145,7 +130,7 @@ std::vector<std::string> Archive::names() const {
 const Archive::Value& Archive::find(const std::string& name, const char* wanted) const {
   auto it = index_.find(name);
   if (it == index_.end())
-    throw FormatError("archive " + quoted(source_) + ": no entry named " + quoted(name) + " (expected " + wanted + ")");
+    throw FormatError("archive " + quoted_text(source_) + ": no entry named " + quoted_text(name) + " (expected " + wanted + ")");
   return entries_[it->second].second;
 }
 
@@ -166,7 +151,7 @@ Array<Scalar> Archive::get_array(const std::string& name) const {
   };
   if (const auto* f = std::get_if<ArrayF>(&v)) return convert(*f);
   if (const auto* d = std::get_if<ArrayD>(&v)) return convert(*d);
-  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " + value_type_name(v.index()) +
+  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " + value_type_name(v.index()) +
                     ", not an array");
 }
 
@@ -176,14 +161,14 @@ template Array<double> Archive::get_array<double>(const std::string&) const;
 double Archive::get_number(const std::string& name) const {
   const Value& v = find(name, "a number");
   if (const auto* d = std::get_if<double>(&v)) return *d;
-  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " + value_type_name(v.index()) +
+  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " + value_type_name(v.index()) +
                     ", not a number");
 }
 
 std::string Archive::get_string(const std::string& name) const {
   const Value& v = find(name, "a string");
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  throw FormatError("archive " + quoted(source_) + ": entry " + quoted(name) + " holds " + value_type_name(v.index()) +
+  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " + value_type_name(v.index()) +
                     ", not a string");
 }
 
@@ -223,11 +208,11 @@ std::string Archive::to_bytes(std::string_view kind) const {
 }
 
 Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const std::string& source) {
-  ByteReader in(bytes, "archive " + quoted(source));
+  ByteReader in(bytes, "archive " + quoted_text(source));
   const std::string_view found_magic = bytes.substr(0, std::min(bytes.size(), magic.size()));
   if (found_magic != magic)
-    in.fail("not an xgrad archive: expected the magic bytes " + quoted(magic) + " at the start, found " +
-            quoted(found_magic) + (bytes.size() < magic.size() ? " (the file is too short)" : ""));
+    in.fail("not an xgrad archive: expected the magic bytes " + quoted_text(magic) + " at the start, found " +
+            quoted_text(found_magic) + (bytes.size() < magic.size() ? " (the file is too short)" : ""));
   in.read_bytes(magic.size(), "magic");
   const auto version = in.read_uint<std::uint32_t>("format version");
   if (version == 0 || version > format_version)
@@ -236,7 +221,7 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
   const auto kind_length = in.read_uint<std::uint32_t>("kind length");
   const std::string_view found_kind = in.read_bytes(kind_length, "kind");
   if (found_kind != kind)
-    in.fail("holds an archive of kind " + quoted(found_kind) + ", but kind " + quoted(kind) + " was expected");
+    in.fail("holds an archive of kind " + quoted_text(found_kind) + ", but kind " + quoted_text(kind) + " was expected");
 
   Archive archive;
   archive.source_ = source;
@@ -245,7 +230,7 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
     const std::string which = "entry " + std::to_string(e);
     const auto name_length = in.read_uint<std::uint32_t>(which + " name length");
     const std::string name(in.read_bytes(name_length, which + " name"));
-    const std::string field = which + " (" + quoted(name) + ")";
+    const std::string field = which + " (" + quoted_text(name) + ")";
     if (archive.contains(name)) in.fail(field + ": the name appears twice");
     const auto raw_tag = in.read_uint<std::uint8_t>(field + " type tag");
     const Tag tag = static_cast<Tag>(raw_tag);

@@ -2,10 +2,13 @@
 // The containers behind every tensor, and shape helpers shared by all layers.
 
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include <xtensor/xarray.hpp>
+
+#include <xgrad/core/error.hpp>
 
 namespace xg {
 
@@ -44,10 +47,24 @@ bool shapes_equal(const A& a, const B& b) {
   return true;
 }
 
-inline std::size_t shape_numel(const Shape& s) {
-  std::size_t n = 1;
-  for (auto d : s) n *= d;
-  return n;
+// The number of elements of `shape`, or a ShapeError naming `op` and the
+// shape when it cannot be indexed: a count that wrapped around size_t would
+// make a huge tensor look empty (or small), and xtensor's strides are signed,
+// so the extents other than 0 must multiply to at most PTRDIFF_MAX.
+template <class S>
+std::size_t checked_numel(const std::string& op, const S& shape) {
+  std::size_t product = 1;
+  bool empty = false;
+  for (auto d : shape) {
+    const auto extent = static_cast<std::size_t>(d);
+    if (extent == 0) {
+      empty = true;
+    } else if (__builtin_mul_overflow(product, extent, &product) ||
+               product > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max())) {
+      throw ShapeError(op + ": the shape " + shape_to_string(shape) + " has more elements than an array can index");
+    }
+  }
+  return empty ? 0 : product;
 }
 
 }  // namespace xg

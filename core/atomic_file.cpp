@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,31 +9,69 @@
 
 namespace xg::io {
 
-void write_file_atomically(const std::string& path, std::string_view bytes, const std::string& caller) {
-  const std::string tmp = path + ".tmp";
+namespace {
+
+// "PATH.tmp." and 12 random letters and digits: a name no one can plant a
+// link at in advance.
+std::string temporary_name(const std::string& path) {
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  unsigned char random[12];
+  std::size_t filled = 0;
+  while (filled < sizeof random) {
+    const ssize_t n = ::getrandom(random + filled, sizeof random - filled, 0);
+    if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("getrandom: ") + std::strerror(errno));
+    if (n > 0) filled += static_cast<std::size_t>(n);
+  }
+  std::string name = path + ".tmp.";
+  for (unsigned char r : random) name += alphabet[r % (sizeof alphabet - 1)];
+  return name;
+}
+
+// Removes the temporary unless it was renamed into place, whichever way the
+// write ends (a failed call, or an exception such as bad_alloc).
+struct TemporaryFile {
+  std::string name;
   int fd = -1;
+  bool renamed = false;
+  ~TemporaryFile() {
+    if (fd >= 0) ::close(fd);
+    if (!renamed && !name.empty()) ::unlink(name.c_str());
+  }
+};
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view bytes, const std::string& caller) {
+  TemporaryFile tmp;
   auto fail = [&](const std::string& what, const std::string& file) {
     const std::string reason = std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    ::unlink(tmp.c_str());
     throw std::runtime_error(caller + ": cannot " + what + " '" + file + "': " + reason);
   };
-  fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("open for writing", tmp);
+  // O_EXCL fails on any existing name, a symbolic link included, so the
+  // file opened is always one this call created; O_NOFOLLOW says so twice.
+  for (int attempt = 0; tmp.fd < 0; ++attempt) {
+    std::string name = temporary_name(path);
+    tmp.fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (tmp.fd >= 0) tmp.name = std::move(name);
+    else if (errno != EEXIST || attempt == 100) fail("create the temporary file", name);
+  }
   std::size_t written = 0;
   while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    const ssize_t n = ::write(tmp.fd, bytes.data() + written, bytes.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("write", tmp);
+      fail("write", tmp.name);
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) fail("flush to disk", tmp);
-  const int closed = ::close(fd);
-  fd = -1;
-  if (closed != 0) fail("close", tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename '" + tmp + "' to", path);
+  if (::fsync(tmp.fd) != 0) fail("flush to disk", tmp.name);
+  const int closed = ::close(tmp.fd);
+  tmp.fd = -1;
+  if (closed != 0) fail("close", tmp.name);
+  // rename replaces a symbolic link at `path` by the new file; it never
+  // writes through the link to its target.
+  if (::rename(tmp.name.c_str(), path.c_str()) != 0) fail("rename '" + tmp.name + "' to", path);
+  tmp.renamed = true;
   // Makes the rename itself durable; a directory that cannot be opened
   // (e.g. no read permission) still holds the complete new file.
   const auto slash = path.find_last_of('/');

@@ -7,11 +7,14 @@
 
 namespace xg::io {
 
-// Writes `bytes` to `path.tmp` in the same directory, flushes it to disk
-// (fsync), renames it over `path` and flushes the directory, so a crash at any
-// moment leaves the old file or the new one, never half of one. Throws
-// std::runtime_error starting with `caller` and naming the file and the
-// system's reason.
+// Writes `bytes` to a new temporary file `path.tmp.<12 random characters>`
+// in the same directory (created with O_EXCL | O_NOFOLLOW: never an existing
+// file or a symbolic link), flushes it to disk (fsync), renames it over
+// `path` and flushes the directory, so a crash at any moment leaves the old
+// file or the new one, never half of one. A symbolic link at `path` is
+// replaced by the new regular file, as rename(2) does; its target is not
+// written. On failure the temporary is removed and std::runtime_error,
+// starting with `caller`, names the file and the system's reason.
 void write_file_atomically(const std::string& path, std::string_view bytes, const std::string& caller);
 
 // The whole content of `path`; throws std::runtime_error as above.

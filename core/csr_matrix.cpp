@@ -1,7 +1,6 @@
 #include <xgrad/core/csr_matrix.hpp>
 
 #include <algorithm>
-#include <limits>
 #include <string>
 
 #include <xgrad/core/error.hpp>
@@ -10,8 +9,10 @@ namespace xg {
 
 template <class Scalar>
 void CsrMatrix<Scalar>::validate(const char* op) const {
-  if (row_ptr.size() != rows + 1 || row_ptr.front() != 0 || row_ptr.back() != val.size() || col.size() != val.size())
-    throw_invalid_argument(op, "a CSR matrix of " + std::to_string(rows) + " rows needs " + std::to_string(rows + 1) +
+  // Compared as size - 1 == rows: rows + 1 wraps to 0 when rows is SIZE_MAX.
+  if (row_ptr.empty() || row_ptr.size() - 1 != rows || row_ptr.front() != 0 || row_ptr.back() != val.size() ||
+      col.size() != val.size())
+    throw_invalid_argument(op, "a CSR matrix of " + std::to_string(rows) + " rows needs rows + 1" +
                                    " row offsets from 0 to nnz and as many columns as values; got " +
                                    std::to_string(row_ptr.size()) + " offsets, " + std::to_string(col.size()) +
                                    " columns, " + std::to_string(val.size()) + " values");
@@ -26,8 +27,7 @@ void CsrMatrix<Scalar>::validate(const char* op) const {
 template <class Scalar>
 Array<Scalar> CsrMatrix<Scalar>::to_dense() const {
   const char* op = "to_dense";
-  if (cols != 0 && rows > std::numeric_limits<std::size_t>::max() / cols)
-    throw_invalid_argument(op, std::to_string(rows) + " x " + std::to_string(cols) + " elements overflow");
+  checked_numel(op, Shape{rows, cols});
   validate(op);
   auto out = Array<Scalar>::from_shape({rows, cols});
   out.fill(Scalar(0));
@@ -42,7 +42,7 @@ CsrMatrix<Scalar> CsrMatrix<Scalar>::slice_rows(std::size_t begin, std::size_t e
   if (begin > end || end > rows)
     throw_invalid_argument("slice_rows", "rows [" + std::to_string(begin) + ", " + std::to_string(end) +
                                              ") are out of range for a matrix of " + std::to_string(rows) + " rows");
-  const bool offsets_fit = row_ptr.size() == rows + 1 && row_ptr[begin] <= row_ptr[end] &&
+  const bool offsets_fit = !row_ptr.empty() && row_ptr.size() - 1 == rows && row_ptr[begin] <= row_ptr[end] &&
                            row_ptr[end] <= col.size() && row_ptr[end] <= val.size();
   if (!offsets_fit) validate("slice_rows");
   CsrMatrix out{.rows = end - begin, .cols = cols, .row_ptr = {}, .col = {}, .val = {}};

@@ -1,27 +1,36 @@
 #include <xgrad/core/factories.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include <xgrad/core/error.hpp>
 
 namespace xg {
 
+namespace {
 template <class Scalar>
-BasicTensor<Scalar> full(const Shape& shape, Scalar value, bool requires_grad) {
+BasicTensor<Scalar> filled_with(const char* op, const Shape& shape, Scalar value, bool requires_grad) {
+  checked_numel(op, shape);
   auto a = Array<Scalar>::from_shape(shape);
   a.fill(value);
   return BasicTensor<Scalar>(std::move(a), requires_grad);
 }
+}  // namespace
+
+template <class Scalar>
+BasicTensor<Scalar> full(const Shape& shape, Scalar value, bool requires_grad) {
+  return filled_with("full", shape, value, requires_grad);
+}
 
 template <class Scalar>
 BasicTensor<Scalar> zeros(const Shape& shape, bool requires_grad) {
-  return full<Scalar>(shape, Scalar(0), requires_grad);
+  return filled_with("zeros", shape, Scalar(0), requires_grad);
 }
 
 template <class Scalar>
 BasicTensor<Scalar> ones(const Shape& shape, bool requires_grad) {
-  return full<Scalar>(shape, Scalar(1), requires_grad);
+  return filled_with("ones", shape, Scalar(1), requires_grad);
 }
 
 template <class Scalar>
@@ -31,6 +40,9 @@ BasicTensor<Scalar> arange(double start, double stop, double step, bool requires
                                 std::to_string(start) + " stop=" + std::to_string(stop) +
                                 " step=" + std::to_string(step));
   const double count = std::ceil((stop - start) / step);
+  if (count >= static_cast<double>(std::numeric_limits<std::ptrdiff_t>::max()))
+    throw std::invalid_argument("arange: [" + std::to_string(start) + ", " + std::to_string(stop) + ") in steps of " +
+                                std::to_string(step) + " has more elements than an array can index");
   const auto n = count > 0 ? static_cast<std::size_t>(count) : std::size_t(0);
   auto a = Array<Scalar>::from_shape({n});
   for (std::size_t i = 0; i < n; ++i) a(i) = static_cast<Scalar>(start + step * static_cast<double>(i));
@@ -44,7 +56,8 @@ BasicTensor<Scalar> arange(double n, bool requires_grad) {
 
 namespace {
 template <class Scalar, class Draw>
-BasicTensor<Scalar> filled_by(const Shape& shape, bool requires_grad, Draw draw) {
+BasicTensor<Scalar> filled_by(const char* op, const Shape& shape, bool requires_grad, Draw draw) {
+  checked_numel(op, shape);
   auto a = Array<Scalar>::from_shape(shape);
   for (auto& x : a) x = static_cast<Scalar>(draw());
   return BasicTensor<Scalar>(std::move(a), requires_grad);
@@ -53,12 +66,12 @@ BasicTensor<Scalar> filled_by(const Shape& shape, bool requires_grad, Draw draw)
 
 template <class Scalar>
 BasicTensor<Scalar> rand(const Shape& shape, bool requires_grad, Generator& gen) {
-  return filled_by<Scalar>(shape, requires_grad, [&] { return gen.uniform(); });
+  return filled_by<Scalar>("rand", shape, requires_grad, [&] { return gen.uniform(); });
 }
 
 template <class Scalar>
 BasicTensor<Scalar> randn(const Shape& shape, bool requires_grad, Generator& gen) {
-  return filled_by<Scalar>(shape, requires_grad, [&] { return gen.normal(); });
+  return filled_by<Scalar>("randn", shape, requires_grad, [&] { return gen.normal(); });
 }
 
 template <class Scalar>
@@ -66,7 +79,7 @@ BasicTensor<Scalar> uniform(const Shape& shape, double low, double high, bool re
   if (!(low <= high))
     throw std::invalid_argument("uniform: needs low <= high, got low=" + std::to_string(low) +
                                 " high=" + std::to_string(high));
-  return filled_by<Scalar>(shape, requires_grad, [&] { return gen.uniform(low, high); });
+  return filled_by<Scalar>("uniform", shape, requires_grad, [&] { return gen.uniform(low, high); });
 }
 
 #define XGRAD_INSTANTIATE_FACTORIES(S)                                                   \

@@ -32,6 +32,8 @@ class Generator {
   std::uint64_t randint(std::uint64_t n);
 
   // The full state as text, to save in checkpoints and restore bit-exactly.
+  // set_state refuses text that is not a state, and the all-zero state the
+  // engine cannot leave (std::invalid_argument), leaving the generator as it was.
   std::string state() const;
   void set_state(const std::string& state);
 
@@ -40,9 +42,12 @@ class Generator {
   std::uint64_t seed_;
 };
 
-// The generator used when none is passed.
+// The generator used when none is passed: one per thread. A thread's starts,
+// when the thread first uses it, from the seed last given to manual_seed (0
+// before any), so every thread draws the same sequence on every run.
 Generator& default_generator();
-// Seeds the default generator, as torch.manual_seed does.
+// Seeds the calling thread's default generator, as torch.manual_seed does,
+// and the default generators of threads that have not used theirs yet.
 void manual_seed(std::uint64_t seed);
 
 }  // namespace xg

@@ -41,6 +41,11 @@ struct Node {
   const char* op = "leaf";
   std::string origin;  // where the op was recorded, kept only in anomaly mode (autograd/anomaly.hpp)
   std::vector<Ptr> inputs;
+  // The shapes of this node's value and of each input's value when the op
+  // was recorded, as rank then extents, one after the other: a backward
+  // closure indexes them by these shapes, so the engine refuses to run it
+  // once a value was replaced by one of another shape.
+  std::vector<std::size_t> recorded_shapes;
   BackwardFn backward;
 
   Node() { ++detail::live_node_count; }

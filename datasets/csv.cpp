@@ -8,15 +8,13 @@
 #include <vector>
 
 #include <xgrad/core/array.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/datasets/data_error.hpp>
 #include <xgrad/datasets/data_files.hpp>
-#include <xgrad/datasets/quoted_field.hpp>
 
 namespace xg::datasets {
 
 namespace {
-
-using detail::quoted;
 
 struct Field {
   std::string text;
@@ -92,7 +90,7 @@ class RecordReader {
       if (rest_.substr(pos_).starts_with("\r\n")) ++pos_;
       if (pos_ < rest_.size() && rest_[pos_] != delimiter_ && rest_[pos_] != '\n')
         throw DataError(file_, line_, column(),
-                        "unexpected " + quoted(rest_.substr(pos_, 1)) +
+                        "unexpected " + quoted_text(rest_.substr(pos_, 1)) +
                             " after the closing quote of a field (a quote inside a quoted field is written \"\")");
       return;
     }
@@ -134,7 +132,7 @@ std::optional<double> parse_number(std::string_view cell) {
 // How a column is named in messages: "column 'x1' (2)" or "column 2".
 std::string column_name(const std::vector<std::string>& header, std::size_t j) {
   return header.empty() ? "column " + std::to_string(j + 1)
-                        : "column " + quoted(header[j]) + " (" + std::to_string(j + 1) + ")";
+                        : "column " + quoted_text(header[j]) + " (" + std::to_string(j + 1) + ")";
 }
 
 // The target column's index among `columns`, or `columns` for none.
@@ -144,7 +142,7 @@ std::size_t target_index(const CsvColumn& target, const std::vector<std::string>
   if (target.name()) {
     const auto it = std::find(header.begin(), header.end(), *target.name());
     if (it == header.end())
-      throw DataError(file, line, "load_csv: the target column " + quoted(*target.name()) +
+      throw DataError(file, line, "load_csv: the target column " + quoted_text(*target.name()) +
                                       " is not in the header (" + std::to_string(columns) + " columns)");
     return static_cast<std::size_t>(it - header.begin());
   }
@@ -189,7 +187,7 @@ Dataset parse_csv(std::string_view content, const std::string& file, const CsvOp
   // outside the target column (a class name there is no sign of a header).
   bool has_header = options.header == CsvHeader::yes || options.target.name().has_value();
   if (options.header == CsvHeader::no && options.target.name())
-    throw DataError(file, 1, "load_csv: a target by name (" + quoted(*options.target.name()) +
+    throw DataError(file, 1, "load_csv: a target by name (" + quoted_text(*options.target.name()) +
                                  ") needs a header, but .header is no");
   if (options.header == CsvHeader::detect && !has_header) {
     const std::size_t skip =
@@ -228,18 +226,18 @@ Dataset parse_csv(std::string_view content, const std::string& file, const CsvOp
       if (is_missing(cell.text)) {
         if (!options.missing)
           throw DataError(file, cell.line, cell.column,
-                          column_name(header, j) + ": " + quoted(cell.text) +
+                          column_name(header, j) + ": " + quoted_text(cell.text) +
                               " is a missing value (set .missing to the number to put in its place)");
         v = *options.missing;
       } else {
         const auto parsed = parse_number(cell.text);
         if (!parsed)
-          throw DataError(file, cell.line, cell.column, column_name(header, j) + ": " + quoted(cell.text) + " is not a number");
+          throw DataError(file, cell.line, cell.column, column_name(header, j) + ": " + quoted_text(cell.text) + " is not a number");
         v = *parsed;
       }
       if (!std::isfinite(v) || std::abs(v) > static_cast<double>(std::numeric_limits<float>::max()))
         throw DataError(file, cell.line, cell.column,
-                        column_name(header, j) + ": " + quoted(cell.text) + " is not a finite float32 number");
+                        column_name(header, j) + ": " + quoted_text(cell.text) + " is not a finite float32 number");
       (j == target ? targets : values).push_back(static_cast<float>(v));
     }
     ++rows;

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <optional>
 
+#include <xgrad/core/message.hpp>
 #include <xgrad/datasets/data_error.hpp>
 #include <xgrad/datasets/data_files.hpp>
-#include <xgrad/datasets/quoted_field.hpp>
 
 namespace xg::datasets {
 
@@ -61,8 +61,6 @@ void split(std::string_view line, char separator, std::vector<std::string_view>&
   }
 }
 
-using detail::quoted;
-
 std::optional<std::uint64_t> parse_unsigned(std::string_view field) {
   field = LineReader::trim(field);
   std::uint64_t value = 0;
@@ -84,7 +82,7 @@ std::size_t parse_label(std::string_view field, std::size_t num_classes, const s
                         std::size_t line) {
   const auto label = parse_unsigned(field);
   if (!label || *label >= num_classes)
-    throw DataError(file, line, "label " + quoted(field) + " is not an integer in 0.." + std::to_string(num_classes - 1));
+    throw DataError(file, line, "label " + quoted_text(field) + " is not an integer in 0.." + std::to_string(num_classes - 1));
   return static_cast<std::size_t>(*label);
 }
 
@@ -112,7 +110,7 @@ Dataset parse_iris_csv(std::string_view content, const std::string& file) {
   const auto rows = fields.size() >= 3 ? parse_unsigned(fields[0]) : std::nullopt;
   const auto cols = fields.size() >= 3 ? parse_unsigned(fields[1]) : std::nullopt;
   if (!rows || !cols || *rows == 0 || *cols == 0)
-    throw DataError(file, 1, "bad header " + quoted(line) + ", expected " + header_format);
+    throw DataError(file, 1, "bad header " + quoted_text(line) + ", expected " + header_format);
   Dataset out;
   for (std::size_t i = 2; i < fields.size(); ++i) {
     const auto name = LineReader::trim(fields[i]);
@@ -131,7 +129,7 @@ Dataset parse_iris_csv(std::string_view content, const std::string& file) {
       const auto v = parse_finite(fields[j]);
       if (!v)
         throw DataError(file, lines.number(),
-                        "field " + std::to_string(j + 1) + ": " + quoted(fields[j]) + " is not a finite number");
+                        "field " + std::to_string(j + 1) + ": " + quoted_text(fields[j]) + " is not a finite number");
       values.push_back(*v);
     }
     out.labels.push_back(parse_label(fields.back(), out.class_names.size(), file, lines.number()));
@@ -161,7 +159,7 @@ Dataset parse_digits_csv(std::string_view content, const std::string& file) {
       const auto v = parse_unsigned(fields[j]);
       if (!v || *v > max_count)
         throw DataError(file, lines.number(),
-                        "field " + std::to_string(j + 1) + ": " + quoted(fields[j]) + " is not a pixel count in 0..16");
+                        "field " + std::to_string(j + 1) + ": " + quoted_text(fields[j]) + " is not a pixel count in 0..16");
       values.push_back(static_cast<float>(*v));
     }
     out.labels.push_back(parse_label(fields.back(), out.class_names.size(), file, lines.number()));
@@ -178,7 +176,7 @@ TextDataset parse_sentiment_tsv(std::string_view content, const std::string& fil
   LineReader lines(content);
   std::string_view line;
   if (!lines.next(line)) throw DataError(file, 1, "empty file, expected the header 'source<TAB>label<TAB>text'");
-  if (line != header) throw DataError(file, 1, "bad header " + quoted(line) + ", expected 'source<TAB>label<TAB>text'");
+  if (line != header) throw DataError(file, 1, "bad header " + quoted_text(line) + ", expected 'source<TAB>label<TAB>text'");
   TextDataset out;
   out.class_names = {"negative", "positive"};
   std::vector<std::string_view> fields;

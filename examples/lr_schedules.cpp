@@ -1,7 +1,7 @@
 // Draws the learning-rate schedules of xg::optim against the step, one SVG
 // per family, and the picture that explains Adagrad: the effective
 // per-coordinate learning rate of a frequent and of a rare feature.
-//   lr_schedules [--out DIR]   (default docs/img/schedules next to the binary's cwd)
+//   lr_schedules [--out DIR]   (default out/lr_schedules in the working directory)
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -105,6 +105,23 @@ int main(int argc, char** argv) try {
         trace("OneCycleLR(max_lr=0.1, linear)",
               make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 2,
                                                  .anneal_strategy = AnnealStrategy::linear}))});
+  draw(out, "schedules_wsd.svg", "Warmup-stable-decay, polynomial and chained",
+       {trace("WSD(10 warm-up, 70 stable, 40 decay, linear)",
+              make<WSD>(WSDOptions{.warmup_steps = 10, .stable_steps = 70, .decay_steps = 40})),
+        trace("WSD(..., cosine, min_lr=0.01)", make<WSD>(WSDOptions{.warmup_steps = 10, .stable_steps = 70,
+                                                                    .decay_steps = 40, .decay = WSDDecay::cosine,
+                                                                    .min_lr = 0.01})),
+        trace("WSD(..., sqrt)", make<WSD>(WSDOptions{.warmup_steps = 10, .stable_steps = 70, .decay_steps = 40,
+                                                     .decay = WSDDecay::sqrt})),
+        trace("PolynomialLR(total_iters=100, power=2)",
+              make<PolynomialLR>(PolynomialLROptions{.total_iters = 100, .power = 2.0})),
+        trace("ChainedScheduler(ConstantLR(0.5, 20), MultiplicativeLR(0.98))",
+              [](OptimizerBase& opt) {
+                auto constant = std::make_shared<ConstantLR>(opt, ConstantLROptions{.factor = 0.5, .total_iters = 20});
+                auto decay = std::make_shared<MultiplicativeLR>(
+                    opt, MultiplicativeLROptions{.lr_lambda = [](long) { return 0.98; }});
+                return std::make_unique<ChainedScheduler>(opt, ChainedSchedulerOptions{{constant, decay}});
+              })});
   plot::write_file(out + "/adagrad_effective_lr.svg",
                    plot::line_chart_svg(effective_lrs(), {.title = "Effective per-coordinate learning rate (lr 0.1)",
                                                           .x_label = "step", .y_label = "lr / sqrt(accumulator)",

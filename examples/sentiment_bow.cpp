@@ -6,7 +6,9 @@
 // By default the counts stay sparse (CSR) and the weights live in an
 // EmbeddingBag, so a step touches only the rows of the words in its batch;
 // Adagrad's update of those rows alone is exact. --dense trains nn::Linear on
-// the dense count matrix instead.
+// the dense count matrix instead. `mpirun -np 2 sentiment_bow --distributed
+// --batch-size 16` trains it data-parallel, the sparse gradients exchanged as
+// rows, and ends as one process with --batch-size 32 does.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +18,7 @@
 
 #include "support/choose.hpp"
 #include "support/cli.hpp"
+#include "support/distributed.hpp"
 #include "support/evaluate.hpp"
 #include "support/report.hpp"
 #include "support/training_loop.hpp"
@@ -64,13 +67,15 @@ double accuracy(SparseBagOfWords& model, const CsrMatrix<float>& x, const std::v
 template <class Loader, class Model, class Features>
 void train_and_report(Model& model, Features x_train, const Features& x_test, const datasets::TextDataset& train,
                       const datasets::TextDataset& test, const examples::TrainFlags& flags,
-                      examples::Reporter& report) {
+                      examples::Reporter& report, examples::Distributed& distributed) {
   auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
   auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
-  Loader loader(x_train, train.labels, {.batch_size = flags.batch_size});
+  Loader loader(x_train, train.labels, distributed.shard({.batch_size = flags.batch_size}));
   examples::TrainingLoop training(model, *optimizer, schedule.get(), loader, flags);
+  distributed.start(model, training);
   for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
-    const double loss = training.run_epoch(epoch);
+    const double loss = distributed.epoch_loss(training.run_epoch(epoch));
+    if (!distributed.reports()) continue;
     report.epoch({epoch, loss, accuracy(model, x_train, train.labels), accuracy(model, x_test, test.labels)});
   }
   training.finish();
@@ -79,59 +84,73 @@ void train_and_report(Model& model, Features x_train, const Features& x_test, co
 // Trains a fresh bag-of-words model on `train`, reporting each epoch on
 // `test`; returns each word's weights for the two classes, (words, 2).
 Array<float> fit(const datasets::TextDataset& train, const datasets::TextDataset& test, datasets::BagOfWords& bow,
-                 const examples::TrainFlags& flags, examples::Reporter& report) {
+                 const examples::TrainFlags& flags, examples::Reporter& report, examples::Distributed& distributed) {
   bow.fit(train.texts);
   if (flags.dense) {
     nn::Linear model(bow.num_features(), 2);
     train_and_report<datasets::DataLoader>(model, bow.transform(train.texts), bow.transform(test.texts), train, test,
-                                           flags, report);
+                                           flags, report, distributed);
     return xt::transpose(model.weight.value());
   }
   SparseBagOfWords model(bow.num_features(), 2);
   train_and_report<datasets::CsrDataLoader>(model, bow.transform_sparse(train.texts),
-                                            bow.transform_sparse(test.texts), train, test, flags, report);
+                                            bow.transform_sparse(test.texts), train, test, flags, report,
+                                            distributed);
   return model.bag.weight.value();
 }
 
-int main(int argc, char** argv) try {
-  const auto flags = examples::parse_flags(
-      argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 20, .batch_size = 32, .seed = 0});
+// The ten words pulling hardest towards each class: a word's pull towards
+// "positive" is the difference of its two logit weights.
+void print_words(const datasets::BagOfWords& bow, const Array<float>& w) {
+  std::vector<std::size_t> words(bow.num_features());
+  std::iota(words.begin(), words.end(), 0);
+  std::sort(words.begin(), words.end(), [&](auto a, auto b) { return w(a, 1) - w(a, 0) > w(b, 1) - w(b, 0); });
+  // A data folder of a few sentences may hold fewer than ten words.
+  const std::size_t shown = std::min<std::size_t>(10, words.size());
+  std::printf("most positive:");
+  for (std::size_t i = 0; i < shown; ++i) std::printf(" %s", bow.vocabulary().word(words[i]).c_str());
+  std::printf("\nmost negative:");
+  for (std::size_t i = 0; i < shown; ++i) std::printf(" %s", bow.vocabulary().word(words[words.size() - 1 - i]).c_str());
+}
+
+int run_example(const examples::TrainFlags& flags, examples::Distributed& distributed) {
   manual_seed(flags.seed);
   const auto data = datasets::load_sentiment();
 
   auto [train, test] = datasets::train_test_split(data, 0.2, flags.seed, /*stratify=*/true);
   datasets::BagOfWords bow;
   examples::Reporter report("sentiment_bow", flags.epochs, flags.out);
-  const Array<float> w = fit(train, test, bow, flags, report);
-  report.finish();
+  const Array<float> w = fit(train, test, bow, flags, report, distributed);
+  if (distributed.reports()) report.finish();
 
-  // A word's pull towards "positive" is the difference of its two logit weights.
-  std::vector<std::size_t> words(bow.num_features());
-  std::iota(words.begin(), words.end(), 0);
-  std::sort(words.begin(), words.end(), [&](auto a, auto b) { return w(a, 1) - w(a, 0) > w(b, 1) - w(b, 0); });
-  std::printf("most positive:");
-  for (std::size_t i = 0; i < 10; ++i) std::printf(" %s", bow.vocabulary().word(words[i]).c_str());
-  std::printf("\nmost negative:");
-  for (std::size_t i = 0; i < 10; ++i) std::printf(" %s", bow.vocabulary().word(words[words.size() - 1 - i]).c_str());
+  if (distributed.reports()) {
+    print_words(bow, w);
+    std::printf("\ntraining on amazon+yelp, testing on imdb:\n");
+  }
 
   std::vector<std::size_t> imdb, others;
   for (std::size_t i = 0; i < data.size(); ++i) (data.sources[i] == "imdb" ? imdb : others).push_back(i);
   datasets::BagOfWords cross_bow;
   examples::Reporter cross_report("sentiment_bow cross-domain", flags.epochs, "");
-  std::printf("\ntraining on amazon+yelp, testing on imdb:\n");
   // Checkpoints and the saved model are those of the main run.
   auto cross_flags = flags;
   cross_flags.checkpoint.clear();
   cross_flags.checkpoint_every = 0;
   cross_flags.save_model.clear();
-  fit(datasets::subset(data, others), datasets::subset(data, imdb), cross_bow, cross_flags, cross_report);
+  fit(datasets::subset(data, others), datasets::subset(data, imdb), cross_bow, cross_flags, cross_report, distributed);
+  distributed.print_bytes("sentiment_bow");
+  if (!distributed.reports()) return 0;
 
   const auto& last = report.history().back();
   std::printf("sentiment_bow optimizer=%s inputs=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f "
               "imdb_accuracy=%.3f seconds=%.2f\n", flags.optimizer.c_str(), flags.dense ? "dense" : "sparse",
               flags.epochs, last.train_accuracy, last.test_accuracy, cross_report.history().back().test_accuracy,
               report.seconds());
-} catch (const std::exception& e) {
-  std::fprintf(stderr, "sentiment_bow: %s\n", e.what());
-  return 1;
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  const auto flags = examples::parse_flags(
+      argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 20, .batch_size = 32, .seed = 0});
+  return examples::run("sentiment_bow", argc, argv, flags, run_example);
 }

@@ -16,6 +16,7 @@ EmbeddingBag::EmbeddingBag(std::size_t num_embeddings, std::size_t embedding_dim
   if (num_embeddings == 0 || embedding_dim == 0)
     throw std::invalid_argument("EmbeddingBag: num_embeddings and embedding_dim must be positive, got " +
                                 std::to_string(num_embeddings) + " and " + std::to_string(embedding_dim));
+  checked_numel("EmbeddingBag", Shape{num_embeddings, embedding_dim});
   weight = zeros<float>({num_embeddings, embedding_dim}, true);
   init::normal_(weight, 0.0, 1.0, generator);
 }

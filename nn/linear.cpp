@@ -14,6 +14,7 @@ Linear::Linear(std::size_t in_features, std::size_t out_features, bool bias, Gen
   if (in_features == 0 || out_features == 0)
     throw std::invalid_argument("Linear: in_features and out_features must be positive, got " +
                                 std::to_string(in_features) + " and " + std::to_string(out_features));
+  checked_numel("Linear", Shape{out_features, in_features});
   weight = zeros<float>({out_features, in_features}, true);
   if (bias) this->bias = zeros<float>({out_features}, true);
   reset_parameters(generator);

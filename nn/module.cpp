@@ -2,6 +2,7 @@
 #include <set>
 #include <stdexcept>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/nn/module.hpp>
 
 namespace xg::nn {
@@ -10,7 +11,7 @@ namespace {
 
 std::string quoted_list(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + quoted_text(n);
   return out;
 }
 
@@ -77,8 +78,12 @@ std::vector<Array<float>> Module::checked_values(const io::Archive& state, const
   for (const auto& [name, p] : params) {
     Array<float> v = state.get_array<float>(name);
     if (!shapes_equal(v.shape(), p.shape()))
-      throw ShapeError("Module::" + source + ": parameter '" + name + "' has shape " + shape_to_string(p.shape()) +
+      throw ShapeError("Module::" + source + ": parameter " + quoted_text(name) + " has shape " + shape_to_string(p.shape()) +
                        " in the model but " + shape_to_string(v.shape()) + " in the state");
+    // A NaN or Inf weight would make every later output and step non-finite.
+    if (const auto bad = first_non_finite(v))
+      throw std::invalid_argument("Module::" + source + ": parameter " + quoted_text(name) + " holds " +
+                                  describe_element(v, *bad) + " of shape " + shape_to_string(v.shape()));
     values.push_back(std::move(v));
   }
   return values;

@@ -40,10 +40,11 @@ class Module {
 
   // The parameters by name, as float32 arrays.
   io::Archive state_dict() const;
-  // Copies the values of a state_dict into the parameters. Every name and
-  // shape is checked first: on a mismatch it throws (std::invalid_argument for
-  // missing or unexpected names, xg::ShapeError for shapes, io::FormatError for
-  // a non-array entry) and leaves every parameter as it was.
+  // Copies the values of a state_dict into the parameters. Every name, shape
+  // and value is checked first: on a mismatch it throws (std::invalid_argument
+  // for missing or unexpected names and for a NaN or Inf value, naming the
+  // parameter and the flat index, xg::ShapeError for shapes, io::FormatError
+  // for a non-array entry) and leaves every parameter as it was.
   void load_state_dict(const io::Archive& state);
   // The checks of load_state_dict alone, changing nothing: for a caller that
   // loads several objects and must refuse all before changing any.

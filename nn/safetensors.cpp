@@ -19,6 +19,7 @@
 #include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/byte_reader.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/nn/module.hpp>
 
 namespace xg::nn {
@@ -29,26 +30,6 @@ static_assert(std::endian::native == std::endian::little, "safetensors data is c
 
 // The Rust reader's bound: parsing a larger header is a denial of service.
 constexpr std::uint64_t max_header_bytes = 100'000'000;
-
-// A name as it may be shown in a message: control bytes escaped, at most
-// 200 bytes, then the count.
-std::string quoted_name(std::string_view name) {
-  constexpr std::size_t limit = 200;
-  std::string out = "'";
-  for (std::size_t i = 0; i < std::min(limit, name.size()); ++i) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    if (c >= 0x20 && c != 0x7f && c != '\\' && c != '\'') {
-      out += static_cast<char>(c);
-    } else {
-      static const char* hex = "0123456789abcdef";
-      out += c == '\\' || c == '\'' ? std::string{'\\', static_cast<char>(c)}
-                                    : std::string{'\\', 'x', hex[c >> 4], hex[c & 15]};
-    }
-  }
-  out += "'";
-  if (name.size() > limit) out += " (" + std::to_string(name.size()) + " bytes)";
-  return out;
-}
 
 // IEEE 754 binary16 to float32, subnormals and infinities included.
 float half_to_float(std::uint16_t h) {
@@ -111,7 +92,7 @@ std::vector<TensorEntry> parse_header(std::string_view text, const std::string& 
     fail(std::string("the header is not valid JSON: ") + e.what());
   }
   if (too_deep) fail("the header nests deeper than a safetensors header does");
-  if (!duplicate.empty()) fail("the header names tensor " + quoted_name(duplicate) + " twice");
+  if (!duplicate.empty()) fail("the header names tensor " + quoted_text(duplicate) + " twice");
   if (!header.is_object()) fail("the header is not a JSON object");
 
   std::vector<TensorEntry> out;
@@ -119,10 +100,10 @@ std::vector<TensorEntry> parse_header(std::string_view text, const std::string& 
     if (name == "__metadata__") {
       if (!value.is_object()) fail("__metadata__ is not an object of strings");
       for (const auto& [key, text_value] : value.items())
-        if (!text_value.is_string()) fail("__metadata__ entry " + quoted_name(key) + " is not a string");
+        if (!text_value.is_string()) fail("__metadata__ entry " + quoted_text(key) + " is not a string");
       continue;
     }
-    const std::string tensor = "tensor " + quoted_name(name);
+    const std::string tensor = "tensor " + quoted_text(name);
     if (!value.is_object() || value.size() != 3 || !value.contains("dtype") || !value.contains("shape") ||
         !value.contains("data_offsets"))
       fail(tensor + ": expected an object of exactly dtype, shape and data_offsets");
@@ -130,7 +111,7 @@ std::vector<TensorEntry> parse_header(std::string_view text, const std::string& 
     if (!dtype.is_string()) fail(tensor + ": dtype is not a string");
     const auto found = readable_dtypes().find(dtype.get<std::string>());
     if (found == readable_dtypes().end())
-      fail(tensor + ": dtype " + quoted_name(dtype.get<std::string>()) + " is not one of F32, F64, F16, BF16");
+      fail(tensor + ": dtype " + quoted_text(dtype.get<std::string>()) + " is not one of F32, F64, F16, BF16");
     const auto& shape = value["shape"];
     if (!shape.is_array() || shape.size() > 32) fail(tensor + ": shape is not a list of at most 32 dimensions");
     TensorEntry entry{name, &found->second, found->first, {}, 0, 0};
@@ -192,7 +173,7 @@ std::vector<std::pair<std::string, Array<float>>> read_safetensors_bytes(std::st
   std::uint64_t previous_end = 0;
   const TensorEntry* previous = nullptr;
   for (const auto& e : entries) {
-    const std::string tensor = source + ": tensor " + quoted_name(e.name);
+    const std::string tensor = source + ": tensor " + quoted_text(e.name);
     std::uint64_t numel = 1;
     for (const auto d : e.shape)
       if (d != 0 && numel > std::numeric_limits<std::uint64_t>::max() / e.dtype->size / d)
@@ -208,7 +189,7 @@ std::vector<std::pair<std::string, Array<float>>> read_safetensors_bytes(std::st
                             shape_to_string(e.shape) + " needs " + std::to_string(numel * e.dtype->size));
     if (previous && e.begin < previous_end && e.end > e.begin)
       throw io::FormatError(tensor + ": data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) +
-                            "] overlap those of tensor " + quoted_name(previous->name));
+                            "] overlap those of tensor " + quoted_text(previous->name));
     if (e.end > e.begin) {
       previous_end = e.end;
       previous = &e;
@@ -223,7 +204,7 @@ std::vector<std::pair<std::string, Array<float>>> read_safetensors_bytes(std::st
     for (std::size_t i = 0; i < value.size(); ++i) {
       value.data()[i] = e.dtype->decode(p + i * e.dtype->size);
       if (!std::isfinite(value.data()[i]))
-        throw io::FormatError(source + ": tensor " + quoted_name(e.name) + " holds a non-finite value at flat index " +
+        throw io::FormatError(source + ": tensor " + quoted_text(e.name) + " holds a non-finite value at flat index " +
                               std::to_string(i) + " (as float32)");
     }
     out.emplace_back(e.name, std::move(value));
@@ -248,7 +229,7 @@ void load_safetensors_bytes(Module& model, std::string_view bytes, const std::st
   if (options.strict && (!missing.empty() || !unexpected.empty())) {
     const auto list = [](const std::vector<std::string>& names) {
       std::string out;
-      for (std::size_t i = 0; i < names.size() && i < 20; ++i) out += (i ? ", " : "") + quoted_name(names[i]);
+      for (std::size_t i = 0; i < names.size() && i < 20; ++i) out += (i ? ", " : "") + quoted_text(names[i]);
       return names.size() > 20 ? out + " and " + std::to_string(names.size() - 20) + " more" : out;
     };
     std::string msg = "Module::load_safetensors " + source + ": the tensor names do not match the model's.";
@@ -261,7 +242,7 @@ void load_safetensors_bytes(Module& model, std::string_view bytes, const std::st
     const auto found = by_name.find(name);
     if (found == by_name.end()) continue;
     if (!shapes_equal(found->second->shape(), p.shape()))
-      throw ShapeError("Module::load_safetensors " + source + ": tensor " + quoted_name(name) + " has shape " +
+      throw ShapeError("Module::load_safetensors " + source + ": tensor " + quoted_text(name) + " has shape " +
                        shape_to_string(found->second->shape()) + " in the file but " + shape_to_string(p.shape()) +
                        " in the model");
     loads.emplace_back(p, found->second);

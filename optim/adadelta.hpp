@@ -25,6 +25,7 @@ class Adadelta final : public Optimizer<Scalar, AdadeltaOptions, Adadelta<Scalar
 
   static constexpr const char* name = "Adadelta";
   static constexpr std::array<const char*, 2> state_names{"square_avg", "acc_delta"};
+  static constexpr std::array<const char*, 2> non_negative_state{"square_avg", "acc_delta"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

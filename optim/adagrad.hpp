@@ -29,6 +29,7 @@ class Adagrad final : public Optimizer<Scalar, AdagradOptions, Adagrad<Scalar>> 
 
   static constexpr const char* name = "Adagrad";
   static constexpr std::array<const char*, 1> state_names{"sum"};
+  static constexpr std::array<const char*, 1> non_negative_state{"sum"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

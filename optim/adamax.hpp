@@ -29,6 +29,7 @@ class Adamax final : public Optimizer<Scalar, AdamaxOptions, Adamax<Scalar>> {
 
   static constexpr const char* name = "Adamax";
   static constexpr std::array<const char*, 2> state_names{"exp_avg", "exp_inf"};
+  static constexpr std::array<const char*, 1> non_negative_state{"exp_inf"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

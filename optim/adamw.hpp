@@ -30,6 +30,7 @@ class AdamW final : public Optimizer<Scalar, AdamWOptions, AdamW<Scalar>> {
 
   static constexpr const char* name = "AdamW";
   static constexpr std::array<const char*, 3> state_names{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
+  static constexpr std::array<const char*, 2> non_negative_state{"exp_avg_sq", "max_exp_avg_sq"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

@@ -29,6 +29,7 @@ class NAdam final : public Optimizer<Scalar, NAdamOptions, NAdam<Scalar>> {
 
   static constexpr const char* name = "NAdam";
   static constexpr std::array<const char*, 2> state_names{"exp_avg", "exp_avg_sq"};
+  static constexpr std::array<const char*, 1> non_negative_state{"exp_avg_sq"};
   // The product of the scheduled momenta μ_1···μ_t.
   static constexpr std::array<ScalarState, 1> scalar_state{{{"mu_product", 1.0}}};
 

@@ -21,7 +21,10 @@
 // NAdam's mu_product), `check_constraints(options)` for constraints between
 // options, and `state_shape(k, param_shape)` for state buffers not shaped
 // like their parameter (a factored or matrix preconditioner), created with
-// ParamState::buffer_of_shape.
+// ParamState::buffer_of_shape, and `non_negative_state` (the state_names of
+// buffers that can never be negative, such as a running mean of squares),
+// which load_state_dict refuses to load with a negative element. Every
+// loaded buffer and scalar must be finite.
 //
 // Options are numbers (double), lists of numbers (std::array<double, N>),
 // whole numbers (std::int64_t), numbers that may be unset
@@ -47,6 +50,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <xgrad/core/tensor.hpp>
@@ -114,6 +119,18 @@ class Optimizer : public OptimizerBase {
   io::Archive state_dict() const override;
   void load_state_dict(const io::Archive& state) override;
 
+ protected:
+  // Calls visit(options, param, state) for every parameter that has state:
+  // for optimizers that change their parameters between steps
+  // (Schedule-Free's train() and eval() swap in another point of its state).
+  template <class Visit>
+  void for_each_param_state(Visit&& visit) {
+    for (Group& group : groups_)
+      for (auto& param : group.params)
+        if (auto it = state_.find(param.node().get()); it != state_.end())
+          visit(std::as_const(group.options), param.node()->value, it->second);
+  }
+
  private:
   using NodePtr = const Node<Scalar>*;
 
@@ -128,6 +145,12 @@ class Optimizer : public OptimizerBase {
   static void update_param(const Options& options, ParamState<Scalar>& state, Node<Scalar>& node);
   void check_state_shapes(const ParamState<Scalar>& s, const Array<Scalar>& param, std::size_t group,
                           std::size_t index) const;
+  // A loaded state buffer `k` must be finite, and >= 0 if non_negative_state names it.
+  void check_saved_values(const Array<Scalar>& buffer, std::size_t k, std::size_t group, std::size_t index) const;
+  // Every "state.<parameter>.<entry>" of a loaded state must name one of
+  // `known_keys` (the "state.<parameter>." prefixes of this optimizer) and
+  // an entry this optimizer keeps.
+  void check_saved_names(const io::Archive& state, const std::unordered_set<std::string>& known_keys) const;
 
   Options defaults_;
   std::vector<Group> groups_;

@@ -17,6 +17,7 @@
 
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/optim/option_range.hpp>
 #include <xgrad/optim/optimizer.hpp>
 
@@ -32,19 +33,33 @@ inline constexpr bool is_number_array<std::array<double, N>> = true;
 template <class T>
 inline constexpr bool is_whole_number = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 
+// A number checked as a double, then as the parameters' scalar type holds it.
+template <class Scalar>
+void check_number(const char* optimizer, const std::string& name, double value, Range range) {
+  check_option(optimizer, name, value, range);
+  constexpr double largest = std::numeric_limits<Scalar>::max();
+  // Rounded only when in range: converting a larger double to float is undefined.
+  const double rounded = std::abs(value) > largest ? value : static_cast<double>(static_cast<Scalar>(value));
+  check_option_rounded(optimizer, name, value, rounded, range, std::is_same_v<Scalar, float> ? "float32" : "float64",
+                       largest);
+}
+
 // The kinds of option an optimizer may have: numbers, fixed-size lists of
 // numbers (betas), whole numbers (LBFGS's max_iter), numbers that may be
 // unset (Adafactor's eps1), flags, and enumerations (Muon's adjust_lr_fn),
-// whose values the optimizer's check_constraints validates.
-template <class T>
+// whose values the optimizer's check_constraints validates. Numbers must stay
+// valid in the parameters' scalar type, in which the update computes.
+template <class Scalar, class T>
 void check_option_value(const char* optimizer, const char* name, const T& value, Range range) {
-  if constexpr (std::is_same_v<T, double> || is_whole_number<T>) {
+  if constexpr (std::is_same_v<T, double>) {
+    check_number<Scalar>(optimizer, name, value, range);
+  } else if constexpr (is_whole_number<T>) {
     check_option(optimizer, name, static_cast<double>(value), range);
   } else if constexpr (is_number_array<T>) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      check_option(optimizer, std::string(name) + "[" + std::to_string(i) + "]", value[i], range);
+      check_number<Scalar>(optimizer, std::string(name) + "[" + std::to_string(i) + "]", value[i], range);
   } else if constexpr (std::is_same_v<T, std::optional<double>>) {
-    if (value) check_option(optimizer, name, *value, range);
+    if (value) check_number<Scalar>(optimizer, name, *value, range);
   } else {
     static_assert(std::is_same_v<T, bool> || std::is_enum_v<T>,
                   "options are numbers, lists of numbers, whole numbers, optional numbers, flags or enumerations");
@@ -127,7 +142,7 @@ void Optimizer<Scalar, Options, Derived>::add_group(std::vector<BasicTensor<Scal
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::check_options(const Options& options) {
   Derived::for_each_option(options, [](const char* name, const auto& value, Range range = Range::finite) {
-    detail::check_option_value(Derived::name, name, value, range);
+    detail::check_option_value<Scalar>(Derived::name, name, value, range);
   });
   if constexpr (requires { Derived::check_constraints(options); }) Derived::check_constraints(options);
 }
@@ -238,10 +253,18 @@ void decay_row(ParamState<Scalar>& state, const std::array<double, N>& decay, st
   if (skipped <= 0) return;
   for (std::size_t k = 0; k < N; ++k) {
     if (decay[k] == 1 || !state.buffers[k]) continue;
-    // One rounding, where the dense run rounds once per skipped step.
+    // One rounding, where the dense run rounds once per skipped step. An
+    // overflowed (infinite) state stays infinite under a positive decay, step
+    // after step, even where decay^k underflows to 0, and a decay of 0 drops
+    // it, as decayed_average does: 0·Inf must not become NaN.
     const double factor = std::pow(decay[k], static_cast<double>(skipped));
     Scalar* s = state.buffers[k]->data() + row * row_size;
-    for (std::size_t j = 0; j < row_size; ++j) s[j] = static_cast<Scalar>(static_cast<double>(s[j]) * factor);
+    for (std::size_t j = 0; j < row_size; ++j) {
+      if (decay[k] == 0)
+        s[j] = 0;
+      else if (!std::isinf(s[j]))
+        s[j] = static_cast<Scalar>(static_cast<double>(s[j]) * factor);
+    }
   }
 }
 
@@ -329,14 +352,14 @@ double Optimizer<Scalar, Options, Derived>::lr(std::size_t group) const {
 
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::set_lr(double lr) {
-  check_option(Derived::name, "lr", lr, Range::non_negative);
+  detail::check_number<Scalar>(Derived::name, "lr", lr, Range::non_negative);
   for (Group& group : groups_) group.options.lr = lr;
 }
 
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::set_lr(double lr, std::size_t group) {
   checked_group("set_lr", group);
-  check_option(Derived::name, "lr", lr, Range::non_negative);
+  detail::check_number<Scalar>(Derived::name, "lr", lr, Range::non_negative);
   groups_[group].options.lr = lr;
 }
 
@@ -469,7 +492,7 @@ void Optimizer<Scalar, Options, Derived>::load_state_dict(const io::Archive& a) 
   const std::string where = std::string(Derived::name) + ".load_state_dict";
   const std::string saved_by = a.get_string("optimizer");
   if (saved_by != Derived::name)
-    throw std::invalid_argument(where + ": the state was saved by " + saved_by + ", not " + Derived::name);
+    throw std::invalid_argument(where + ": the state was saved by " + quoted_text(saved_by) + ", not " + Derived::name);
   const std::string saved_groups = detail::count_text(a.get_number("param_groups"));
   if (saved_groups != std::to_string(groups_.size()))
     throw std::invalid_argument(where + ": the state has " + saved_groups + " parameter groups, this optimizer has " +
@@ -478,6 +501,7 @@ void Optimizer<Scalar, Options, Derived>::load_state_dict(const io::Archive& a) 
   // Read and check everything into new containers; commit only at the end.
   std::vector<Options> options(groups_.size());
   std::unordered_map<NodePtr, ParamState<Scalar>> state;
+  std::unordered_set<std::string> known_keys;
   std::size_t position = 0;
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const Group& group = groups_[g];
@@ -506,7 +530,7 @@ void Optimizer<Scalar, Options, Derived>::load_state_dict(const io::Archive& a) 
       if (!missing.empty() || !unexpected.empty()) {
         auto list = [](const std::vector<std::string>& names) {
           std::string s;
-          for (const auto& n : names) s += (s.empty() ? "'" : ", '") + n + "'";
+          for (const auto& n : names) s += (s.empty() ? "" : ", ") + quoted_text(n);
           return s.empty() ? std::string("none") : s;
         };
         throw std::invalid_argument(where + ": the parameter names of group " + std::to_string(g) +
@@ -516,6 +540,7 @@ void Optimizer<Scalar, Options, Derived>::load_state_dict(const io::Archive& a) 
     }
     for (std::size_t i = 0; i < group.params.size(); ++i, ++position) {
       const std::string key = "state." + state_key(g, i, position) + ".";
+      known_keys.insert(key);
       if (!a.contains(key + "step")) continue;
       const Array<Scalar>& value = group.params[i].value();
       ParamState<Scalar> s = fresh_state();
@@ -533,10 +558,17 @@ void Optimizer<Scalar, Options, Derived>::load_state_dict(const io::Archive& a) 
                                        " has shape " + shape_to_string(buffer.shape()) + " but the parameter has " +
                                        shape_to_string(value.shape()) + ", so it must have " +
                                        shape_to_string(state_shape(k, value)) + " (the model changed?)");
+        check_saved_values(buffer, k, g, i);
         s.buffers[k] = std::move(buffer);
       }
       if constexpr (requires { Derived::scalar_state; })
-        for (std::size_t k = 0; k < s.scalars.size(); ++k) s.scalars[k] = a.get_number(key + Derived::scalar_state[k].name);
+        for (std::size_t k = 0; k < s.scalars.size(); ++k) {
+          s.scalars[k] = a.get_number(key + Derived::scalar_state[k].name);
+          if (!std::isfinite(s.scalars[k]))
+            throw std::invalid_argument(where + ": the saved '" + std::string(Derived::scalar_state[k].name) +
+                                        "' of " + describe(g, i) + " is " + number_text(s.scalars[k]) +
+                                        ", expected a finite number");
+        }
       if (a.contains(key + "row_step")) {
         const Array<double> row_step = a.get_array<double>(key + "row_step");
         const std::size_t rows = value.dimension() ? value.shape()[0] : 0;
@@ -554,8 +586,52 @@ void Optimizer<Scalar, Options, Derived>::load_state_dict(const io::Archive& a) 
       state.emplace(group.params[i].node().get(), std::move(s));
     }
   }
+  check_saved_names(a, known_keys);
   for (std::size_t g = 0; g < groups_.size(); ++g) groups_[g].options = options[g];
   state_ = std::move(state);
+}
+
+template <class Scalar, class Options, class Derived>
+void Optimizer<Scalar, Options, Derived>::check_saved_values(const Array<Scalar>& buffer, std::size_t k,
+                                                             std::size_t group, std::size_t index) const {
+  const std::string what = std::string(Derived::name) + ".load_state_dict: the saved '" + Derived::state_names[k] +
+                           "' of " + describe(group, index);
+  if (const auto bad = first_non_finite(buffer))
+    throw std::invalid_argument(what + " holds " + describe_element(buffer, *bad) + " of shape " +
+                                shape_to_string(buffer.shape()));
+  if constexpr (requires { Derived::non_negative_state; }) {
+    const std::string_view name = Derived::state_names[k];
+    if (std::find(Derived::non_negative_state.begin(), Derived::non_negative_state.end(), name) ==
+        Derived::non_negative_state.end())
+      return;
+    const Scalar* data = buffer.data();
+    for (std::size_t j = 0; j < buffer.size(); ++j)
+      if (data[j] < 0)
+        throw std::invalid_argument(what + " holds " + number_text(data[j]) + " at flat index " + std::to_string(j) +
+                                    " of shape " + shape_to_string(buffer.shape()) +
+                                    ", but it is never negative (a sum, mean or maximum of squares or magnitudes)");
+  }
+}
+
+template <class Scalar, class Options, class Derived>
+void Optimizer<Scalar, Options, Derived>::check_saved_names(const io::Archive& a,
+                                                            const std::unordered_set<std::string>& known_keys) const {
+  std::unordered_set<std::string_view> entries{"step", "row_step"};
+  entries.insert(Derived::state_names.begin(), Derived::state_names.end());
+  if constexpr (requires { Derived::scalar_state; })
+    for (const ScalarState& entry : Derived::scalar_state) entries.insert(entry.name);
+  for (const std::string& name : a.names()) {
+    if (!name.starts_with("state.")) continue;
+    // "state.<parameter>.<entry>": parameter names may hold dots, entries do not.
+    const auto dot = name.find_last_of('.');
+    const std::string key = name.substr(0, dot + 1);
+    if (!known_keys.count(key))
+      throw std::invalid_argument(std::string(Derived::name) + ".load_state_dict: the state holds " +
+                                  quoted_text(name) + " for a parameter this optimizer does not have");
+    if (!entries.count(std::string_view(name).substr(dot + 1)))
+      throw std::invalid_argument(std::string(Derived::name) + ".load_state_dict: the state holds " +
+                                  quoted_text(name) + ", but " + Derived::name + " keeps no state of that name");
+  }
 }
 
 }  // namespace xg::optim

@@ -46,4 +46,16 @@ void check_option(const char* optimizer, const std::string& name, double value, 
                                 " (must be " + requirement(range) + ")");
 }
 
+void check_option_rounded(const char* optimizer, const std::string& name, double value, double rounded, Range range,
+                          const char* scalar_name, double largest) {
+  if (std::abs(value) > largest)
+    throw std::invalid_argument(std::string(optimizer) + ": invalid " + name + " = " + shortest(value) + " for " +
+                                scalar_name + " parameters (it overflows " + scalar_name + ", whose largest value is " +
+                                shortest(largest) + ")");
+  if (!in_range(rounded, range))
+    throw std::invalid_argument(std::string(optimizer) + ": invalid " + name + " = " + shortest(value) + " for " +
+                                scalar_name + " parameters (it rounds to " + shortest(rounded) + " in " + scalar_name +
+                                ", and must be " + requirement(range) + ")");
+}
+
 }  // namespace xg::optim

@@ -19,4 +19,13 @@ enum class Range {
 // ...)" unless `value` is finite and lies in `range`.
 void check_option(const char* optimizer, const std::string& name, double value, Range range);
 
+// Throws std::invalid_argument unless `value`, valid as a double, stays in
+// `range` once rounded to the parameters' scalar type (`scalar_name`, e.g.
+// "float32", whose largest finite value is `largest`): an lr of 1e300
+// overflows float to Inf, an eps of 1e-300 underflows to 0, a beta of
+// 1 - 1e-10 rounds to 1. `rounded` is the value after that rounding (any
+// number when |value| > largest).
+void check_option_rounded(const char* optimizer, const std::string& name, double value, double rounded, Range range,
+                          const char* scalar_name, double largest);
+
 }  // namespace xg::optim

@@ -29,6 +29,7 @@ class RAdam final : public Optimizer<Scalar, RAdamOptions, RAdam<Scalar>> {
 
   static constexpr const char* name = "RAdam";
   static constexpr std::array<const char*, 2> state_names{"exp_avg", "exp_avg_sq"};
+  static constexpr std::array<const char*, 1> non_negative_state{"exp_avg_sq"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

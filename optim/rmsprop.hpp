@@ -29,6 +29,7 @@ class RMSprop final : public Optimizer<Scalar, RMSpropOptions, RMSprop<Scalar>> 
 
   static constexpr const char* name = "RMSprop";
   static constexpr std::array<const char*, 3> state_names{"square_avg", "momentum_buffer", "grad_avg"};
+  static constexpr std::array<const char*, 1> non_negative_state{"square_avg"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

@@ -107,6 +107,28 @@ Schedule warmup_cosine_decay_schedule(double init_value, double peak_value, long
                         {warmup_steps});
 }
 
+Schedule warmup_stable_decay_schedule(double peak_value, long warmup_steps, long stable_steps, long decay_steps,
+                                      WSDDecay decay, double min_value) {
+  const char* op = "warmup_stable_decay_schedule";
+  if (warmup_steps < 0) throw_invalid_argument(op, "warmup_steps must be non-negative, got " + std::to_string(warmup_steps));
+  if (stable_steps < 0) throw_invalid_argument(op, "stable_steps must be non-negative, got " + std::to_string(stable_steps));
+  if (decay_steps <= 0) throw_invalid_argument(op, "decay_steps must be positive, got " + std::to_string(decay_steps));
+  if (decay != WSDDecay::linear && decay != WSDDecay::cosine && decay != WSDDecay::sqrt)
+    throw_invalid_argument(op, "decay must be linear, cosine or sqrt, got " +
+                                   std::to_string(static_cast<int>(decay)));
+  return [=](long step) {
+    if (step < warmup_steps) return peak_value * static_cast<double>(step) / static_cast<double>(warmup_steps);
+    const long into_decay = step - warmup_steps - stable_steps;
+    if (into_decay < 0) return peak_value;
+    if (into_decay >= decay_steps) return min_value;
+    const double progress = static_cast<double>(into_decay) / static_cast<double>(decay_steps);
+    const double shape = decay == WSDDecay::linear   ? 1.0 - progress
+                         : decay == WSDDecay::cosine ? 0.5 * (1.0 + std::cos(std::numbers::pi * progress))
+                                                     : 1.0 - std::sqrt(progress);
+    return min_value + (peak_value - min_value) * shape;
+  };
+}
+
 Schedule join_schedules(std::vector<Schedule> schedules, std::vector<long> boundaries) {
   const char* op = "join_schedules";
   if (schedules.empty()) throw_invalid_argument(op, "needs at least one schedule");

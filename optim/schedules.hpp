@@ -58,6 +58,21 @@ Schedule cosine_decay_schedule(double init_value, long decay_steps, double alpha
 Schedule warmup_cosine_decay_schedule(double init_value, double peak_value, long warmup_steps, long decay_steps,
                                       double end_value = 0.0, double exponent = 1.0);
 
+// The shape of the decay of warmup_stable_decay_schedule, from 1 at
+// progress p = 0 to 0 at p = 1: 1 - p, (1 + cos(pi p)) / 2, 1 - sqrt(p).
+enum class WSDDecay { linear, cosine, sqrt };
+
+// Warmup-stable-decay (Hägele et al. 2024, "Scaling Laws and Compute-Optimal
+// Training Beyond Fixed Training Durations"; not in Optax): linear from 0 to
+// peak_value over warmup_steps, peak_value for stable_steps, then down to
+// min_value over decay_steps along `decay`, and min_value from there on:
+//   step < W:              peak_value * step / W
+//   step < W + S:          peak_value
+//   step < W + S + D:      min_value + (peak_value - min_value) * shape((step - W - S) / D)
+//   later:                 min_value
+Schedule warmup_stable_decay_schedule(double peak_value, long warmup_steps, long stable_steps, long decay_steps,
+                                      WSDDecay decay = WSDDecay::linear, double min_value = 0.0);
+
 // schedules[0] before boundaries[0], then schedules[i] evaluated at
 // step - boundaries[i - 1]: each schedule restarts from its own step 0.
 Schedule join_schedules(std::vector<Schedule> schedules, std::vector<long> boundaries);

@@ -14,7 +14,8 @@ done
 mkdir -p docs/img
 for picture in optimizer_paths/sin_quadratic optimizer_paths/ill_conditioned optimizer_paths/saddle \
                compare_optimizers/training_loss compare_optimizers/test_accuracy \
-               lr_schedules/adagrad_effective_lr lr_schedules/schedules_warmup lr_schedules/schedules_cosine; do
+               lr_schedules/adagrad_effective_lr lr_schedules/schedules_warmup lr_schedules/schedules_cosine \
+               lr_schedules/schedules_wsd; do
   cp "$build/examples/out/$picture.svg" "docs/img/${picture#*/}.svg"
 done
 echo "pictures: wrote $(ls docs/img/*.svg | wc -l) SVG files to docs/img"

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -130,4 +131,72 @@ TEST_CASE("anomaly: the guard and the labels belong to the thread that opened th
   CHECK_FALSE(other_enabled);
   CHECK(other_origin == "no anomaly_label scope");
   CHECK(contains(xg::autograd::anomaly_origin(), "main thread"));
+}
+
+TEST_CASE("anomaly: relu passes NaN on, so the guard sees it (relu(NaN) was 0)") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  auto x = xg::tensor<float>(xg::Array<float>{nan, -1.0f, 2.0f}, true);
+  auto y = xg::relu(x);
+  CHECK(std::isnan(y.value()(0)));  // PyTorch: torch.relu(nan) is nan
+  CHECK(y.value()(1) == 0.0f);
+  CHECK(y.value()(2) == 2.0f);
+  xg::sum(y).backward();
+  // threshold_backward(grad, result, 0): the gradient is cut only where relu's result is <= 0.
+  CHECK(x.grad()(0) == 1.0f);
+  CHECK(x.grad()(1) == 0.0f);
+  CHECK(x.grad()(2) == 1.0f);
+  xg::autograd::detect_anomaly guard;
+  const std::string message = anomaly_message([&] { xg::relu(x); });
+  CHECK(contains(message, "forward of 'relu'"));
+  CHECK(contains(message, "NaN at flat index 0"));
+}
+
+namespace {
+
+// x (2, 3) with values 1e30 times W (3, 2) = 0: the forward is 0, but W's
+// row-sparse gradient x^T (1e30 * ones) is 1e60, Inf in float32.
+struct SparseOverflow {
+  xg::CsrMatrix<float> x{.rows = 2, .cols = 3, .row_ptr = {0, 1, 2}, .col = {0, 2}, .val = {1e30f, 1e30f}};
+  xg::Tensor w = xg::zeros({3, 2}, true);
+  xg::Tensor loss() const { return xg::sum(xg::sparse_matmul(x, w) * 1e30f); }
+};
+
+}  // namespace
+
+TEST_CASE("anomaly: a non-finite row-sparse gradient is caught like a dense one, and W keeps no gradient") {
+  SparseOverflow model;
+  const auto loss = model.loss();
+  xg::autograd::detect_anomaly guard;
+  const std::string message = anomaly_message([&] { loss.backward(); });
+  INFO(message);
+  CHECK(contains(message, "backward of 'sparse_matmul'"));
+  CHECK(contains(message, "Inf at flat index 0 of its row-sparse values, in row 0 of shape (3, 2)"));
+  CHECK_FALSE(model.w.has_grad());
+}
+
+TEST_CASE("anomaly: a refused backward puts back the gradients the leaves held before it") {
+  SUBCASE("row-sparse, on top of a sparse gradient from an earlier pass") {
+    SparseOverflow model;
+    xg::sum(xg::sparse_matmul(model.x, model.w) * 1e-30f).backward();  // about 1e30 * 1e-30 = 1 in rows 0 and 2
+    REQUIRE(model.w.has_sparse_grad());
+    const xg::Array<float> before = model.w.sparse_grad().values;
+    const auto loss = model.loss();
+    xg::autograd::detect_anomaly guard;
+    CHECK(contains(anomaly_message([&] { loss.backward(); }), "sparse_matmul"));
+    REQUIRE(model.w.has_sparse_grad());
+    CHECK(model.w.sparse_grad().rows == std::vector<std::size_t>{0, 2});
+    CHECK(model.w.sparse_grad().values == before);
+    CHECK(std::abs(before(0, 0) - 1.0f) < 1e-6f);
+  }
+  SUBCASE("dense: a leaf that got a finite part of the pass before the op that failed") {
+    auto a = xg::tensor<double>(xg::Array<double>{1.0, 2.0}, true);
+    a.grad() = xg::Array<double>{5.0, 6.0};
+    auto b = xg::tensor<double>(xg::Array<double>{4.0, 0.0}, true);
+    // d/da = 1 reaches a before sqrt's backward makes b's gradient Inf (order: add, then sqrt).
+    const auto loss = xg::sum(a + xg::sqrt(b));
+    xg::autograd::detect_anomaly guard;
+    CHECK(contains(anomaly_message([&] { loss.backward(); }), "backward of 'sqrt'"));
+    CHECK(a.grad() == xg::Array<double>{5.0, 6.0});
+    CHECK_FALSE(b.has_grad());
+  }
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 #include <xgrad/xgrad.hpp>
@@ -204,4 +205,28 @@ TEST_CASE("losses: loss modules hold their options and call the functional losse
   CHECK(nn::MSELoss({.reduction = Reduction::sum})(x, xg::zeros<float>({2, 3})).item() == 28.0f);
   CHECK(nn::BCEWithLogitsLoss()(xg::zeros<float>({4}), xg::ones<float>({4})).item() ==
         doctest::Approx(std::log(2.0)).epsilon(1e-6));
+}
+
+TEST_CASE_TEMPLATE("losses: cross_entropy with a logit of -inf is finite without smoothing, +inf with it", S, float,
+                   double) {
+  const S inf = std::numeric_limits<S>::infinity();
+  auto x = xg::tensor<S>({{0, 1, -inf}}, true);
+  const std::vector<std::size_t> label_1 = {1};
+  // lse = log(e^0 + e^1 + 0) = log(1 + e); loss = lse - 1 = log(1 + e^-1) = 0.31326169, as
+  // nll_loss(log_softmax(x)) gives. Before the fix the smoothing term was 0 * inf = NaN.
+  auto loss = F::cross_entropy(x, label_1);
+  CHECK(loss.item() == doctest::Approx(0.31326169).epsilon(1e-6));
+  CHECK(loss.item() == doctest::Approx(F::nll_loss(xg::log_softmax(x, 1), label_1).item()).epsilon(1e-6));
+  loss.backward();
+  // softmax - onehot = (1/(1+e), e/(1+e) - 1, 0) = (0.26894142, -0.26894142, 0).
+  CHECK(x.grad()(0, 0) == doctest::Approx(0.26894142).epsilon(1e-6));
+  CHECK(x.grad()(0, 1) == doctest::Approx(-0.26894142).epsilon(1e-6));
+  CHECK(x.grad()(0, 2) == 0);
+  // With smoothing the target gives class 2 (probability 0) some weight: the loss is +inf, not NaN.
+  const S smoothed = F::cross_entropy(x, label_1, {.label_smoothing = 0.1}).item();
+  CHECK(std::isinf(smoothed));
+  CHECK(smoothed > 0);
+  // Smoothing 1 leaves no weight on the label, whose term is skipped as well.
+  auto y = xg::tensor<S>({{0, -inf, 1}}, true);
+  CHECK(std::isinf(F::cross_entropy(y, label_1, {.label_smoothing = 1.0}).item()));
 }

@@ -15,24 +15,7 @@ using namespace xg::optim;
 
 namespace {
 
-constexpr long kSteps = 60;
 constexpr double pi = std::numbers::pi;
-
-// Checks the lr the schedule set (in the optimizer and get_last_lr) at epochs
-// 0..kSteps against expected(epoch, group), stepping in between.
-template <class Expected>
-void check_sequence(LRScheduler& sched, const FakeOptimizer& opt, Expected expected) {
-  for (long epoch = 0; epoch <= kSteps; ++epoch) {
-    if (epoch > 0) sched.step();
-    INFO("epoch " << epoch);
-    REQUIRE(sched.last_epoch() == epoch);
-    for (std::size_t g = 0; g < opt.num_param_groups(); ++g) {
-      CHECK(opt.lr(g) == near(expected(epoch, g)));
-      CHECK(sched.get_last_lr()[g] == opt.lr(g));
-      CHECK(sched.lr_at(epoch, g) == opt.lr(g));
-    }
-  }
-}
 
 }  // namespace
 

@@ -7,7 +7,10 @@
 #include <memory>
 #include <stdexcept>
 
+#include <xgrad/core/factories.hpp>
+#include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/schedulers/schedulers.hpp>
+#include <xgrad/optim/sgd.hpp>
 
 #include "test_lr_scheduler_fake_optimizer.hpp"
 
@@ -107,4 +110,60 @@ TEST_CASE("LR schedulers: misuse after construction") {
   CHECK_THROWS_WITH_AS(plateau.step(std::nan("")), doctest::Contains("NaN"), std::invalid_argument);
   CHECK(plateau.last_epoch() == 1);
   CHECK(plateau_opt.lr() == 0.1);
+}
+
+TEST_CASE("LR schedulers: a group whose lr would be negative changes no group") {
+  auto w0 = xg::zeros<float>({2}, true), w1 = xg::zeros<float>({2}, true);
+  SGD<float> opt({w0}, {.lr = 1.0});
+  opt.add_param_group({w1}, {.lr = 0.1});
+  // At epoch 1 of 2: eta_min + (base - eta_min) (1 + cos(pi / 2)) / 2 =
+  // -0.5 + 1.5 / 2 = 0.25 for group 0 and -0.5 + 0.6 / 2 = -0.2 for group 1.
+  CosineAnnealingLR cosine(opt, {.T_max = 2, .eta_min = -0.5});
+  CHECK_THROWS_WITH_AS(cosine.step(),
+                       doctest::Contains("CosineAnnealingLR: epoch 1 gives param group 1 the lr -0.2, which the "
+                                         "optimizer refuses: SGD"),
+                       std::invalid_argument);
+  CHECK(opt.lr(0) == 1.0);
+  CHECK(opt.lr(1) == near(0.1));
+  CHECK(cosine.last_epoch() == 0);
+
+  // CyclicLR starts at base_lr, which is negative for group 1.
+  SGD<float> cyclic_opt({w0}, {.lr = 0.5});
+  cyclic_opt.add_param_group({w1}, {.lr = 0.5});
+  CHECK_THROWS_WITH_AS(CyclicLR(cyclic_opt, {.base_lr = {0.01, -0.01}, .max_lr = 0.1, .cycle_momentum = false}),
+                       doctest::Contains("CyclicLR: epoch 0 gives param group 1 the lr -0.01, which the optimizer "
+                                         "refuses"),
+                       std::invalid_argument);
+  CHECK(cyclic_opt.lr(0) == 0.5);
+  CHECK(cyclic_opt.lr(1) == 0.5);
+}
+
+TEST_CASE("LR schedulers: a momentum the optimizer refuses in a later group puts the earlier groups back") {
+  auto w0 = xg::zeros<float>({2}, true), w1 = xg::zeros<float>({2}, true);
+  Adam<float> opt({w0}, {.lr = 0.5, .betas = {0.95, 0.999}});
+  opt.add_param_group({w1}, {.lr = 0.5, .betas = {0.95, 0.999}});
+  // Epoch 0 sets lr = base_lr and beta1 = max_momentum: 1.5 is no beta1.
+  CHECK_THROWS_WITH_AS(CyclicLR(opt, {.base_lr = 0.01, .max_lr = 0.1, .max_momentum = {0.9, 1.5}}),
+                       doctest::Contains("gives param group 1 the lr 0.01 and momentum 1.5, which the optimizer "
+                                         "refuses: Adam: invalid betas[0] = 1.5"),
+                       std::invalid_argument);
+  for (std::size_t g = 0; g < 2; ++g) {
+    CHECK(opt.lr(g) == 0.5);
+    CHECK(*opt.momentum(g) == 0.95);
+  }
+}
+
+TEST_CASE("LR schedulers: CyclicLR refuses a cycle longer than a long") {
+  FakeOptimizer opt({0.1});
+  const long most = std::numeric_limits<long>::max();
+  const std::string expected =
+      "CyclicLR: step_size_up + step_size_down must fit a long, got " + std::to_string(most) + " + 1";
+  CHECK_THROWS_WITH_AS(
+      CyclicLR(opt, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = most, .step_size_down = 1, .cycle_momentum = false}),
+      doctest::Contains(expected.c_str()), std::invalid_argument);
+  CHECK(opt.lr() == 0.1);
+  // The longest cycle that fits still works.
+  CyclicLR longest(opt, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = most - 1, .step_size_down = 1,
+                         .cycle_momentum = false});
+  CHECK(opt.lr() == near(0.01));
 }

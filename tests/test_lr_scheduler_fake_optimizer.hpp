@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <xgrad/optim/optimizer_base.hpp>
+#include <xgrad/optim/schedulers/lr_scheduler.hpp>
 
 class FakeOptimizer final : public xg::optim::OptimizerBase {
  public:
@@ -58,3 +59,21 @@ class FakeOptimizer final : public xg::optim::OptimizerBase {
 // The tolerance for a schedule against its documented formula:
 // 1e-9, relative to max(1, |value|) as doctest::Approx measures it.
 inline doctest::Approx near(double expected) { return doctest::Approx(expected).epsilon(1e-9); }
+
+constexpr long kSteps = 60;
+
+// Checks the lr the schedule set (in the optimizer and get_last_lr) at epochs
+// 0..kSteps against expected(epoch, group), stepping in between.
+template <class Expected>
+void check_sequence(xg::optim::LRScheduler& sched, const FakeOptimizer& opt, Expected expected) {
+  for (long epoch = 0; epoch <= kSteps; ++epoch) {
+    if (epoch > 0) sched.step();
+    INFO("epoch " << epoch);
+    REQUIRE(sched.last_epoch() == epoch);
+    for (std::size_t g = 0; g < opt.num_param_groups(); ++g) {
+      CHECK(opt.lr(g) == near(expected(epoch, g)));
+      CHECK(sched.get_last_lr()[g] == opt.lr(g));
+      CHECK(sched.lr_at(epoch, g) == opt.lr(g));
+    }
+  }
+}

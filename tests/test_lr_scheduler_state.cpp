@@ -2,6 +2,7 @@
 // a state that does not fit is refused before anything changes.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -27,8 +28,12 @@ Archive round_trip(const Archive& archive) { return Archive::from_bytes(archive.
 
 // Runs 60 steps at once, and 23 steps, save, a fresh optimizer and schedule,
 // load (the optimizer's state and the schedule's), 37 steps: both must set
-// the same lrs and momenta.
-void check_resume(const Factory& make) {
+// the same lrs and momenta. A schedule that cycles the momentum must have
+// moved it in the first run (or comparing momenta would prove nothing); any
+// other must have left it at the optimizer's 0.9.
+enum class Momentum { cycled, untouched };
+
+void check_resume(const Factory& make, Momentum momentum = Momentum::untouched) {
   FakeOptimizer full_opt = make_optimizer();
   auto full = make(full_opt);
   std::vector<double> lrs, momenta;
@@ -36,6 +41,13 @@ void check_resume(const Factory& make) {
     full->step();
     lrs.push_back(full_opt.lr(1));
     momenta.push_back(*full_opt.momentum(1));
+  }
+  const auto [lowest, highest] = std::minmax_element(momenta.begin(), momenta.end());
+  if (momentum == Momentum::cycled) {
+    CHECK(*lowest < 0.9);
+  } else {
+    CHECK(*lowest == 0.9);
+    CHECK(*highest == 0.9);
   }
 
   FakeOptimizer first_opt = make_optimizer();
@@ -83,12 +95,12 @@ TEST_CASE("LR scheduler state: every schedule resumes where it was saved") {
     check_resume([](FakeOptimizer& o) {
       return std::make_unique<CyclicLR>(o, CyclicLROptions{.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 4,
                                                            .mode = CyclicLRMode::triangular2});
-    });
+    }, Momentum::cycled);
   }
   SUBCASE("OneCycleLR") {
     check_resume([](FakeOptimizer& o) {
       return std::make_unique<OneCycleLR>(o, OneCycleLROptions{.max_lr = 0.5, .total_steps = 60, .three_phase = true});
-    });
+    }, Momentum::cycled);
   }
   SUBCASE("LinearLR") {
     check_resume([](FakeOptimizer& o) { return std::make_unique<LinearLR>(o, LinearLROptions{.total_iters = 30}); });
@@ -105,6 +117,35 @@ TEST_CASE("LR scheduler state: every schedule resumes where it was saved") {
       auto cosine = std::make_shared<CosineAnnealingLR>(o, CosineAnnealingLROptions{.T_max = 30});
       return std::make_unique<SequentialLR>(o, SequentialLROptions{.schedulers = {warmup, cyclic, cosine},
                                                                    .milestones = {10, 20}});
+    }, Momentum::cycled);
+  }
+  SUBCASE("ConstantLR") {
+    check_resume([](FakeOptimizer& o) { return std::make_unique<ConstantLR>(o, ConstantLROptions{.factor = 0.2, .total_iters = 30}); });
+  }
+  SUBCASE("MultiplicativeLR") {
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<MultiplicativeLR>(o, MultiplicativeLROptions{.lr_lambda = [](long e) { return 1.0 - 0.001 * e; }});
+    });
+  }
+  SUBCASE("PolynomialLR") {
+    check_resume([](FakeOptimizer& o) { return std::make_unique<PolynomialLR>(o, PolynomialLROptions{.total_iters = 50, .power = 0.7}); });
+  }
+  SUBCASE("WSD") {
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<WSD>(o, WSDOptions{.warmup_steps = 5, .stable_steps = 15, .decay_steps = 30,
+                                                 .decay = WSDDecay::sqrt, .min_lr = 1e-3});
+    });
+  }
+  SUBCASE("SWALR") {
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<SWALR>(o, SWALROptions{.swa_lr = 0.02, .anneal_epochs = 40});
+    });
+  }
+  SUBCASE("ChainedScheduler") {
+    check_resume([](FakeOptimizer& o) {
+      auto constant = std::make_shared<ConstantLR>(o, ConstantLROptions{.factor = 0.5, .total_iters = 25});
+      auto multiplicative = std::make_shared<MultiplicativeLR>(o, MultiplicativeLROptions{.lr_lambda = [](long) { return 0.97; }});
+      return std::make_unique<ChainedScheduler>(o, ChainedSchedulerOptions{.schedulers = {constant, multiplicative}});
     });
   }
 }

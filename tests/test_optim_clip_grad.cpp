@@ -74,6 +74,36 @@ TEST_CASE("clip_grad_norm_: a non-finite norm spreads, or throws with error_if_n
   CHECK(std::isnan(params[1].grad()(0)));  // as PyTorch does without the check
 }
 
+TEST_CASE("clip_grad_norm_: the norm of float64 gradients of 1e300 or 1e-200 is finite and exact (scaled)") {
+  // (3, 4) * 1e300 has norm 5e300: squaring 3e300 overflows a double, and
+  // the gradients were all set to 0 by max_norm / Inf.
+  auto huge = xg::zeros<double>({2}, true);
+  huge.grad() = xg::Array<double>{3e300, 4e300};
+  CHECK(clip_grad_norm_(std::vector{huge}, 1.0) == doctest::Approx(5e300).epsilon(1e-14));
+  // Factor 1 / (5e300 + 1e-6) = 2e-301.
+  CHECK(huge.grad()(0) == doctest::Approx(0.6).epsilon(1e-14));
+  CHECK(huge.grad()(1) == doctest::Approx(0.8).epsilon(1e-14));
+  // The 1- and 3-norms of (3, 4, 12) * 1e300: 19e300 and cbrt(1819) * 1e300.
+  auto params = gradients_3_4_12();
+  for (auto& p : params) p.grad() *= 1e300;
+  CHECK(clip_grad_norm_(params, 1e302, 1.0) == doctest::Approx(19e300).epsilon(1e-14));  // below max_norm: unchanged
+  CHECK(clip_grad_norm_(params, 1e302, 3.0) == doctest::Approx(std::cbrt(1819.0) * 1e300).epsilon(1e-14));
+  // (3, 4) * 1e-200: the squares underflow to 0, the norm is 5e-200.
+  auto tiny = xg::zeros<double>({2}, true);
+  tiny.grad() = xg::Array<double>{3e-200, -4e-200};
+  const double tiny_norm = clip_grad_norm_(std::vector{tiny}, 1.0);
+  CHECK(std::abs(tiny_norm - 5e-200) <= 1e-14 * 5e-200);  // relative: Approx would pass 0 here
+  CHECK(tiny.grad()(1) == -4e-200);  // below max_norm: unchanged
+}
+
+TEST_CASE("clip_grad_norm_: an infinite gradient gives an infinite norm; error_if_nonfinite (default false) throws") {
+  auto params = gradients_3_4_12();
+  params[1].grad()(0) = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH_AS(clip_grad_norm_(params, 1.0, 2.0, true), doctest::Contains("is inf"), std::runtime_error);
+  CHECK(params[0].grad()(0) == 3);  // nothing changed
+  CHECK(std::isinf(clip_grad_norm_(params, 1.0)));
+}
+
 TEST_CASE("clip_grad_norm_ and clip_grad_value_: invalid arguments") {
   auto params = gradients_3_4_12();
   CHECK_THROWS_WITH_AS(clip_grad_norm_(params, -1.0), doctest::Contains("max_norm must be >= 0, got -1"),

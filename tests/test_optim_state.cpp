@@ -195,7 +195,7 @@ TEST_CASE("Optimizers: load_state_dict checks the optimizer type, the groups and
   Adam<float> adam(std::vector{w});
   SGD<float> sgd(std::vector{w});
   CHECK(contains(message_of<std::invalid_argument>([&] { sgd.load_state_dict(adam.state_dict()); }),
-                 "SGD.load_state_dict: the state was saved by Adam, not SGD"));
+                 "SGD.load_state_dict: the state was saved by 'Adam', not SGD"));
   Adam<float> two_groups(std::vector{w});
   two_groups.add_param_group(std::vector{xg::zeros({1}, true)});
   CHECK(contains(message_of<std::invalid_argument>([&] { adam.load_state_dict(two_groups.state_dict()); }),

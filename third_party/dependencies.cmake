@@ -32,3 +32,15 @@ if(NOT XGRAD_CBLAS_INCLUDE_DIR)
   message(FATAL_ERROR "xgrad needs cblas.h from OpenBLAS.\n"
     "Install it with: apt-get install libopenblas-dev")
 endif()
+
+# Open MPI is optional: without it the library builds as before and the
+# distributed/ part (xgrad::distributed) and its tests are left out.
+# Only MPI's C API is used, from C++: the deprecated C++ bindings are skipped.
+set(MPI_CXX_SKIP_MPICXX ON)
+find_package(MPI QUIET COMPONENTS CXX)
+set(XGRAD_WITH_MPI ${MPI_CXX_FOUND})
+if(XGRAD_WITH_MPI)
+  message(STATUS "xgrad: MPI ${MPI_CXX_VERSION} found, building distributed/ (xgrad::distributed)")
+else()
+  message(STATUS "xgrad: MPI not found, distributed/ not built (apt-get install libopenmpi-dev openmpi-bin)")
+endif()

@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev  # parses safetensors headers (nn/safetensors.cpp only)
   clang-14 libclang-rt-14-dev  # libFuzzer, for the fuzz tests (ctest -L fuzz)
   chromium libpng-dev fonts-dejavu-core  # renders the pictures to PNG (ctest -L pictures)
+  libopenmpi-dev openmpi-bin  # data-parallel training, distributed/ (ctest -L distributed)
 )
 # Optional extras are requested by name, e.g. XGRAD_EXTRA_PACKAGES="libtorch-dev".
 read -r -a extra <<< "${XGRAD_EXTRA_PACKAGES:-}"

@@ -19,6 +19,7 @@
 #include <xgrad/core/byte_reader.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/generator.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg {
 
@@ -31,15 +32,6 @@ std::string hex(std::uint32_t v) {
   std::ostringstream out;
   out << "0x" << std::hex << v;
   return out.str();
-}
-
-// Bytes from the file for a message: quoted when short and printable, else
-// only their count, so damaged input cannot flood or garble the message.
-std::string shown(std::string_view bytes) {
-  const bool printable = bytes.size() <= 32 && std::all_of(bytes.begin(), bytes.end(), [](char c) {
-                           return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
-                         });
-  return printable ? "'" + std::string(bytes) + "'" : std::to_string(bytes.size()) + " unprintable bytes";
 }
 
 std::string section_field(std::string_view section, const char* field) {
@@ -73,7 +65,7 @@ CheckpointExtra read_extra(const io::Archive& a) {
   for (const auto& name : a.names()) {
     if (name.starts_with("numbers.")) extra.numbers.emplace(name.substr(8), a.get_number(name));
     else if (name.starts_with("strings.")) extra.strings.emplace(name.substr(8), a.get_string(name));
-    else if (name != "epoch" && name != "step") throw io::FormatError("unexpected entry '" + name + "'");
+    else if (name != "epoch" && name != "step") throw io::FormatError("unexpected entry " + quoted_text(name));
   }
   return extra;
 }
@@ -160,7 +152,7 @@ CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::stri
   io::ByteReader in(bytes, "checkpoint '" + source + "'");
   const std::string_view found_magic = bytes.substr(0, std::min(bytes.size(), magic.size()));
   if (found_magic != magic)
-    in.fail("magic header: expected 'XGRADCKP', found " + shown(found_magic) + " (not an xgrad checkpoint" +
+    in.fail("magic header: expected 'XGRADCKP', found " + quoted_text(found_magic) + " (not an xgrad checkpoint" +
             (bytes.size() < magic.size() ? ", or truncated)" : ")"));
   in.read_bytes(magic.size(), "magic");
   const auto version = in.read_uint<std::uint32_t>("format version");
@@ -177,7 +169,7 @@ CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::stri
     const auto name_length = in.read_uint<std::uint32_t>("section name length");
     const std::string_view name = in.read_bytes(name_length, "section name");
     if (std::find(std::begin(section_names), std::end(section_names), name) == std::end(section_names))
-      in.fail("section " + std::to_string(s) + ": unknown section name " + shown(name));
+      in.fail("section " + std::to_string(s) + ": unknown section name " + quoted_text(name));
     if (sections.count(std::string(name))) in.fail("section '" + std::string(name) + "' appears twice");
     const auto length = in.read_uint<std::uint64_t>(section_field(name, "length"));
     const auto stored_crc = in.read_uint<std::uint32_t>(section_field(name, "checksum"));
@@ -242,7 +234,7 @@ CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model,
 
   if (contents.scheduler.has_value() != (scheduler != nullptr)) {
     const std::string found =
-        contents.scheduler ? "the state of a " + contents.scheduler->get_string("type") : std::string("none");
+        contents.scheduler ? "the state of a " + quoted_text(contents.scheduler->get_string("type")) : std::string("none");
     const std::string expected = scheduler ? "the state of a " + scheduler->name() : std::string("none");
     throw std::invalid_argument(where + ": scheduler section: expected " + expected + " (the schedule given), found " +
                                 found + " in the checkpoint");

@@ -79,17 +79,20 @@ BasicTensor<S> sigmoid(const BasicTensor<S>& x) {
   });
 }
 
-// The gradient passes where x > 0 (none at 0, as in PyTorch); y > 0 exactly there.
+// As PyTorch (tools/autograd/derivatives.yaml: relu's backward is
+// threshold_backward(grad, result, 0)): y = x where x > 0 or x is NaN, else 0,
+// so a NaN reaches the loss and detect_anomaly; the gradient is cut where
+// y <= 0 (at 0 too) and passes elsewhere, NaN included.
 template <class S>
 BasicTensor<S> relu(const BasicTensor<S>& x) {
   auto y = Array<S>::from_shape(x.shape());
   const S* v = x.value().data();
   S* out = y.data();
-  for (std::size_t i = 0, n = y.size(); i < n; ++i) out[i] = v[i] > S(0) ? v[i] : S(0);
+  for (std::size_t i = 0, n = y.size(); i < n; ++i) out[i] = v[i] <= S(0) ? S(0) : v[i];
   return record<S>("relu", std::move(y), {&x}, [](Node<S>& self) {
     const S* g = self.grad.data();
     const S* y = self.value.data();
-    accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return y[i] > S(0) ? g[i] : S(0); });
+    accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return y[i] <= S(0) ? S(0) : g[i]; });
   });
 }
 

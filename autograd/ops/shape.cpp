@@ -21,7 +21,7 @@ BasicTensor<S> transpose(const BasicTensor<S>& x) {
 
 template <class S>
 BasicTensor<S> reshape(const BasicTensor<S>& x, const Shape& shape) {
-  if (shape_numel(shape) != x.numel())
+  if (checked_numel("reshape", shape) != x.numel())
     throw_shape_error("reshape", "cannot reshape " + shape_to_string(x.shape()) + " (" +
                                      std::to_string(x.numel()) + " elements) to " + shape_to_string(shape));
   Array<S> out = x.value();

@@ -31,9 +31,13 @@ std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, Na
   if (n == "adamax") return std::make_unique<Adamax<float>>(P(params), AdamaxOptions{.lr = lr});
   if (n == "nadam") return std::make_unique<NAdam<float>>(P(params), NAdamOptions{.lr = lr});
   if (n == "radam") return std::make_unique<RAdam<float>>(P(params), RAdamOptions{.lr = lr});
+  if (n == "sgdschedulefree")
+    return std::make_unique<SGDScheduleFree<float>>(P(params), SGDScheduleFreeOptions{.lr = lr});
+  if (n == "adamwschedulefree")
+    return std::make_unique<AdamWScheduleFree<float>>(P(params), AdamWScheduleFreeOptions{.lr = lr});
   throw std::invalid_argument("unknown optimizer '" + name +
                               "'; choose one of SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW "
-                              "Adamax NAdam RAdam");
+                              "Adamax NAdam RAdam SGDScheduleFree AdamWScheduleFree");
 }
 
 std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer,

@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -12,8 +13,9 @@ namespace {
 [[noreturn]] void usage(const char* program, const TrainFlags& d, int status) {
   std::fprintf(status ? stderr : stdout,
                "usage: %s [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--seed N]\n"
-               "          [--schedule none|step|cosine|onecycle|warmup] [--out DIR] [--dense]\n"
-               "          [--checkpoint FILE [--checkpoint-every STEPS]] [--save-model FILE]\n"
+               "          [--schedule none|step|exponential|cosine|onecycle|warmup] [--out DIR] [--dense]\n"
+               "          [--checkpoint FILE [--checkpoint-every STEPS] [--force-resume]] [--save-model FILE]\n"
+               "          [--distributed]\n"
                "defaults: --optimizer %s --lr %g --epochs %d --batch-size %zu --seed %llu --schedule %s\n"
                "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n",
                program, d.optimizer.c_str(), d.lr, d.epochs, d.batch_size, static_cast<unsigned long long>(d.seed),
@@ -28,8 +30,12 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") usage(argv[0], defaults, 0);
-    if (flag == "--dense") {
-      f.dense = true;
+    if (flag == "--dense" || flag == "--force-resume") {
+      (flag == "--dense" ? f.dense : f.force_resume) = true;
+      continue;
+    }
+    if (flag == "--distributed") {
+      f.distributed = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -65,7 +71,24 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
     std::fprintf(stderr, "%s: --checkpoint-every needs --checkpoint FILE and a number of steps >= 0\n", argv[0]);
     usage(argv[0], defaults, 2);
   }
+  if (f.distributed && !f.checkpoint.empty()) {
+    std::fprintf(stderr, "%s: --distributed does not take --checkpoint (the examples checkpoint one process)\n", argv[0]);
+    usage(argv[0], defaults, 2);
+  }
   return f;
+}
+
+std::map<std::string, std::string> run_flags(const TrainFlags& flags) {
+  // The shortest text that reads back as the same double: "0.1".
+  char lr[32];
+  const auto end = std::to_chars(lr, lr + sizeof lr, flags.lr).ptr;
+  return {{"--optimizer", flags.optimizer},
+          {"--lr", std::string(lr, end)},
+          {"--epochs", std::to_string(flags.epochs)},
+          {"--batch-size", std::to_string(flags.batch_size)},
+          {"--seed", std::to_string(flags.seed)},
+          {"--schedule", flags.schedule},
+          {"--dense", flags.dense ? "on" : "off"}};
 }
 
 }  // namespace xg::examples

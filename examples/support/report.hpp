@@ -1,6 +1,6 @@
 #pragma once
 // Per-epoch reporting shared by the examples: a progress bar on a terminal,
-// plain lines otherwise; metrics.csv and curves.svg in the output folder.
+// plain lines otherwise; metrics.csv, loss.svg and accuracy.svg in the output folder.
 
 #include <chrono>
 #include <string>
@@ -19,7 +19,7 @@ class Reporter {
  public:
   Reporter(std::string name, int epochs, std::string out_dir);
   void epoch(const EpochMetrics& m);
-  // Writes metrics.csv and curves.svg (when an output folder was given).
+  // Writes metrics.csv, loss.svg and accuracy.svg (when an output folder was given).
   void finish() const;
   double seconds() const;
   const std::vector<EpochMetrics>& history() const { return history_; }

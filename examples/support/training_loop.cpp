@@ -4,15 +4,27 @@
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 
 namespace xg::examples {
 
 namespace {
 
-std::string number_text(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", v);
-  return buffer;
+// Checkpoint extra strings "flag --lr" and so on.
+constexpr std::string_view flag_prefix = "flag ";
+
+// The run flags that differ between the checkpoint and this run, as
+// "--lr '0.1' in the checkpoint, '0.5' now"; empty when none do.
+std::string changed_flags(const CheckpointExtra& extra, const TrainFlags& flags) {
+  std::string changed;
+  for (const auto& [flag, now] : run_flags(flags)) {
+    const auto saved = extra.strings.find(std::string(flag_prefix) + flag);
+    if (saved != extra.strings.end() && saved->second == now) continue;
+    changed += (changed.empty() ? "" : "; ") + flag + " " +
+               (saved == extra.strings.end() ? std::string("not recorded") : quoted_text(saved->second)) +
+               " in the checkpoint, '" + now + "' now";
+  }
+  return changed;
 }
 
 }  // namespace
@@ -22,7 +34,14 @@ TrainingCheckpoints::TrainingCheckpoints(nn::Module& model, optim::OptimizerBase
                                          std::size_t batches_per_epoch)
     : model_(model), optimizer_(optimizer), schedule_(schedule), flags_(flags) {
   if (flags_.checkpoint.empty() || !std::filesystem::exists(flags_.checkpoint)) return;
-  const CheckpointExtra extra = load_checkpoint(flags_.checkpoint, model_, optimizer_, schedule_);
+  const std::string bytes = io::read_file(flags_.checkpoint, "load_checkpoint");
+  // Compared before anything is loaded: resuming under other flags would
+  // continue a run that is neither the old one nor the new one.
+  if (const std::string changed = changed_flags(read_checkpoint_bytes(bytes, flags_.checkpoint).extra, flags_);
+      !changed.empty() && !flags_.force_resume)
+    throw std::runtime_error("checkpoint '" + flags_.checkpoint + "' was written under other run flags: " + changed +
+                             "; run with the checkpoint's flags, or add --force-resume to continue under these");
+  const CheckpointExtra extra = load_checkpoint_bytes(bytes, model_, optimizer_, schedule_, flags_.checkpoint);
   const auto batches = extra.numbers.find("batches_done");
   const auto loss_sum = extra.numbers.find("loss_sum");
   const auto generator = extra.strings.find("epoch_start_generator");
@@ -93,11 +112,12 @@ void TrainingCheckpoints::check_parameters(int epoch) const {
 
 void TrainingCheckpoints::save(const Position& at) {
   check_parameters(at.epoch);
-  save_checkpoint(flags_.checkpoint, model_, optimizer_, schedule_,
-                  {.epoch = at.epoch,
-                   .step = step_,
-                   .numbers = {{"batches_done", static_cast<double>(at.batches_done)}, {"loss_sum", at.loss_sum}},
-                   .strings = {{"epoch_start_generator", at.epoch_start_generator}}});
+  CheckpointExtra extra{.epoch = at.epoch,
+                        .step = step_,
+                        .numbers = {{"batches_done", static_cast<double>(at.batches_done)}, {"loss_sum", at.loss_sum}},
+                        .strings = {{"epoch_start_generator", at.epoch_start_generator}}};
+  for (const auto& [flag, value] : run_flags(flags_)) extra.strings.emplace(std::string(flag_prefix) + flag, value);
+  save_checkpoint(flags_.checkpoint, model_, optimizer_, schedule_, extra);
   saved_step_ = step_;
 }
 

@@ -90,6 +90,9 @@ class TrainingLoop : public TrainingCheckpoints {
         optimizer_(optimizer),
         loader_(loader) {}
 
+  // Runs `hook` in every step between backward and the optimizer's step.
+  void after_backward(AfterBackward hook) { after_backward_ = std::move(hook); }
+
   // Trains the batches of `epoch` not yet done, then steps the schedule;
   // returns the mean loss over all the epoch's samples.
   double run_epoch(int epoch) {
@@ -97,7 +100,8 @@ class TrainingLoop : public TrainingCheckpoints {
     auto batch = loader_.begin();
     order_drawn();
     for (std::size_t b = 0; b < at.batches_done; ++b) ++batch;
-    for (; batch != loader_.end(); ++batch) batch_done(at, train_batch(model_, *batch, optimizer_), batch->y.size());
+    for (; batch != loader_.end(); ++batch)
+      batch_done(at, train_batch(model_, *batch, optimizer_, after_backward_), batch->y.size());
     return end_epoch(at, loader_.num_samples());
   }
 
@@ -105,6 +109,7 @@ class TrainingLoop : public TrainingCheckpoints {
   Model& model_;
   optim::OptimizerBase& optimizer_;
   Loader& loader_;
+  AfterBackward after_backward_;
 };
 
 }  // namespace xg::examples

@@ -64,8 +64,11 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
       row_sum += row[c];
     }
     lse[i] = top + std::log(total);
-    const S row_mean = row_sum / static_cast<S>(s.classes);
-    losses(i) = keep * (lse[i] - row[labels[i]]) + static_cast<S>(smoothing) * (lse[i] - row_mean);
+    // A term whose weight is 0 is skipped, not multiplied: a logit of -inf
+    // makes it infinite, and 0 * inf would turn a finite loss into NaN.
+    losses(i) = 0;
+    if (keep != S(0)) losses(i) += keep * (lse[i] - row[labels[i]]);
+    if (smoothing != 0) losses(i) += static_cast<S>(smoothing) * (lse[i] - row_sum / static_cast<S>(s.classes));
   }
   Array<S> out = detail::reduce_losses<S>("cross_entropy", std::move(losses), options.reduction);
 

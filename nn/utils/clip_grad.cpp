@@ -15,29 +15,34 @@ double clip_grad_norm_(const std::vector<BasicTensor<Scalar>>& parameters, doubl
     throw std::invalid_argument("clip_grad_norm_: max_norm must be >= 0, got " + std::to_string(max_norm));
   if (!(norm_type > 0))
     throw std::invalid_argument("clip_grad_norm_: norm_type must be > 0 or inf, got " + std::to_string(norm_type));
-  // Accumulated in double: the p-th powers of float gradients would lose
-  // digits (or overflow) in float.
-  double accumulated = 0;
+  // The largest magnitude first (it is the inf-norm), then the p-norm of the
+  // gradients divided by it, as a robust hypot does: the p-th powers of
+  // 1e300 overflow a double, those of 1e-200 underflow to 0, but the scaled
+  // values lie in [0, 1], so the norm is finite whenever the true norm is.
+  std::vector<const Array<Scalar>*> grads;
+  double largest = 0;
   for (const auto& p : parameters) {
     if (!p.defined() || !p.has_grad()) continue;
-    const Scalar* g = p.grad().data();
-    const std::size_t n = p.grad().size();
-    if (std::isinf(norm_type))
-      for (std::size_t i = 0; i < n; ++i) {
-        const double a = std::abs(static_cast<double>(g[i]));
-        if (a > accumulated || std::isnan(a)) accumulated = a;
-      }
-    else if (norm_type == 2)
-      for (std::size_t i = 0; i < n; ++i) accumulated += static_cast<double>(g[i]) * g[i];
-    else if (norm_type == 1)
-      for (std::size_t i = 0; i < n; ++i) accumulated += std::abs(static_cast<double>(g[i]));
-    else
-      for (std::size_t i = 0; i < n; ++i) accumulated += std::pow(std::abs(static_cast<double>(g[i])), norm_type);
-    if (std::isnan(accumulated)) break;
+    grads.push_back(&p.grad());
+    for (const Scalar g : *grads.back()) {
+      const double a = std::abs(static_cast<double>(g));
+      if (a > largest || std::isnan(a)) largest = a;
+      if (std::isnan(largest)) break;
+    }
   }
-  const double total = std::isinf(norm_type) || norm_type == 1 ? accumulated
-                       : norm_type == 2                        ? std::sqrt(accumulated)
-                                                               : std::pow(accumulated, 1 / norm_type);
+  double total = largest;
+  if (!std::isinf(norm_type) && largest > 0 && std::isfinite(largest)) {
+    double scaled = 0;
+    for (const Array<Scalar>* grad : grads) {
+      if (norm_type == 2)
+        for (const Scalar g : *grad) scaled += (g / largest) * (g / largest);
+      else if (norm_type == 1)
+        for (const Scalar g : *grad) scaled += std::abs(g / largest);
+      else
+        for (const Scalar g : *grad) scaled += std::pow(std::abs(g / largest), norm_type);
+    }
+    total = largest * (norm_type == 2 ? std::sqrt(scaled) : norm_type == 1 ? scaled : std::pow(scaled, 1 / norm_type));
+  }
   if (error_if_nonfinite && !std::isfinite(total))
     throw std::runtime_error("clip_grad_norm_: the total norm of the gradients is " + std::to_string(total) +
                              "; clipping would spread it into every gradient");

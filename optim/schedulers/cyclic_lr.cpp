@@ -1,6 +1,7 @@
 #include <xgrad/optim/schedulers/cyclic_lr.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include <xgrad/core/error.hpp>
@@ -24,6 +25,10 @@ CyclicLR::CyclicLR(OptimizerBase& optimizer, const CyclicLROptions& options)
     throw_invalid_argument("CyclicLR", "step_size_up must be positive, got " + std::to_string(step_size_up_));
   if (step_size_down_ < 0)
     throw_invalid_argument("CyclicLR", "step_size_down must be non-negative, got " + std::to_string(step_size_down_));
+  // A cycle of up + down steps must itself be a long (phase() divides by it).
+  if (step_size_down_ > std::numeric_limits<long>::max() - step_size_up_)
+    throw_invalid_argument("CyclicLR", "step_size_up + step_size_down must fit a long, got " +
+                                           std::to_string(step_size_up_) + " + " + std::to_string(step_size_down_));
   if (!(gamma_ > 0.0)) throw_invalid_argument("CyclicLR", "gamma must be positive, got " + detail::number_text(gamma_));
   if (cycle_momentum_) {
     for (std::size_t g = 0; g < optimizer.num_param_groups(); ++g)

@@ -5,6 +5,10 @@
 #include <stdexcept>
 #include <utility>
 
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
+#include <xgrad/optim/schedulers/number_text.hpp>
+
 namespace xg::optim {
 
 namespace {
@@ -13,6 +17,10 @@ Array<double> to_array(const std::vector<double>& values) {
   auto out = Array<double>::from_shape({values.size()});
   std::copy(values.begin(), values.end(), out.begin());
   return out;
+}
+
+std::string nested_prefix(const std::string& prefix, std::size_t i) {
+  return prefix + "schedulers." + std::to_string(i) + ".";
 }
 
 std::vector<double> lrs_of(const OptimizerBase& optimizer) {
@@ -68,9 +76,36 @@ void LRScheduler::apply(long epoch) {
       throw std::domain_error(name_ + ": the schedule gives a value that is not finite at epoch " +
                               std::to_string(epoch) + " for param group " + std::to_string(g));
   }
+  // Whether an lr or momentum is acceptable is the optimizer's to say (a
+  // negative lr, a beta1 of 1; PyTorch's own schedules can end below 0): a
+  // refusal in a later group puts the earlier groups back as they were.
+  std::vector<double> old_lrs(groups);
+  std::vector<std::optional<double>> old_momenta(groups);
   for (std::size_t g = 0; g < groups; ++g) {
-    optimizer_.set_lr(lrs[g], g);
-    if (momenta[g]) optimizer_.set_momentum(*momenta[g], g);
+    old_lrs[g] = optimizer_.lr(g);
+    if (momenta[g]) old_momenta[g] = optimizer_.momentum(g);
+  }
+  std::size_t g = 0;
+  const auto restore = [&] {
+    for (std::size_t k = 0; k <= g && k < groups; ++k) {
+      optimizer_.set_lr(old_lrs[k], k);
+      if (old_momenta[k]) optimizer_.set_momentum(*old_momenta[k], k);
+    }
+  };
+  try {
+    for (; g < groups; ++g) {
+      optimizer_.set_lr(lrs[g], g);
+      if (momenta[g]) optimizer_.set_momentum(*momenta[g], g);
+    }
+  } catch (const std::invalid_argument& e) {
+    restore();
+    throw std::invalid_argument(name_ + ": epoch " + std::to_string(epoch) + " gives param group " +
+                                std::to_string(g) + " the lr " + detail::number_text(lrs[g]) +
+                                (momenta[g] ? " and momentum " + detail::number_text(*momenta[g]) : "") +
+                                ", which the optimizer refuses: " + e.what());
+  } catch (...) {
+    restore();
+    throw;
   }
   last_epoch_ = epoch;
   last_lr_ = std::move(lrs);
@@ -96,25 +131,46 @@ void LRScheduler::save_state(io::Archive& archive, const std::string& prefix) co
   save_nested(archive, prefix);
 }
 
+const LRScheduler::Schedulers& LRScheduler::nested() const {
+  static const Schedulers none;
+  return none;
+}
+
+void LRScheduler::save_nested(io::Archive& archive, const std::string& prefix) const {
+  const Schedulers& schedulers = nested();
+  if (schedulers.empty()) return;
+  archive.put_number(prefix + "num_schedulers", static_cast<double>(schedulers.size()));
+  for (std::size_t i = 0; i < schedulers.size(); ++i) schedulers[i]->save_state(archive, nested_prefix(prefix, i));
+}
+
+void LRScheduler::check_nested(const io::Archive& archive, const std::string& prefix) const {
+  const Schedulers& schedulers = nested();
+  if (schedulers.empty()) return;
+  const double saved = archive.get_number(prefix + "num_schedulers");
+  if (saved != static_cast<double>(schedulers.size()))
+    throw io::FormatError(name_ + "::load_state: the state holds " + std::to_string(saved) + " schedules, this " +
+                          name_ + " has " + std::to_string(schedulers.size()));
+  for (std::size_t i = 0; i < schedulers.size(); ++i) {
+    schedulers[i]->read_state(archive, nested_prefix(prefix, i));
+    schedulers[i]->check_nested(archive, nested_prefix(prefix, i));
+  }
+}
+
+void LRScheduler::load_nested(const io::Archive& archive, const std::string& prefix) {
+  for (std::size_t i = 0; i < nested().size(); ++i) nested()[i]->load_state(archive, nested_prefix(prefix, i));
+}
+
 LRScheduler::SavedState LRScheduler::read_state(const io::Archive& archive, const std::string& prefix) const {
   const std::string where = name_ + "::load_state: ";
   const std::string type = archive.get_string(prefix + "type");
   if (type != name_)
-    throw io::FormatError(where + "the state under '" + prefix + "' is a " + type + "'s, not a " + name_ + "'s");
+    throw io::FormatError(where + "the state under '" + prefix + "' is of type " + quoted_text(type) + ", not " + name_);
 
   const double epoch = archive.get_number(prefix + "last_epoch");
   if (!(epoch >= 0.0 && epoch <= 9007199254740992.0 && epoch == std::floor(epoch)))
     throw io::FormatError(where + "'" + prefix + "last_epoch' is not a step count: " + std::to_string(epoch));
-  const auto read_lrs = [&](const std::string& entry) {
-    const auto values = archive.get_array<double>(prefix + entry);
-    if (values.dimension() != 1 || values.size() != num_groups())
-      throw io::FormatError(where + "'" + prefix + entry + "' holds " + std::to_string(values.size()) +
-                            " values but the optimizer has " + std::to_string(num_groups()) + " param groups");
-    if (!std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); }))
-      throw io::FormatError(where + "'" + prefix + entry + "' holds a value that is not finite");
-    return std::vector<double>(values.begin(), values.end());
-  };
-  SavedState state{static_cast<long>(epoch), read_lrs("base_lrs"), read_lrs("last_lr")};
+  SavedState state{static_cast<long>(epoch), read_lrs(archive, prefix + "base_lrs", num_groups(), where),
+                   read_lrs(archive, prefix + "last_lr", num_groups(), where)};
   if (num_groups() > 0) {
     // Whether the schedule reaches that epoch at all (OneCycleLR ends).
     try {
@@ -138,6 +194,19 @@ void LRScheduler::load_state(const io::Archive& archive, const std::string& pref
   base_lrs_ = std::move(state.base_lrs);
   last_lr_ = std::move(state.last_lr);
   load_nested(archive, prefix);
+}
+
+void LRScheduler::check_schedulers(const char* op, const OptimizerBase& optimizer, const Schedulers& schedulers) {
+  if (schedulers.empty()) throw_invalid_argument(op, "needs at least one schedule");
+  for (std::size_t i = 0; i < schedulers.size(); ++i) {
+    if (!schedulers[i]) throw_invalid_argument(op, "schedule " + std::to_string(i) + " is null");
+    if (&schedulers[i]->optimizer() != &optimizer)
+      throw_invalid_argument(op, "schedule " + std::to_string(i) + " (" + schedulers[i]->name() +
+                                     ") belongs to another optimizer");
+    for (std::size_t j = 0; j < i; ++j)
+      if (schedulers[j] == schedulers[i])
+        throw_invalid_argument(op, "schedules " + std::to_string(j) + " and " + std::to_string(i) + " are the same");
+  }
 }
 
 }  // namespace xg::optim

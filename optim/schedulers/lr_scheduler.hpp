@@ -10,6 +10,7 @@
 // nor divide by zero.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,12 @@ class LRScheduler : public SchedulerBase {
   void save(const std::string& path) const { state_dict().save(path, "lr_scheduler"); }
   void load(const std::string& path) { load_state_dict(io::Archive::load(path, "lr_scheduler")); }
 
+  // For the schedules made of schedules (SequentialLR, ChainedScheduler):
+  // `schedulers` are non-null, distinct and of `optimizer`, or `op` throws
+  // std::invalid_argument naming the one that is not.
+  using Schedulers = std::vector<std::shared_ptr<LRScheduler>>;
+  static void check_schedulers(const char* op, const OptimizerBase& optimizer, const Schedulers& schedulers);
+
  protected:
   // The base lrs are the optimizer's lr of each group.
   LRScheduler(OptimizerBase& optimizer, std::string name);
@@ -81,11 +88,10 @@ class LRScheduler : public SchedulerBase {
   virtual void apply(long epoch);
   std::size_t num_groups() const { return base_lrs_.size(); }
 
-  // Nested schedules' state (SequentialLR's): saved after this one's, all
-  // checked before any is loaded.
-  virtual void save_nested(io::Archive&, const std::string& /*prefix*/) const {}
-  virtual void check_nested(const io::Archive&, const std::string& /*prefix*/) const {}
-  virtual void load_nested(const io::Archive&, const std::string& /*prefix*/) {}
+  // The schedules this one is made of (SequentialLR's, ChainedScheduler's),
+  // none by default. Their states are saved after this one's, under
+  // <prefix>schedulers.<i>., and all checked before any is loaded.
+  virtual const Schedulers& nested() const;
   // SequentialLR gives its schedules the lr from before any of them changed
   // it, as PyTorch's shared `initial_lr` does; schedules that set their own
   // base lrs keep them.
@@ -93,6 +99,7 @@ class LRScheduler : public SchedulerBase {
 
  private:
   friend class SequentialLR;
+  friend class ChainedScheduler;
   struct SavedState {
     long last_epoch;
     std::vector<double> base_lrs, last_lr;
@@ -100,6 +107,9 @@ class LRScheduler : public SchedulerBase {
   void check_query(const char* what, long epoch, std::size_t group) const;
   // The checked entries of this schedule alone.
   SavedState read_state(const io::Archive& archive, const std::string& prefix) const;
+  void save_nested(io::Archive& archive, const std::string& prefix) const;
+  void check_nested(const io::Archive& archive, const std::string& prefix) const;
+  void load_nested(const io::Archive& archive, const std::string& prefix);
 
   OptimizerBase& optimizer_;
   std::string name_;

@@ -1,16 +1,11 @@
 #pragma once
-// Numbers in the error messages of the schedules: "0.1", "1e-08", "inf",
-// where std::to_string would print "0.000000" for a small learning rate.
+// The schedules' name for xg::number_text (core/message.hpp), the one
+// number format of xgrad's messages.
 
-#include <cstdio>
-#include <string>
+#include <xgrad/core/message.hpp>
 
 namespace xg::optim::detail {
 
-inline std::string number_text(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", value);
-  return buffer;
-}
+using xg::number_text;
 
 }  // namespace xg::optim::detail

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/optim/schedulers/number_text.hpp>
 
 namespace xg::optim {
@@ -116,7 +117,7 @@ ReduceLROnPlateau::SavedState ReduceLROnPlateau::read_state(const io::Archive& a
   const std::string where = "ReduceLROnPlateau::load_state: ";
   const std::string type = archive.get_string(prefix + "type");
   if (type != op)
-    throw io::FormatError(where + "the state under '" + prefix + "' is a " + type + "'s, not a ReduceLROnPlateau's");
+    throw io::FormatError(where + "the state under '" + prefix + "' is of type " + quoted_text(type) + ", not ReduceLROnPlateau");
   const auto count = [&](const std::string& entry) {
     const double value = archive.get_number(prefix + entry);
     if (!(value >= 0.0 && value <= 9007199254740992.0 && value == std::floor(value)))
@@ -129,11 +130,7 @@ ReduceLROnPlateau::SavedState ReduceLROnPlateau::read_state(const io::Archive& a
   state.cooldown_counter = count("cooldown_counter");
   state.best = archive.get_number(prefix + "best");
   if (std::isnan(state.best)) throw io::FormatError(where + "'" + prefix + "best' is NaN");
-  const auto last_lr = archive.get_array<double>(prefix + "last_lr");
-  if (last_lr.dimension() != 1 || last_lr.size() != min_lrs_.size())
-    throw io::FormatError(where + "'" + prefix + "last_lr' holds " + std::to_string(last_lr.size()) +
-                          " values but the optimizer has " + std::to_string(min_lrs_.size()) + " param groups");
-  state.last_lr.assign(last_lr.begin(), last_lr.end());
+  state.last_lr = read_lrs(archive, prefix + "last_lr", min_lrs_.size(), where);
   return state;
 }
 

@@ -15,16 +15,7 @@ const char* const op = "SequentialLR";
 const SequentialLROptions& checked(const OptimizerBase& optimizer, const SequentialLROptions& options) {
   const auto& schedulers = options.schedulers;
   const auto& milestones = options.milestones;
-  if (schedulers.empty()) throw_invalid_argument(op, "needs at least one schedule");
-  for (std::size_t i = 0; i < schedulers.size(); ++i) {
-    if (!schedulers[i]) throw_invalid_argument(op, "schedule " + std::to_string(i) + " is null");
-    if (&schedulers[i]->optimizer() != &optimizer)
-      throw_invalid_argument(op, "schedule " + std::to_string(i) + " (" + schedulers[i]->name() +
-                                     ") belongs to another optimizer");
-    for (std::size_t j = 0; j < i; ++j)
-      if (schedulers[j] == schedulers[i])
-        throw_invalid_argument(op, "schedules " + std::to_string(j) + " and " + std::to_string(i) + " are the same");
-  }
+  LRScheduler::check_schedulers(op, optimizer, schedulers);
   if (milestones.size() + 1 != schedulers.size())
     throw_invalid_argument(op, "needs one milestone fewer than schedules, got " + std::to_string(schedulers.size()) +
                                    " schedules and " + std::to_string(milestones.size()) + " milestones");
@@ -71,33 +62,6 @@ void SequentialLR::apply(long epoch) {
 void SequentialLR::rebase(const std::vector<double>& base_lrs) {
   base_lrs_ = base_lrs;
   for (auto& scheduler : options_.schedulers) scheduler->rebase(base_lrs);
-}
-
-std::string SequentialLR::nested_prefix(const std::string& prefix, std::size_t i) {
-  return prefix + "schedulers." + std::to_string(i) + ".";
-}
-
-void SequentialLR::save_nested(io::Archive& archive, const std::string& prefix) const {
-  archive.put_number(prefix + "num_schedulers", static_cast<double>(options_.schedulers.size()));
-  for (std::size_t i = 0; i < options_.schedulers.size(); ++i)
-    options_.schedulers[i]->save_state(archive, nested_prefix(prefix, i));
-}
-
-void SequentialLR::check_nested(const io::Archive& archive, const std::string& prefix) const {
-  const double saved = archive.get_number(prefix + "num_schedulers");
-  if (saved != static_cast<double>(options_.schedulers.size()))
-    throw io::FormatError(std::string(op) + "::load_state: the state holds " + std::to_string(saved) +
-                          " schedules, this SequentialLR has " + std::to_string(options_.schedulers.size()));
-  for (std::size_t i = 0; i < options_.schedulers.size(); ++i) {
-    const auto& scheduler = *options_.schedulers[i];
-    scheduler.read_state(archive, nested_prefix(prefix, i));
-    scheduler.check_nested(archive, nested_prefix(prefix, i));
-  }
-}
-
-void SequentialLR::load_nested(const io::Archive& archive, const std::string& prefix) {
-  for (std::size_t i = 0; i < options_.schedulers.size(); ++i)
-    options_.schedulers[i]->load_state(archive, nested_prefix(prefix, i));
 }
 
 }  // namespace xg::optim

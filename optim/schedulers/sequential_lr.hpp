@@ -37,14 +37,11 @@ class SequentialLR : public LRScheduler {
   // Steps the active schedule, so that its own epoch and last lr follow.
   void apply(long epoch) override;
   void rebase(const std::vector<double>& base_lrs) override;
-  void save_nested(io::Archive& archive, const std::string& prefix) const override;
-  void check_nested(const io::Archive& archive, const std::string& prefix) const override;
-  void load_nested(const io::Archive& archive, const std::string& prefix) override;
+  const Schedulers& nested() const override { return options_.schedulers; }
 
  private:
   // The schedule active at `epoch`, and the epoch in its own count.
   std::pair<LRScheduler*, long> active(long epoch) const;
-  static std::string nested_prefix(const std::string& prefix, std::size_t i);
 
   SequentialLROptions options_;
 };

@@ -1,0 +1,32 @@
+# sentiment_bow on a data folder whose sentences hold four distinct words
+# (five vocabulary entries with <unk>): it lists every word, once each, as
+# "most positive" and "most negative" instead of ten, and exits with 0.
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+set(rows "source\tlabel\ttext\n")
+foreach(source amazon yelp imdb)
+  foreach(copy 1 2 3)
+    string(APPEND rows "${source}\t1\tgood great\n${source}\t0\tbad awful\n")
+  endforeach()
+endforeach()
+file(WRITE "${WORK}/sentiment_sentences.tsv" "${rows}")
+
+execute_process(COMMAND ${CMAKE_COMMAND} -E env "XGRAD_DATA=${WORK}" "${PROGRAM}" --epochs 2
+                OUTPUT_VARIABLE output ERROR_VARIABLE errors RESULT_VARIABLE status)
+message("${output}${errors}")
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "${PROGRAM} exited with ${status} on a vocabulary of five entries")
+endif()
+foreach(side positive negative)
+  if(NOT output MATCHES "most ${side}:(( [^ \n]+)+)\n")
+    message(FATAL_ERROR "no 'most ${side}:' line")
+  endif()
+  string(STRIP "${CMAKE_MATCH_1}" listed)
+  string(REPLACE " " ";" listed "${listed}")
+  list(LENGTH listed count)
+  list(REMOVE_DUPLICATES listed)
+  list(LENGTH listed distinct)
+  if(NOT count EQUAL 5 OR NOT distinct EQUAL 5)
+    message(FATAL_ERROR "'most ${side}' lists ${count} words (${distinct} distinct), expected the 5 entries")
+  endif()
+endforeach()
