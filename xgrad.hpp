@@ -9,6 +9,8 @@
 #include <xgrad/core/factories.hpp>
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/message.hpp>
+#include <xgrad/core/npy.hpp>
+#include <xgrad/core/npz.hpp>
 #include <xgrad/core/tensor.hpp>
 #include <xgrad/core/version.hpp>
 

@@ -9,8 +9,8 @@
 namespace xg::datasets {
 
 std::vector<std::string> data_search_path(const std::string& directory) {
+  if (!directory.empty()) return {directory};
   std::vector<std::string> dirs;
-  if (!directory.empty()) dirs.push_back(directory);
   if (const char* env = std::getenv("XGRAD_DATA"); env && *env) dirs.emplace_back(env);
   dirs.emplace_back(XGRAD_DEFAULT_DATA_DIR);
   dirs.emplace_back(XGRAD_INSTALLED_DATA_DIR);
@@ -18,6 +18,20 @@ std::vector<std::string> data_search_path(const std::string& directory) {
 }
 
 std::string find_data_file(const std::string& file_name, const std::string& directory) {
+  if (!directory.empty()) {
+    const std::filesystem::path candidate = std::filesystem::path(directory) / file_name;
+    std::error_code ec;
+    const auto status = std::filesystem::status(candidate, ec);
+    if (!std::filesystem::exists(status))
+      throw DataError(file_name + ": not found in the given folder " + directory + " (looked for " +
+                      candidate.string() + "; the bundled data is used only when no folder is given)");
+    if (!std::filesystem::is_regular_file(status))
+      throw DataError(candidate.string() + ": is not a regular file (a directory or a device) in the given folder " +
+                      directory);
+    if (!std::ifstream(candidate, std::ios::binary).is_open())
+      throw DataError(candidate.string() + ": cannot be read (permissions?) in the given folder " + directory);
+    return candidate.string();
+  }
   std::string looked;
   for (const auto& dir : data_search_path(directory)) {
     const std::filesystem::path candidate = std::filesystem::path(dir) / file_name;

@@ -1,5 +1,6 @@
 #include <xgrad/datasets/dataset.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 #include <xgrad/core/error.hpp>
@@ -15,22 +16,67 @@ void check_indices(const char* op, const std::vector<std::size_t>& indices, std:
                                      " samples");
 }
 
+// The rows of `rows`, (n, ...) in C order, at `indices`.
+Array<float> take_rows(const Array<float>& rows, const std::vector<std::size_t>& indices) {
+  auto shape = rows.shape();
+  const std::size_t width = shape[0] ? rows.size() / shape[0] : 0;
+  shape[0] = indices.size();
+  Array<float> out = Array<float>::from_shape(shape);
+  for (std::size_t r = 0; r < indices.size(); ++r)
+    if (width) std::memcpy(out.data() + r * width, rows.data() + indices[r] * width, width * sizeof(float));
+  return out;
+}
+
+// The ShapeError of a data set whose parts disagree, or nothing.
+void check_parts(const char* op, const Dataset& dataset) {
+  const auto& shape = dataset.features.shape();
+  if (shape.size() != 2)
+    throw_shape_error(op, "features of shape " + shape_to_string(shape) + ", expected (samples, features)");
+  if (dataset.has_targets()) {
+    if (dataset.targets.shape()[0] != shape[0] || !dataset.labels.empty())
+      throw_shape_error(op, "features of shape " + shape_to_string(shape) + " do not fit targets of shape " +
+                                shape_to_string(dataset.targets.shape()) + " and " +
+                                std::to_string(dataset.labels.size()) + " labels");
+  } else if (shape[0] != dataset.labels.size()) {
+    throw_shape_error(op, "features of shape " + shape_to_string(shape) + " do not fit " +
+                              std::to_string(dataset.labels.size()) + " labels");
+  }
+}
+
 }  // namespace
 
+Dataset tensor_dataset(Array<float> features, std::vector<std::size_t> labels, std::vector<std::string> class_names) {
+  if (class_names.empty()) {
+    const std::size_t classes = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
+    for (std::size_t c = 0; c < classes; ++c) class_names.push_back(std::to_string(c));
+  }
+  Dataset out{std::move(features), std::move(labels), std::move(class_names)};
+  check_parts("tensor_dataset", out);
+  for (std::size_t i = 0; i < out.labels.size(); ++i)
+    if (out.labels[i] >= out.class_names.size())
+      throw_invalid_argument("tensor_dataset", "label " + std::to_string(out.labels[i]) + " of sample " +
+                                                   std::to_string(i) + " is not below the " +
+                                                   std::to_string(out.class_names.size()) + " class names");
+  return out;
+}
+
+Dataset tensor_dataset(Array<float> features, Array<float> targets) {
+  if (targets.dimension() == 0)
+    throw_shape_error("tensor_dataset", "targets of shape () have no sample dimension; expected (samples) or "
+                                        "(samples, outputs)");
+  Dataset out{std::move(features), {}, {}, std::move(targets)};
+  check_parts("tensor_dataset", out);
+  return out;
+}
+
 Dataset subset(const Dataset& dataset, const std::vector<std::size_t>& indices) {
-  const auto& shape = dataset.features.shape();
-  if (shape.size() != 2 || shape[0] != dataset.labels.size())
-    throw_shape_error("subset", "features of shape " + shape_to_string(shape) + " do not fit " +
-                                    std::to_string(dataset.labels.size()) + " labels");
+  check_parts("subset", dataset);
   check_indices("subset", indices, dataset.size());
-  const std::size_t d = shape[1];
-  Dataset out{Array<float>::from_shape({indices.size(), d}), {}, dataset.class_names};
-  out.labels.reserve(indices.size());
-  const float* src = dataset.features.data();
-  float* dst = out.features.data();
-  for (std::size_t r = 0; r < indices.size(); ++r) {
-    if (d) std::memcpy(dst + r * d, src + indices[r] * d, d * sizeof(float));
-    out.labels.push_back(dataset.labels[indices[r]]);
+  Dataset out{take_rows(dataset.features, indices), {}, dataset.class_names, {}, dataset.source};
+  if (dataset.has_targets()) out.targets = take_rows(dataset.targets, indices);
+  if (!dataset.labels.empty()) {
+    out.labels.reserve(indices.size());
+    for (auto i : indices) out.labels.push_back(dataset.labels[i]);
   }
   return out;
 }

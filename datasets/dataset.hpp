@@ -1,6 +1,7 @@
 #pragma once
-// In-memory data sets: numeric features with class labels, and labelled
-// texts. Plain structs, so a data set from elsewhere is built in one line.
+// In-memory data sets: numeric features with class labels or float targets,
+// and labelled texts. Plain structs, so a data set from elsewhere is built in
+// one line (or checked on the way in by tensor_dataset).
 
 #include <cstddef>
 #include <string>
@@ -12,10 +13,16 @@ namespace xg::datasets {
 
 struct Dataset {
   Array<float> features;              // (samples, features)
-  std::vector<std::size_t> labels;    // one per sample, each < class_names.size()
+  std::vector<std::size_t> labels;    // one per sample, each < class_names.size(); empty for regression
   std::vector<std::string> class_names;
+  // Float targets for regression, (samples) or (samples, outputs); a
+  // default-constructed (0-dimensional) array when the data set has labels.
+  Array<float> targets{};
+  // The file the data set was read from, for messages; empty otherwise.
+  std::string source{};
 
-  std::size_t size() const { return labels.size(); }
+  bool has_targets() const { return targets.dimension() > 0; }
+  std::size_t size() const { return features.dimension() == 2 ? features.shape()[0] : labels.size(); }
   std::size_t num_features() const { return features.dimension() == 2 ? features.shape()[1] : 0; }
   std::size_t num_classes() const { return class_names.size(); }
 };
@@ -29,6 +36,16 @@ struct TextDataset {
   std::size_t size() const { return texts.size(); }
   std::size_t num_classes() const { return class_names.size(); }
 };
+
+// A data set of arrays the user already has (torch.utils.data.TensorDataset):
+// features (samples, features) with one label per sample, each below the
+// number of class names (classes "0".."k-1" when none are given), or with
+// float targets whose first dimension is the samples. Throws a ShapeError
+// naming both shapes when they disagree, std::invalid_argument for a label
+// out of range.
+Dataset tensor_dataset(Array<float> features, std::vector<std::size_t> labels,
+                       std::vector<std::string> class_names = {});
+Dataset tensor_dataset(Array<float> features, Array<float> targets);
 
 // The samples at `indices`, in that order (repeats allowed). Throws a
 // ShapeError when the data set's parts disagree in length and

@@ -3,6 +3,7 @@
 // and text vectorization.
 
 #include <xgrad/datasets/bag_of_words.hpp>
+#include <xgrad/datasets/csv.hpp>
 #include <xgrad/datasets/csr_data_loader.hpp>
 #include <xgrad/datasets/csr_matrix.hpp>
 #include <xgrad/datasets/data_error.hpp>
@@ -13,5 +14,6 @@
 #include <xgrad/datasets/shuffle.hpp>
 #include <xgrad/datasets/split.hpp>
 #include <xgrad/datasets/standard_scaler.hpp>
+#include <xgrad/datasets/target_data_loader.hpp>
 #include <xgrad/datasets/tokenizer.hpp>
 #include <xgrad/datasets/vocabulary.hpp>

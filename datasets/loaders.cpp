@@ -138,6 +138,7 @@ Dataset parse_iris_csv(std::string_view content, const std::string& file) {
     throw DataError(file, 1, "the header announces " + std::to_string(*rows) + " rows, the file has " +
                                  std::to_string(out.labels.size()));
   out.features = to_matrix(values, out.labels.size(), *cols);
+  out.source = file;
   return out;
 }
 
@@ -166,6 +167,7 @@ Dataset parse_digits_csv(std::string_view content, const std::string& file) {
   if (out.labels.empty())
     throw DataError(file, std::max<std::size_t>(lines.number(), 1), "no rows, expected 64 pixel counts and a label per line");
   out.features = to_matrix(values, out.labels.size(), pixels);
+  out.source = file;
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/tensor.hpp>
+#include <xgrad/nn/safetensors.hpp>
 
 namespace xg::nn {
 
@@ -53,6 +54,13 @@ class Module {
   void save(const std::string& path) const;
   // Reads and checks the whole file before changing any parameter.
   void load(const std::string& path);
+
+  // The parameters as a safetensors file (nn/safetensors.hpp), written
+  // atomically, for PyTorch's safetensors.torch.load_file.
+  void save_safetensors(const std::string& path) const;
+  // Reads and checks the whole file before changing any parameter: names
+  // (all of them with .strict), shapes, dtypes, offsets and values.
+  void load_safetensors(const std::string& path, SafetensorsLoadOptions options = {});
 
  protected:
   // The parameters this module holds itself, not those of its children.

@@ -19,6 +19,8 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "exception_message.hpp"
+
 namespace ds = xg::datasets;
 
 namespace {
@@ -181,19 +183,47 @@ TEST_CASE("datasets: sentiment has 3000 sentences, 1000 per source, 500 positive
   CHECK(s.texts[1000] == "A very, very, very slow-moving, aimless movie about a distressed, drifting young man.");
 }
 
-TEST_CASE("datasets: the search path puts the argument first, then XGRAD_DATA") {
+TEST_CASE("datasets: a given folder is the only place looked; without one, XGRAD_DATA first") {
   TempDir dir, env_dir;
   {
     ScopedEnv env("XGRAD_DATA", env_dir.path());
-    const auto path = ds::data_search_path(dir.path());
-    REQUIRE(path.size() == 4);
-    CHECK(path[0] == dir.path());
-    CHECK(path[1] == env_dir.path());
-    // Files missing from both fall back to the copies the build knows about.
-    CHECK(ds::load_iris(dir.path()).size() == 150);
+    CHECK(ds::data_search_path(dir.path()) == std::vector<std::string>{dir.path()});
+    const auto path = ds::data_search_path();
+    REQUIRE(path.size() == 3);
+    CHECK(path[0] == env_dir.path());
+    // A folder given explicitly that lacks the file is an error naming it,
+    // not a quiet fall back to the bundled copy.
+    const auto message = data_error_message([&] { ds::load_iris(dir.path()); });
+    CHECK_MESSAGE(contains(message, "iris.csv: not found in the given folder " + dir.path()), message);
+    CHECK(contains(data_error_message([] { ds::load_digits("/nonexistent"); }), "/nonexistent"));
+    // Without a folder, files missing from XGRAD_DATA come from the build's copy.
+    CHECK(ds::load_iris().size() == 150);
   }
   ScopedEnv empty("XGRAD_DATA", "");
   CHECK(ds::data_search_path().size() == 2);
+}
+
+TEST_CASE("datasets: a data file that is a directory or unreadable in the given folder is refused") {
+  TempDir dir;
+  std::filesystem::create_directories(std::filesystem::path(dir.path()) / "iris.csv");
+  const auto message = data_error_message([&] { ds::load_iris(dir.path()); });
+  CHECK_MESSAGE(contains(message, "iris.csv: is not a regular file"), message);
+  CHECK(contains(message, dir.path()));
+  if (::geteuid() != 0) {  // root reads files whatever their mode
+    const auto file = dir.write("digits.csv", "0\n");
+    std::filesystem::permissions(file, std::filesystem::perms::none);
+    CHECK(contains(data_error_message([&] { ds::load_digits(dir.path()); }), file + ": cannot be read"));
+  }
+}
+
+TEST_CASE("datasets: a file with too few rows for a split names the file and the row count") {
+  TempDir dir;
+  const auto file = dir.write("iris.csv", "1,4,a\n1,2,3,4,0\n");
+  const auto one_row = ds::load_iris(dir.path());
+  const auto message = xg::testing::message_of<std::invalid_argument>(
+      [&] { ds::train_test_split(one_row, 0.2, 0, true); });
+  CHECK_MESSAGE(contains(message, "'" + file + "' has 1 rows: test_fraction 0.200000 leaves the train part empty"),
+                message);
 }
 
 TEST_CASE("datasets: XGRAD_DATA is honoured before the built-in directory") {
@@ -207,9 +237,9 @@ TEST_CASE("datasets: XGRAD_DATA is honoured before the built-in directory") {
 TEST_CASE("datasets: a missing file names every place looked") {
   TempDir dir;
   ScopedEnv env("XGRAD_DATA", dir.path() + "/elsewhere");
-  const auto message = data_error_message([&] { ds::find_data_file("no_such_file.csv", dir.path()); });
+  const auto message = data_error_message([&] { ds::find_data_file("no_such_file.csv"); });
   CHECK(contains(message, "no_such_file.csv: not found"));
-  for (const auto& place : ds::data_search_path(dir.path()))
+  for (const auto& place : ds::data_search_path())
     CHECK_MESSAGE(contains(message, (std::filesystem::path(place) / "no_such_file.csv").string()), message);
   CHECK(contains(data_error_message([&] { ds::read_text_file(dir.path()); }), dir.path()));
 }
@@ -319,7 +349,8 @@ TEST_CASE("datasets: stratified split keeps class proportions exactly") {
   CHECK(train.class_names == iris.class_names);
   CHECK(test.num_features() == 4);
 
-  // Per class round(n_c * f): classes of 4 and 2 samples, half to test.
+  // Classes of 4 and 2 samples, half to test: ceil(6 * 0.5) = 3 test, 3
+  // train; train dealt 4/6 * 3 = 2 and 2/6 * 3 = 1, the rest 2 and 1 to test.
   const auto parts = ds::split_indices({0, 1, 0, 0, 1, 0}, 0.5, 1, true);
   CHECK(parts.test.size() == 3);
   CHECK(class_counts({0, 1, 0, 0, 1, 0}, 2) == std::vector<std::size_t>{4, 2});
@@ -347,11 +378,108 @@ TEST_CASE("datasets: split indices are a seeded, sorted partition") {
   std::iota(expected.begin(), expected.end(), std::size_t{0});
   CHECK(all == expected);
 
-  CHECK(ds::split_indices(std::vector<std::size_t>(5, 0), 0.3, 0).test.size() == 2);  // round(1.5)
+  CHECK(ds::split_indices(std::vector<std::size_t>(5, 0), 0.3, 0).test.size() == 2);  // ceil(1.5)
   CHECK(ds::split_indices(labels, 0.0, 0).test.empty());
   CHECK(ds::split_indices(labels, 1.0, 0).train.empty());
   CHECK_THROWS_AS(ds::split_indices(labels, 1.5, 0), std::invalid_argument);
   CHECK_THROWS_AS(ds::split_indices(labels, std::nan(""), 0), std::invalid_argument);
+}
+
+TEST_CASE("datasets: split sizes are scikit-learn's, test = ceil(n * fraction)") {
+  // n, fraction, n * fraction in double (as Python computes it), its ceiling.
+  struct Case {
+    std::size_t n;
+    double fraction;
+    std::size_t test;
+  };
+  const Case cases[] = {
+      {6, 0.2, 2},        // 1.2000000000000002
+      {6, 0.25, 2},       // 1.5
+      {6, 0.33, 2},       // 1.98
+      {10, 0.2, 2},       // 2.0
+      {10, 0.25, 3},      // 2.5
+      {10, 0.33, 4},      // 3.3000000000000003
+      {150, 0.2, 30},     // 30.0
+      {150, 0.25, 38},    // 37.5
+      {150, 0.33, 50},    // 49.5
+      {1797, 0.2, 360},   // 359.40000000000003
+      {1797, 0.25, 450},  // 449.25
+      {1797, 0.33, 594},  // 593.01
+  };
+  for (const auto& c : cases) {
+    // Two classes, the first twice the second's size (rounded down).
+    std::vector<std::size_t> labels(c.n, 0);
+    for (std::size_t i = 0; i < c.n / 3; ++i) labels[i] = 1;
+    for (const bool stratify : {false, true}) {
+      const auto parts = ds::split_indices(labels, c.fraction, 7, stratify);
+      CHECK_MESSAGE(parts.test.size() == c.test, c.n, " at ", c.fraction, " stratified ", stratify);
+      CHECK(parts.train.size() == c.n - c.test);
+    }
+  }
+  // Stratified, the train part is dealt first: iris at 0.25 has 112 train
+  // samples, 112/3 = 37.33 per class, so 37 + 37 + 37 and the largest
+  // remainder's tie goes to the first class: 38, 37, 37; test gets 12, 13, 13.
+  const auto iris = ds::load_iris();
+  const auto [train, test] = ds::train_test_split(iris, 0.25, 1, true);
+  CHECK(class_counts(train.labels, 3) == std::vector<std::size_t>{38, 37, 37});
+  CHECK(class_counts(test.labels, 3) == std::vector<std::size_t>{12, 13, 13});
+  // The digits of the lessons: 360 test samples, as scikit-learn gives.
+  CHECK(ds::train_test_split(ds::load_digits(), 0.2, 0, true).test.size() == 360);
+}
+
+TEST_CASE("datasets: float targets split, subset and batch with their features") {
+  auto x = xg::Array<float>::from_shape({5, 2});
+  auto y = xg::Array<float>::from_shape({5, 3});
+  for (std::size_t i = 0; i < 5; ++i) {
+    x(i, 0) = static_cast<float>(i);
+    x(i, 1) = static_cast<float>(10 * i);
+    for (std::size_t k = 0; k < 3; ++k) y(i, k) = static_cast<float>(100 * i + k);
+  }
+  const auto data = ds::tensor_dataset(x, y);
+  CHECK(data.size() == 5);
+  const auto picked = ds::subset(data, {3, 0});
+  CHECK(picked.targets(0, 2) == 302.0f);
+  CHECK(picked.targets(1, 1) == 1.0f);
+  const auto [train, test] = ds::train_test_split(data, 0.2, 0);
+  CHECK(train.size() == 4);
+  CHECK(test.size() == 1);  // ceil(5 * 0.2) = 1
+  CHECK(test.targets(0, 0) == 100 * test.features(0, 0));
+  CHECK_THROWS_AS(ds::train_test_split(data, 0.2, 0, true), std::invalid_argument);
+
+  xg::Generator generator(3);
+  ds::TargetDataLoader loader(data, {.batch_size = 2}, generator);
+  CHECK(loader.size() == 3);
+  std::vector<std::size_t> seen;
+  for (auto [bx, by] : loader) {
+    REQUIRE(by.shape()[0] == bx.shape()[0]);
+    REQUIRE(by.shape()[1] == 3);
+    for (std::size_t r = 0; r < bx.shape()[0]; ++r) {
+      const auto i = static_cast<std::size_t>(bx.value()(r, 0));
+      CHECK(bx.value()(r, 1) == static_cast<float>(10 * i));
+      CHECK(by.value()(r, 2) == static_cast<float>(100 * i + 2));
+      seen.push_back(i);
+    }
+  }
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen == std::vector<std::size_t>{0, 1, 2, 3, 4});
+  // The same seed gives DataLoader and TargetDataLoader the same order.
+  xg::Generator g1(9), g2(9);
+  ds::TargetDataLoader by_target(data, {.batch_size = 5}, g1);
+  ds::DataLoader by_label(numbered_rows(5), {.batch_size = 5}, g2);
+  const auto target_batch = *by_target.begin();
+  const auto label_batch = *by_label.begin();
+  for (std::size_t r = 0; r < 5; ++r) CHECK(target_batch.x.value()(r, 0) == static_cast<float>(label_batch.y[r]));
+
+  // Vector targets, and the shape checks.
+  ds::TargetDataLoader vector_targets(x, xg::Array<float>{1, 2, 3, 4, 5}, {.batch_size = 5, .shuffle = false});
+  CHECK((*vector_targets.begin()).y.value()(4) == 5.0f);
+  CHECK_THROWS_AS(ds::TargetDataLoader(x, xg::Array<float>{1, 2}), xg::ShapeError);
+  CHECK_THROWS_AS(ds::TargetDataLoader(numbered_rows(3)), std::invalid_argument);
+  CHECK_THROWS_AS(ds::tensor_dataset(x, xg::Array<float>{1, 2}), xg::ShapeError);
+  const auto labelled = ds::tensor_dataset(x, std::vector<std::size_t>{0, 2, 1, 0, 2});
+  CHECK(labelled.class_names == std::vector<std::string>{"0", "1", "2"});
+  CHECK_THROWS_AS(ds::tensor_dataset(x, std::vector<std::size_t>{0, 1, 2, 3, 4}, {"a", "b"}), std::invalid_argument);
+  CHECK_THROWS_AS(ds::tensor_dataset(x, std::vector<std::size_t>{0}), xg::ShapeError);
 }
 
 TEST_CASE("datasets: text split carries texts, labels and sources together") {

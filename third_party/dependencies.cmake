@@ -17,6 +17,9 @@ xgrad_require_package(xtl xtl-dev)
 xgrad_require_package(xsimd libxsimd-dev)
 xgrad_require_package(xtensor libxtensor-dev)
 xgrad_require_package(xtensor-blas libxtensor-blas-dev)
+# The safetensors header parser; used only inside the library's .cpp files,
+# so an installed xgrad's users do not need it.
+xgrad_require_package(nlohmann_json nlohmann-json3-dev 3)
 
 set(BLA_VENDOR OpenBLAS)
 find_package(BLAS QUIET)

@@ -8,6 +8,7 @@ packages=(
   cmake g++ make pkg-config
   libxtensor-dev xtl-dev libxsimd-dev libxtensor-blas-dev
   libopenblas-dev doctest-dev
+  nlohmann-json3-dev  # parses safetensors headers (nn/safetensors.cpp only)
   clang-14 libclang-rt-14-dev  # libFuzzer, for the fuzz tests (ctest -L fuzz)
   chromium libpng-dev fonts-dejavu-core  # renders the pictures to PNG (ctest -L pictures)
   libopenmpi-dev openmpi-bin  # data-parallel training, distributed/ (ctest -L distributed)
