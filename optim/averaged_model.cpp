@@ -47,7 +47,8 @@ void AveragedModel::update_parameters(const nn::Module& model) {
   std::vector<Array<float>> values;
   values.reserve(averaged.size());
   for (std::size_t i = 0; i < averaged.size(); ++i) {
-    const auto& [name, target] = averaged[i];
+    const std::string& name = averaged[i].first;
+    const Tensor& target = averaged[i].second;
     const Array<float>& source = std::find_if(current.begin(), current.end(), [&](const auto& c) {
                                    return c.first == name;
                                  })->second.value();
