@@ -24,6 +24,7 @@ class AdaBelief final : public Optimizer<Scalar, AdaBeliefOptions, AdaBelief<Sca
 
   static constexpr const char* name = "AdaBelief";
   static constexpr std::array<const char*, 2> state_names{"exp_avg", "exp_avg_var"};
+  static constexpr std::array<const char*, 1> non_negative_state{"exp_avg_var"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

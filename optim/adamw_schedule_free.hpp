@@ -30,6 +30,7 @@ class AdamWScheduleFree final
 
   static constexpr const char* name = "AdamWScheduleFree";
   static constexpr std::array<const char*, 4> state_names{"z", "x", "y", "exp_avg_sq"};
+  static constexpr std::array<const char*, 1> non_negative_state{"exp_avg_sq"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::non_negative);

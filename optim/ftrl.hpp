@@ -27,6 +27,7 @@ class Ftrl final : public Optimizer<Scalar, FtrlOptions, Ftrl<Scalar>> {
 
   static constexpr const char* name = "Ftrl";
   static constexpr std::array<const char*, 2> state_names{"accumulator", "linear"};
+  static constexpr std::array<const char*, 1> non_negative_state{"accumulator"};
 
   static void for_each_option(auto& o, auto&& visit) {
     visit("lr", o.lr, Range::positive);

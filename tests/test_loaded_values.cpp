@@ -101,6 +101,16 @@ TEST_CASE("loaded values: a second-moment buffer below zero is refused for each 
           negative_at("state.weight.exp_avg_sq", 0), {"NAdam", "'exp_avg_sq'"});
   refused([](nn::Linear& m) { return optim::RAdam<float>(m.named_parameters(), {}); },
           negative_at("state.weight.exp_avg_sq", 0), {"RAdam", "'exp_avg_sq'"});
+  refused([](nn::Linear& m) { return optim::LAMB<float>(m.named_parameters(), {}); },
+          negative_at("state.weight.exp_avg_sq", 0), {"LAMB", "'exp_avg_sq'"});
+  refused([](nn::Linear& m) { return optim::Yogi<float>(m.named_parameters(), {}); },
+          negative_at("state.weight.exp_avg_sq", 0), {"Yogi", "'exp_avg_sq'"});
+  refused([](nn::Linear& m) { return optim::AdaBelief<float>(m.named_parameters(), {}); },
+          negative_at("state.weight.exp_avg_var", 0), {"AdaBelief", "'exp_avg_var'"});
+  refused([](nn::Linear& m) { return optim::Ftrl<float>(m.named_parameters(), {}); },
+          negative_at("state.weight.accumulator", 0), {"Ftrl", "'accumulator'"});
+  refused([](nn::Linear& m) { return optim::AdamWScheduleFree<float>(m.named_parameters(), {}); },
+          negative_at("state.weight.exp_avg_sq", 0), {"AdamWScheduleFree", "'exp_avg_sq'"});
 }
 
 TEST_CASE("loaded values: signed state may be negative, any state must be finite") {
