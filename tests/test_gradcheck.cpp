@@ -48,7 +48,9 @@ const std::vector<std::pair<Shape, Shape>> broadcast_pairs = {
 
 TEST_CASE("gradcheck: add, sub, mul, div with every broadcasting pattern") {
   xg::Generator gen(1);
-  for (const auto& [sa, sb] : broadcast_pairs) {
+  for (const auto& pair : broadcast_pairs) {
+    const Shape& sa = pair.first;  // not a structured binding: clang 14 cannot capture one in CAPTURE
+    const Shape& sb = pair.second;
     CAPTURE(xg::shape_to_string(sa));
     CAPTURE(xg::shape_to_string(sb));
     const Inputs in = {leaf(sa, gen), leaf(sb, gen)};
@@ -123,7 +125,9 @@ TEST_CASE("gradcheck: clamp with both bounds, only min, only max") {
 
 TEST_CASE("gradcheck: maximum and minimum, broadcasting, and ties split evenly") {
   xg::Generator gen(6);
-  for (const auto& [sa, sb] : broadcast_pairs) {
+  for (const auto& pair : broadcast_pairs) {
+    const Shape& sa = pair.first;  // not a structured binding: clang 14 cannot capture one in CAPTURE
+    const Shape& sb = pair.second;
     CAPTURE(xg::shape_to_string(sa));
     CAPTURE(xg::shape_to_string(sb));
     const Inputs in = {leaf(sa, gen), leaf(sb, gen)};
@@ -201,7 +205,9 @@ TEST_CASE("gradcheck: matmul with each 1-D/2-D combination") {
   const std::vector<std::pair<Shape, Shape>> pairs = {
       {{2, 3}, {3, 4}}, {{3}, {3, 4}}, {{2, 3}, {3}}, {{3}, {3}}, {{1, 1}, {1, 1}}, {{4, 1}, {1, 5}},
   };
-  for (const auto& [sa, sb] : pairs) {
+  for (const auto& pair : pairs) {
+    const Shape& sa = pair.first;  // not a structured binding: clang 14 cannot capture one in CAPTURE
+    const Shape& sb = pair.second;
     CAPTURE(xg::shape_to_string(sa));
     CAPTURE(xg::shape_to_string(sb));
     check_gradients([](const Inputs& x) { return xg::matmul(x[0], x[1]); }, {leaf(sa, gen), leaf(sb, gen)});

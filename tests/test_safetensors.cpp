@@ -56,7 +56,7 @@ std::string refusal(const std::string& bytes, xg::nn::SafetensorsLoadOptions opt
     message = e.what();
   }
   std::size_t i = 0;
-  for (auto& [name, p] : model.named_parameters()) CHECK_MESSAGE(flat(p) == before[i++], name);
+  for (auto& named : model.named_parameters()) CHECK_MESSAGE(flat(named.second) == before[i++], named.first);
   return message;
 }
 

@@ -106,6 +106,9 @@ void for_each_lane(const Sh& shape, std::size_t axis, F f) {
   for (std::size_t i = 0; i < axis; ++i) outer *= shape[i];
   for (std::size_t i = axis + 1; i < shape.size(); ++i) inner *= shape[i];
   const std::size_t n = shape[axis];
+  // Lanes of no elements: nothing to visit, and `x + first` on the null data
+  // of an empty array would be undefined.
+  if (n == 0) return;
   for (std::size_t o = 0; o < outer; ++o)
     for (std::size_t j = 0; j < inner; ++j) f(o * n * inner + j, inner, n);
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Force-included in the fuzz build. clang 14 lacks __builtin_source_location,
+// Force-included in builds with clang 14 (CMakeLists.txt). clang 14 lacks __builtin_source_location,
 // so libstdc++ 12's <source_location> declares nothing under it, and the
 // library's anomaly labels (autograd/anomaly.hpp) would not compile. This
 // supplies std::source_location from the builtins clang 14 has; with a newer
@@ -12,7 +12,7 @@
 namespace std {
 
 struct source_location {
-  static consteval source_location current(const char* file = __builtin_FILE(),
+  static constexpr source_location current(const char* file = __builtin_FILE(),
                                            const char* function = __builtin_FUNCTION(),
                                            std::uint_least32_t line = __builtin_LINE(),
                                            std::uint_least32_t column = __builtin_COLUMN()) noexcept {
