@@ -1,7 +1,8 @@
 #pragma once
 // One epoch of a loader's batches as an input iterator, up to
-// std::default_sentinel: DataLoader's and CsrDataLoader's Iterator. The
-// loader fills one batch at a time through its private fill(index, batch).
+// std::default_sentinel: the loaders' Iterator. The loader fills one batch at
+// a time through its private fill(index, batch) and counts it as served in
+// its private SampleOrder order_.
 
 #include <cstddef>
 #include <iterator>
@@ -19,7 +20,7 @@ class BatchIterator {
   const Batch& operator*() const { return batch_; }
   const Batch* operator->() const { return &batch_; }
   BatchIterator& operator++() {
-    if (++index_ < count_) loader_->fill(index_, batch_);
+    if (++index_ < count_) serve();
     return *this;
   }
   void operator++(int) { ++*this; }
@@ -27,11 +28,17 @@ class BatchIterator {
 
  private:
   friend Loader;
-  explicit BatchIterator(const Loader& loader) : loader_(&loader), count_(loader.size()) {
-    if (count_ > 0) loader_->fill(0, batch_);
+  // Starts at batch `first` of the epoch (0, or where a resumed epoch was).
+  BatchIterator(Loader& loader, std::size_t first) : loader_(&loader), index_(first), count_(loader.size()) {
+    if (index_ < count_) serve();
+  }
+  // The loader's SampleOrder counts the batch as served (its state_dict).
+  void serve() {
+    loader_->fill(index_, batch_);
+    loader_->order_.served(index_);
   }
 
-  const Loader* loader_ = nullptr;
+  Loader* loader_ = nullptr;
   std::size_t index_ = 0;
   std::size_t count_ = 0;
   Batch batch_;

@@ -18,8 +18,8 @@ CsrDataLoader::CsrDataLoader(CsrMatrix features, std::vector<std::size_t> labels
 }
 
 CsrDataLoader::Iterator CsrDataLoader::begin() {
-  order_.new_epoch();
-  return Iterator(*this);
+  const std::size_t first = order_.new_epoch();
+  return Iterator(*this, first);
 }
 
 void CsrDataLoader::fill(std::size_t batch, CsrBatch& out) const {

@@ -20,8 +20,8 @@ DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options, Genera
     : DataLoader(dataset.features, dataset.labels, options, generator) {}
 
 DataLoader::Iterator DataLoader::begin() {
-  order_.new_epoch();
-  return Iterator(*this);
+  const std::size_t first = order_.new_epoch();
+  return Iterator(*this, first);
 }
 
 void DataLoader::fill(std::size_t batch, Batch& out) const {

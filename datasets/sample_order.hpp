@@ -4,9 +4,12 @@
 // here, so that given generators seeded alike they serve the same batches.
 
 #include <cstddef>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
+#include <xgrad/core/archive.hpp>
 #include <xgrad/core/generator.hpp>
 
 namespace xg::datasets {
@@ -33,8 +36,24 @@ class SampleOrder {
   // The generator must outlive the order.
   SampleOrder(std::size_t samples, DataLoaderOptions options, Generator& generator, const char* loader);
 
-  // Starts an epoch: with options.shuffle, draws a new order from the generator.
-  void new_epoch();
+  // Starts an epoch: with options.shuffle, draws a new order from the
+  // generator. Returns the first batch to serve: 0, or after
+  // load_state_dict the batch the saved epoch had reached.
+  std::size_t new_epoch();
+  // Counts batch `batch` of the epoch as served.
+  void served(std::size_t batch) { served_ = batch + 1; }
+
+  // Where the loader is, as torchdata's StatefulDataLoader keeps it: the
+  // batches served in the epoch in progress, the generator's state before
+  // that epoch's order was drawn and its state now. `loader` names the
+  // caller in messages.
+  io::Archive state_dict() const;
+  // Checks the state against this order (batches per epoch, generator
+  // states) before changing anything. The next new_epoch() then draws the
+  // saved epoch's order again, leaves the generator as it was when the
+  // state was taken and serves the batches not yet served; after a finished
+  // epoch it starts the next one from that generator state.
+  void load_state_dict(const io::Archive& state);
 
   std::size_t num_batches() const;
   // batch_size x num_replicas: the samples all processes take together per batch.
@@ -46,9 +65,21 @@ class SampleOrder {
   std::span<const std::size_t> batch(std::size_t batch) const;
 
  private:
+  struct Resume {
+    std::optional<std::string> epoch_start;  // set when the saved epoch was not finished
+    std::size_t served;
+    std::string generator;
+  };
+  void draw();
+
   DataLoaderOptions options_;
   Generator* generator_;
+  const char* loader_;
   std::vector<std::size_t> order_;
+  std::string epoch_start_;  // the generator's state before this epoch's order was drawn
+  std::size_t served_ = 0;
+  bool started_ = false;
+  std::optional<Resume> resume_;
 };
 
 }  // namespace xg::datasets

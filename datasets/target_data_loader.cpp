@@ -55,8 +55,8 @@ TargetDataLoader::TargetDataLoader(const Dataset& dataset, DataLoaderOptions opt
     : TargetDataLoader(dataset.features, with_targets(dataset).targets, options, generator) {}
 
 TargetDataLoader::Iterator TargetDataLoader::begin() {
-  order_.new_epoch();
-  return Iterator(*this);
+  const std::size_t first = order_.new_epoch();
+  return Iterator(*this, first);
 }
 
 void TargetDataLoader::fill(std::size_t batch, TargetBatch& out) const {

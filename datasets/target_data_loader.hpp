@@ -47,6 +47,11 @@ class TargetDataLoader {
   std::size_t num_samples() const { return order_.num_samples(); }
   const DataLoaderOptions& options() const { return order_.options(); }
 
+  // The position in the epoch and the generator's states, to resume
+  // mid-epoch bit-identically: see SampleOrder::state_dict.
+  io::Archive state_dict() const { return order_.state_dict(); }
+  void load_state_dict(const io::Archive& state) { order_.load_state_dict(state); }
+
  private:
   friend Iterator;
   void fill(std::size_t batch, TargetBatch& out) const;

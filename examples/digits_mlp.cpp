@@ -33,6 +33,7 @@ int run_example(const examples::TrainFlags& flags, examples::Distributed& distri
   for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
     const double loss = distributed.epoch_loss(training.run_epoch(epoch));
     if (!distributed.reports()) continue;
+    examples::EvaluateAtAverage at_average(*optimizer);  // Schedule-Free: evaluated at its average x
     report.epoch({epoch, loss,
                   examples::evaluate_accuracy(model, train.features, train.labels),
                   examples::evaluate_accuracy(model, test.features, test.labels)});

@@ -31,6 +31,7 @@ int main(int argc, char** argv) try {
 
   for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
     const double loss = training.run_epoch(epoch);
+    examples::EvaluateAtAverage at_average(*optimizer);  // Schedule-Free: evaluated at its average x
     report.epoch({epoch, loss,
                   examples::evaluate_accuracy(model, train.features, train.labels),
                   examples::evaluate_accuracy(model, test.features, test.labels)});

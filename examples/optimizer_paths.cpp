@@ -69,8 +69,13 @@ int main(int argc, char** argv) try {
            1, 1.5, {.x_min = -0.5, .x_max = 4, .y_min = -1.5, .y_max = 2}, std::array{3.0, 0.5}, 1000, 0.02, 0.002, 0.001),
       make("saddle", "Saddle f(x, y) = x^2 - y^2", TEST_FUNCTION(x * x - y * y), -1.5, 1e-3,
            {.x_min = -2, .x_max = 2, .y_min = -2, .y_max = 2}, std::nullopt, 60, 0.05, 0.05, 0.05)};
-  const std::vector<std::string> optimizers{"SGD",   "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adadelta",
-                                            "Adam",  "AMSGrad",  "AdamW",    "Adamax",  "NAdam",   "RAdam"};
+  // Muon is left out: it orthogonalises the update of a weight matrix, and a
+  // point of the plane is not one.
+  const std::vector<std::string> optimizers{
+      "SGD",  "Momentum", "Nesterov", "Adagrad",   "RMSprop", "Adadelta", "Adam",    "AMSGrad",
+      "AdamW", "Adamax",  "NAdam",    "RAdam",     "Rprop",   "ASGD",     "Adafactor", "Lion",
+      "LAMB", "Yogi",     "AdaBelief", "Ftrl",     "Shampoo", "SGDScheduleFree", "AdamWScheduleFree",
+      "Lookahead", "LBFGS"};
 
   for (const auto& fn : functions) {
     std::vector<plot::Path> paths;
@@ -80,17 +85,25 @@ int main(int argc, char** argv) try {
                 static_cast<int>(fn.steps * steps_scale));
     for (const auto& name : optimizers) {
       auto x = full<float>({1}, static_cast<float>(fn.x0), true), y = full<float>({1}, static_cast<float>(fn.y0), true);
-      const double lr = lr_scale * (name == "SGD"                              ? fn.sgd_lr
-                                    : name == "Momentum" || name == "Nesterov" ? fn.momentum_lr
-                                    : name == "Adadelta"                       ? 10 * fn.adaptive_lr
-                                                                               : fn.adaptive_lr);
+      // Steps that scale the gradient take SGD's lr (ASGD is SGD with
+      // averaging), those with momentum 0.9 Momentum's; LBFGS its unit step
+      // (full batch: each of its steps runs up to 20 iterations of its own).
+      const double lr =
+          lr_scale * (name == "SGD" || name == "ASGD"                                         ? fn.sgd_lr
+                      : name == "Momentum" || name == "Nesterov" || name == "SGDScheduleFree" ? fn.momentum_lr
+                      : name == "Adadelta"                                                    ? 10 * fn.adaptive_lr
+                      : name == "LBFGS"                                                       ? 1.0
+                                                                                              : fn.adaptive_lr);
       auto optimizer = examples::make_optimizer(name, {{"x", x}, {"y", y}}, lr);
       plot::Path path{name, {fn.x0}, {fn.y0}};
       for (int step = 1; step <= static_cast<int>(fn.steps * steps_scale); ++step) {
-        auto loss = fn.tensor_value(x, y);
-        optimizer->zero_grad();
-        loss.backward();
-        optimizer->step();
+        optimizer->step([&] {
+          optimizer->zero_grad();
+          auto loss = fn.tensor_value(x, y);
+          loss.backward();
+          return loss.item();
+        });
+        examples::EvaluateAtAverage at_average(*optimizer);  // Schedule-Free's point is its average x
         path.x.push_back(x.item());
         path.y.push_back(y.item());
         csv << name << ',' << step << ',' << x.item() << ',' << y.item() << ',' << fn.value(x.item(), y.item()) << '\n';

@@ -76,6 +76,7 @@ void train_and_report(Model& model, Features x_train, const Features& x_test, co
   for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
     const double loss = distributed.epoch_loss(training.run_epoch(epoch));
     if (!distributed.reports()) continue;
+    examples::EvaluateAtAverage at_average(*optimizer);  // Schedule-Free: evaluated at its average x
     report.epoch({epoch, loss, accuracy(model, x_train, train.labels), accuracy(model, x_test, test.labels)});
   }
   training.finish();

@@ -94,7 +94,9 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
   const Scalar sign = o.maximize ? -1 : 1, floor = static_cast<Scalar>(eps1 * eps1);
   if (param.dimension() < 2) {
     // Two SIMD passes and no array of U: the first updates V and sums
-    // U² = g²/max(V, ε1²), the second applies U.
+    // U² = g²/max(V, ε1²), the second applies U, reading V without writing
+    // it back (through for_each_element, V's store made the step 1.6x the
+    // memory-bound floor).
     Array<Scalar>& variance = state.buffer(2, param);
     Scalar* v_data = variance.data();
     const double u_squares = sum_by_blocks<Scalar>(size, [=](auto width, std::size_t i) {
@@ -105,12 +107,16 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
       return V(g * g / xsimd::max(v, V(floor)));
     });
     const Scalar scale = static_cast<Scalar>(alpha / std::max(1.0, rms(u_squares) / o.d));
-    for_each_element(
-        [=](auto& p, auto& g, auto& v) {
-          using V = std::remove_reference_t<decltype(p)>;
-          p -= scale * sign * g / xsimd::sqrt(xsimd::max(v, V(floor)));
-        },
-        param, grad, &variance);
+    auto apply = [&, scale](auto width, std::size_t i) {
+      using V = typename decltype(width)::type;
+      const V g = detail::load<V>(grad.values + i), v = detail::load<V>(v_data + i);
+      detail::store(param.data() + i, V(detail::load<V>(param.data() + i) - scale * sign * g /
+                                                                               xsimd::sqrt(xsimd::max(v, V(floor)))));
+    };
+    using Batch = xsimd::batch<Scalar, simd_arch>;
+    std::size_t i = 0;
+    for (; i + Batch::size <= size; i += Batch::size) apply(std::type_identity<Batch>{}, i);
+    for (; i < size; ++i) apply(std::type_identity<Scalar>{}, i);
     return;
   }
   const std::size_t n = param.shape()[param.dimension() - 2], m = param.shape()[param.dimension() - 1];

@@ -17,10 +17,7 @@ namespace xg::optim {
 //   θ ← θ − lr·(‖θ‖ / ‖r‖)·r      the ratio taken as 1 when ‖θ‖ or ‖r‖ is 0
 // optax's conventions: eps outside the square root after the bias
 // corrections (its eps_root is 0), weight decay added to Adam's step, not to
-// the gradient, and the norms over the whole parameter tensor. The first
-// pass updates m and v and sums the squares; the second recomputes r from
-// them (the same arithmetic over the same batches, so the same r) rather
-// than storing it.
+// the gradient, and the norms over the whole parameter tensor.
 template <class Scalar>
 void LAMB<Scalar>::update(const LAMBOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
                           const Gradient<Scalar>& grad) {
@@ -30,38 +27,46 @@ void LAMB<Scalar>::update(const LAMBOptions& o, ParamState<Scalar>& state, Array
   auto adam_step = [=](const auto& p, const auto& m, const auto& v) {
     return (m / bc1) / (xsimd::sqrt(v / bc2) + eps) + decay * p;
   };
-  Array<Scalar>* exp_avg = &state.buffer(0, param);
-  Array<Scalar>* exp_avg_sq = &state.buffer(1, param);
+  // The gradient is always dense here (see lamb.hpp). Both passes are
+  // written out rather than through for_each_element, which stores every
+  // array it reads: the first pass reads θ, g, m and v and writes m and v,
+  // the second reads θ, m and v and writes θ (storing θ in the first pass
+  // too made the step 2.0x the memory-bound floor).
+  Scalar* p = param.data();
+  Scalar* m = state.buffer(0, param).data();
+  Scalar* v = state.buffer(1, param).data();
+  const Scalar* g = grad.values;
+  const std::size_t n = param.size();
   // The squares are summed lane by lane (a horizontal sum per batch made the
   // pass 1.5x slower), and the lanes added at the end.
   using Batch = xsimd::batch<Scalar, simd_arch>;
   Batch param_lanes(Scalar(0)), step_lanes(Scalar(0));
   Scalar param_tail = 0, step_tail = 0;
-  for_each_element(
-      [=, &param_lanes, &step_lanes, &param_tail, &step_tail](auto& p, auto& g, auto& m, auto& v) {
-        m = b1 * m + rest1 * g;
-        v = decayed_average(b2, v, rest2 * g * g);
-        const auto r = adam_step(p, m, v);
-        if constexpr (std::is_arithmetic_v<std::remove_reference_t<decltype(p)>>) {
-          param_tail += p * p;
-          step_tail += r * r;
-        } else {
-          param_lanes += p * p;
-          step_lanes += r * r;
-        }
-      },
-      param, grad, exp_avg, exp_avg_sq);
+  auto moments = [&](auto width, std::size_t i) {
+    using V = typename decltype(width)::type;
+    const V pi = detail::load<V>(p + i), gi = detail::load<V>(g + i);
+    const V mi = b1 * detail::load<V>(m + i) + rest1 * gi;
+    const V vi = decayed_average(b2, detail::load<V>(v + i), V(rest2 * gi * gi));
+    detail::store(m + i, mi);
+    detail::store(v + i, vi);
+    const V r = adam_step(pi, mi, vi);
+    if constexpr (std::is_same_v<V, Scalar>) {
+      param_tail += pi * pi;
+      step_tail += r * r;
+    } else {
+      param_lanes += pi * pi;
+      step_lanes += r * r;
+    }
+  };
+  std::size_t i = 0;
+  for (; i + Batch::size <= n; i += Batch::size) moments(std::type_identity<Batch>{}, i);
+  for (; i < n; ++i) moments(std::type_identity<Scalar>{}, i);
   const double param_sq = xsimd::hadd(param_lanes) + param_tail, step_sq = xsimd::hadd(step_lanes) + step_tail;
   const double trust = param_sq == 0 || step_sq == 0 ? 1 : std::sqrt(param_sq) / std::sqrt(step_sq);
   const Scalar step_size = o.lr * trust;
-  // The second pass reads θ, m and v and writes θ alone: through
-  // for_each_element it would also read g and write m and v back, 1.7x the
-  // memory traffic of this loop.
-  Scalar* p = param.data();
-  const Scalar *m = exp_avg->data(), *v = exp_avg_sq->data();
-  const std::size_t n = param.size();
-  std::size_t i = 0;
-  for (; i + Batch::size <= n; i += Batch::size) {
+  // The second pass recomputes r from θ, m and v (the same arithmetic over
+  // the same batches, so the same r) rather than storing it.
+  for (i = 0; i + Batch::size <= n; i += Batch::size) {
     const Batch pi = Batch::load_unaligned(p + i);
     (pi - step_size * adam_step(pi, Batch::load_unaligned(m + i), Batch::load_unaligned(v + i))).store_unaligned(p + i);
   }

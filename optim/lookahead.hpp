@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -59,17 +60,16 @@ class Lookahead final : public OptimizerBase {
     check(options_);
     track_new_params();
     inner_.step();
-    if (++steps_since_sync_ < options_.k) return;
-    const scalar_type alpha = options_.alpha;
-    std::size_t i = 0;
-    for (const auto& group : inner_.param_groups())
-      for (const auto& param : group.params) {
-        Array<scalar_type>& slow = slow_[i++];
-        Array<scalar_type>& fast = param.node()->value;
-        xt::noalias(slow) += alpha * (fast - slow);
-        xt::noalias(fast) = slow;
-      }
-    steps_since_sync_ = 0;
+    count_inner_step();
+  }
+  // The inner optimizer's step(closure), so that one which re-evaluates the
+  // loss (LBFGS) runs inside the wrapper too; returns its loss.
+  double step(const std::function<double()>& closure) override {
+    check(options_);
+    track_new_params();
+    const double loss = inner_.step(closure);
+    count_inner_step();
+    return loss;
   }
   void zero_grad(bool set_to_none = false) override { inner_.zero_grad(set_to_none); }
 
@@ -127,6 +127,20 @@ class Lookahead final : public OptimizerBase {
   }
 
  private:
+  // Every k inner steps: φ ← φ + α·(θ − φ), θ ← φ.
+  void count_inner_step() {
+    if (++steps_since_sync_ < options_.k) return;
+    const scalar_type alpha = options_.alpha;
+    std::size_t i = 0;
+    for (const auto& group : inner_.param_groups())
+      for (const auto& param : group.params) {
+        Array<scalar_type>& slow = slow_[i++];
+        Array<scalar_type>& fast = param.node()->value;
+        xt::noalias(slow) += alpha * (fast - slow);
+        xt::noalias(fast) = slow;
+      }
+    steps_since_sync_ = 0;
+  }
   static void check(const LookaheadOptions& o) {
     check_option("Lookahead", "k", static_cast<double>(o.k), Range::positive);
     check_option("Lookahead", "alpha", o.alpha, Range::unit_closed);

@@ -107,7 +107,7 @@ std::string contour_svg(const std::function<double(double, double)>& f, const st
   for (std::size_t p = 0; p < paths.size(); ++p) {
     const auto& path = paths[p];
     const std::string colour = series_colour(p);
-    svg << "<polyline stroke=\"" << colour << "\" stroke-width=\"2\" stroke-opacity=\"0.9\" points=\"";
+    svg << "<polyline stroke=\"" << colour << "\" stroke-dasharray=\"" << series_dash(p) << "\" stroke-width=\"2\" stroke-opacity=\"0.9\" points=\"";
     for (std::size_t k = 0; k < std::min(path.x.size(), path.y.size()); ++k)
       if (std::isfinite(path.x[k]) && std::isfinite(path.y[k])) svg << px(x(path.x[k])) << ',' << px(y(path.y[k])) << ' ';
     svg << "\"/>\n";

@@ -67,7 +67,7 @@ std::string line_chart_svg(const std::vector<Series>& series, const LineChartOpt
     const auto& s = series[i];
     const std::string colour = series_colour(i);
     auto visible = [&](std::size_t j) { return std::isfinite(s.y[j]) && (!o.log_y || s.y[j] > 0); };
-    svg << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\" points=\"";
+    svg << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-dasharray=\"" << series_dash(i) << "\" stroke-width=\"2\" points=\"";
     for (std::size_t j = 0; j < s.x.size(); ++j)
       if (visible(j)) svg << px(x(s.x[j])) << ',' << px(y(s.y[j])) << ' ';
     svg << "\"/>\n";

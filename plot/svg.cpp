@@ -27,6 +27,11 @@ const char* series_colour(std::size_t i) {
   return palette[i % std::size(palette)];
 }
 
+const char* series_dash(std::size_t i) {
+  static const char* const dashes[] = {"none", "8 4", "2 3"};
+  return dashes[i / 12 % std::size(dashes)];
+}
+
 std::string px(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", value);
@@ -65,7 +70,7 @@ void draw_legend_row(std::ostringstream& svg, const Frame& f, std::size_t row, c
                      const std::string& colour, bool marker) {
   const double x = f.left + f.plot_width + 14, y = f.top + 10 + 20.0 * static_cast<double>(row);
   svg << "<line x1=\"" << px(x) << "\" y1=\"" << px(y) << "\" x2=\"" << px(x + 24) << "\" y2=\"" << px(y)
-      << "\" stroke=\"" << colour << "\" stroke-width=\"3\"/>\n";
+      << "\" stroke=\"" << colour << "\" stroke-dasharray=\"" << series_dash(row) << "\" stroke-width=\"3\"/>\n";
   if (marker)
     svg << "<circle cx=\"" << px(x + 12) << "\" cy=\"" << px(y) << "\" r=\"3.5\" fill=\"" << colour << "\"/>\n";
   svg << "<text x=\"" << px(x + 30) << "\" y=\"" << px(y + 4) << "\">" << escape_xml(label) << "</text>\n";

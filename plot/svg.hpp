@@ -14,6 +14,9 @@ namespace xg::plot {
 std::string escape_xml(const std::string& text);
 // The i-th series colour: Okabe-Ito, told apart by colour-blind readers too.
 const char* series_colour(std::size_t i);
+// The i-th series' stroke-dasharray: solid for the first 12, then dashed and
+// dotted, so that series sharing a colour differ.
+const char* series_dash(std::size_t i);
 // A coordinate with two decimals, enough for pixels.
 std::string px(double value);
 

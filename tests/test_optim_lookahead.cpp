@@ -129,3 +129,27 @@ TEST_CASE("Lookahead: options out of range are refused naming the option and its
   CHECK_THROWS_WITH_AS(Lookahead(inner, {.alpha = 1.5}), doctest::Contains("Lookahead: invalid alpha = 1.5 (must be in [0, 1])"),
                        std::invalid_argument);
 }
+
+TEST_CASE("Lookahead: step(closure) runs the inner optimizer's step(closure), returns its loss and synchronises") {
+  auto theta = xg::tensor<double>(xg::Array<double>{1.0, -0.5}, true);
+  SGD inner({theta}, {.lr = 0.1});
+  Lookahead opt(inner, {.k = 2, .alpha = 0.5});
+  int evaluations = 0;
+  const auto closure = [&] {
+    ++evaluations;
+    opt.zero_grad();
+    auto loss = xg::sum(xg::tensor<double>(xg::Array<double>{0.5, 2.0}) * theta * theta);
+    loss.backward();
+    return loss.item();
+  };
+  // The loss before each step: ½·1² + 2·0.5² = 1, then ½·0.9² + 2·0.3² = 0.405 + 0.18 = 0.585.
+  CHECK(std::abs(opt.step(closure) - 1.0) <= 1e-12);
+  CHECK(std::abs(theta.value()(0) - 0.9) <= 1e-12);
+  CHECK(std::abs(theta.value()(1) + 0.3) <= 1e-12);
+  CHECK(std::abs(opt.step(closure) - 0.585) <= 1e-12);
+  // fast (0.81, -0.18); sync: φ = ((1 + 0.81) / 2, (-0.5 - 0.18) / 2) = (0.905, -0.34), θ = φ.
+  CHECK(std::abs(theta.value()(0) - 0.905) <= 1e-12);
+  CHECK(std::abs(theta.value()(1) + 0.34) <= 1e-12);
+  CHECK(opt.steps_since_sync() == 0);
+  CHECK(evaluations == 2);
+}

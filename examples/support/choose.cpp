@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -91,7 +92,49 @@ class MuonWithAdamW final : public optim::OptimizerBase {
   optim::AdamW<float> adamw_;
 };
 
+// Lookahead around Adam (the pairing of Zhang et al. 2019's experiments,
+// k = 5, alpha = 0.5): owns the inner optimizer the wrapper refers to.
+class LookaheadAdam final : public optim::OptimizerBase {
+ public:
+  LookaheadAdam(NamedTensors<float> params, double lr) : inner_(std::move(params), {.lr = lr}), lookahead_(inner_) {}
+
+  void step() override { lookahead_.step(); }
+  double step(const std::function<double()>& closure) override { return lookahead_.step(closure); }
+  void zero_grad(bool set_to_none = false) override { lookahead_.zero_grad(set_to_none); }
+  std::size_t num_param_groups() const override { return lookahead_.num_param_groups(); }
+  double lr(std::size_t group = 0) const override { return lookahead_.lr(group); }
+  void set_lr(double lr) override { lookahead_.set_lr(lr); }
+  void set_lr(double lr, std::size_t group) override { lookahead_.set_lr(lr, group); }
+  std::optional<double> momentum(std::size_t group = 0) const override { return lookahead_.momentum(group); }
+  void set_momentum(double momentum, std::size_t group) override { lookahead_.set_momentum(momentum, group); }
+  io::Archive state_dict() const override { return lookahead_.state_dict(); }
+  void load_state_dict(const io::Archive& state) override { lookahead_.load_state_dict(state); }
+
+ private:
+  optim::Adam<float> inner_;
+  optim::Lookahead<optim::Adam<float>> lookahead_;
+};
+
+template <class ScheduleFree>
+bool switch_schedule_free(optim::OptimizerBase& optimizer, bool to_eval) {
+  auto* schedule_free = dynamic_cast<ScheduleFree*>(&optimizer);
+  if (!schedule_free) return false;
+  if (to_eval) schedule_free->eval();
+  else schedule_free->train();
+  return true;
+}
+
+void switch_mode(optim::OptimizerBase& optimizer, bool to_eval) {
+  switch_schedule_free<optim::SGDScheduleFree<float>>(optimizer, to_eval) ||
+      switch_schedule_free<optim::AdamWScheduleFree<float>>(optimizer, to_eval);
+}
+
 }  // namespace
+
+EvaluateAtAverage::EvaluateAtAverage(optim::OptimizerBase& optimizer) : optimizer_(optimizer) {
+  switch_mode(optimizer_, /*to_eval=*/true);
+}
+EvaluateAtAverage::~EvaluateAtAverage() { switch_mode(optimizer_, /*to_eval=*/false); }
 
 std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, NamedTensors<float> params,
                                                      double lr) {
@@ -126,10 +169,11 @@ std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, Na
   if (n == "adabelief") return std::make_unique<AdaBelief<float>>(P(params), AdaBeliefOptions{.lr = lr});
   if (n == "ftrl") return std::make_unique<Ftrl<float>>(P(params), FtrlOptions{.lr = lr});
   if (n == "shampoo") return std::make_unique<Shampoo<float>>(P(params), ShampooOptions{.lr = lr});
+  if (n == "lookahead") return std::make_unique<LookaheadAdam>(P(params), lr);
   throw std::invalid_argument("unknown optimizer '" + name +
                               "'; choose one of SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW "
                               "Adamax NAdam RAdam SGDScheduleFree AdamWScheduleFree Rprop ASGD Adafactor LBFGS Muon "
-                              "Lion LAMB Yogi AdaBelief Ftrl Shampoo");
+                              "Lion LAMB Yogi AdaBelief Ftrl Shampoo Lookahead");
 }
 
 std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer,

@@ -19,7 +19,8 @@ namespace {
                "defaults: --optimizer %s --lr %g --epochs %d --batch-size %zu --seed %llu --schedule %s\n"
                "optimizers: SGD Momentum Nesterov Adagrad RMSprop Adadelta Adam AMSGrad AdamW Adamax NAdam RAdam\n"
                "            SGDScheduleFree AdamWScheduleFree Rprop ASGD Adafactor LBFGS Lion LAMB Yogi AdaBelief\n"
-               "            Ftrl Shampoo Muon (Muon with AdamW for biases and the output layer)\n",
+               "            Ftrl Shampoo Muon (Muon with AdamW for biases and the output layer)\n"
+               "            Lookahead (k 5, alpha 0.5, around Adam)\n",
                program, d.optimizer.c_str(), d.lr, d.epochs, d.batch_size, static_cast<unsigned long long>(d.seed),
                d.schedule.c_str());
   std::exit(status);
