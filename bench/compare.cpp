@@ -150,15 +150,15 @@ int run(const Options& o) {
   if (workloads.empty()) throw std::invalid_argument("--only takes W1, W2, W3 or W4, got " + o.only);
   std::vector<Variant> variants;
   for (const Workload& w : workloads) {
-    if (w.name.starts_with("W1")) variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, 2.0});
-    if (w.name.starts_with("W2")) variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, 1.3});
+    if (w.name.starts_with("W1")) variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, 1.1});
+    if (w.name.starts_with("W2")) variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, 1.1});
     if (w.name.starts_with("W3")) {
       variants.push_back({&w, w.name + " dense", train_handwritten, train_xgrad, libtorch_dense, {}, 1.3});
       variants.push_back(
-          {&w, w.name + " sparse", train_handwritten_csr, train_xgrad_sparse, libtorch_embedding_bag, {}, 2.0});
+          {&w, w.name + " sparse", train_handwritten_csr, train_xgrad_sparse, libtorch_embedding_bag, {}, 1.5});
     }
     if (w.name.starts_with("W4"))
-      variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, gemm_floor, o.threads == 1 ? 1.10 : 1.3});
+      variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, gemm_floor, 1.12});
   }
 
   std::string table =
