@@ -45,10 +45,10 @@ float cross_entropy(const float* logits, const std::vector<std::size_t>& labels,
     float* d = delta + r * classes;
     const float top = *std::max_element(z, z + classes);
     float sum = 0.0f;
-    for (std::size_t c = 0; c < classes; ++c) sum += std::exp(z[c] - top);
-    const float lse = top + std::log(sum);
-    total += lse - z[labels[r]];
-    for (std::size_t c = 0; c < classes; ++c) d[c] = std::exp(z[c] - lse) * inv_rows;
+    for (std::size_t c = 0; c < classes; ++c) sum += d[c] = std::exp(z[c] - top);
+    total += top + std::log(sum) - z[labels[r]];
+    const float scale = inv_rows / sum;
+    for (std::size_t c = 0; c < classes; ++c) d[c] *= scale;
     d[labels[r]] -= inv_rows;
   }
   return total * inv_rows;
@@ -170,35 +170,53 @@ class SparseLinear {
     touched_.reserve(words_);
   }
 
-  float step(std::size_t s) {
+  float step(std::size_t s) { return classes_ == 2 ? step_with<2>(s) : step_with<0>(s); }
+
+ private:
+  // One pass over each row's nonzeros for the forward, one for the backward,
+  // which also finds the batch's words with a stamp per word (no sort, nothing
+  // of size V per step); `Classes` fixes the width when it is known (0: not).
+  template <std::size_t Classes>
+  float step_with(std::size_t s) {
     const Batch& batch = w_.batch(s);
     const auto& x = batch.sparse;
-    const std::size_t rows = batch.rows, c = classes_;
-    const float* wt = weight_.value.data();
+    const std::size_t rows = batch.rows, c = Classes ? Classes : classes_;
+    const std::size_t* __restrict row_ptr = x.row_ptr.data();
+    const std::size_t* __restrict col = x.col.data();
+    const float* __restrict val = x.val.data();
+    const float* __restrict wt = weight_.value.data();
+    const float* __restrict b = bias_.value.data();
     for (std::size_t r = 0; r < rows; ++r) {
-      float* z = logits_.data() + r * c;
-      std::copy(bias_.value.begin(), bias_.value.end(), z);
-      for (std::size_t k = x.row_ptr[r]; k < x.row_ptr[r + 1]; ++k)
-        for (std::size_t j = 0; j < c; ++j) z[j] += x.val[k] * wt[x.col[k] * c + j];
+      float* __restrict z = logits_.data() + r * c;
+      for (std::size_t j = 0; j < c; ++j) z[j] = b[j];
+      for (std::size_t k = row_ptr[r]; k < row_ptr[r + 1]; ++k) {
+        const float v = val[k];
+        const float* __restrict w_row = wt + col[k] * c;
+        for (std::size_t j = 0; j < c; ++j) z[j] += v * w_row[j];
+      }
     }
     const float loss = cross_entropy(logits_.data(), batch.labels, rows, c, delta_.data());
     // The gradient rows of this batch's words, each zeroed when first seen.
     touched_.clear();
     const std::uint32_t mark = static_cast<std::uint32_t>(s + 1);
-    float* gw = weight_.grad.data();
-    float* gb = bias_.grad.data();
-    std::fill(gb, gb + c, 0.0f);
+    float* __restrict gw = weight_.grad.data();
+    float* __restrict gb = bias_.grad.data();
+    std::uint32_t* __restrict stamp = stamp_.data();
+    for (std::size_t j = 0; j < c; ++j) gb[j] = 0.0f;
     for (std::size_t r = 0; r < rows; ++r) {
-      const float* d = delta_.data() + r * c;
+      const float* __restrict d = delta_.data() + r * c;
       for (std::size_t j = 0; j < c; ++j) gb[j] += d[j];
-      for (std::size_t k = x.row_ptr[r]; k < x.row_ptr[r + 1]; ++k) {
-        const std::size_t word = x.col[k];
-        if (stamp_[word] != mark) {
-          stamp_[word] = mark;
+      for (std::size_t k = row_ptr[r]; k < row_ptr[r + 1]; ++k) {
+        const std::size_t word = col[k];
+        const float v = val[k];
+        float* __restrict g_row = gw + word * c;
+        if (stamp[word] != mark) {
+          stamp[word] = mark;
           touched_.push_back(word);
-          std::fill(gw + word * c, gw + word * c + c, 0.0f);
+          for (std::size_t j = 0; j < c; ++j) g_row[j] = v * d[j];
+        } else {
+          for (std::size_t j = 0; j < c; ++j) g_row[j] += v * d[j];
         }
-        for (std::size_t j = 0; j < c; ++j) gw[word * c + j] += x.val[k] * d[j];
       }
     }
     const float lr = static_cast<float>(w_.lr);
@@ -207,7 +225,6 @@ class SparseLinear {
     return loss;
   }
 
- private:
   static std::vector<float> transposed(const LinearInit& init) {
     std::vector<float> t(init.in * init.out);
     for (std::size_t o = 0; o < init.out; ++o)

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -74,6 +75,35 @@ TEST_CASE("sparse_matmul: only the columns a batch holds get gradient rows") {
   CHECK(w.grad() == xg::Array<float>{{0, 0}, {2, 2}, {0, 0}, {1.5f, 1.5f}});
   CHECK_FALSE(w.has_sparse_grad());
   CHECK_THROWS_AS(w.sparse_grad(), std::logic_error);
+}
+
+TEST_CASE("sparse_matmul: the gradient rows ascend across a wide vocabulary, and no call leaks into the next") {
+  // W's row-sparse gradient from sum(x·W), W of one column: row c holds the
+  // sum of the values in column c of x. Rows, then values.
+  auto gradient_of = [](const xg::CsrMatrix<double>& x) {
+    auto w = xg::zeros<double>({x.cols, 1}, true);
+    xg::sum(xg::sparse_matmul(x, w)).backward();
+    REQUIRE(w.has_sparse_grad());
+    const auto& g = w.sparse_grad();
+    return std::pair{g.rows, std::vector<double>(g.values.begin(), g.values.end())};
+  };
+  // Columns on both sides of 64- and 4,096-column boundaries, out of order
+  // within a row, one repeated across rows and one within a row:
+  // 64 ← 5 + 9, 9000 ← 1 + 7.
+  const xg::CsrMatrix<double> wide{.rows = 2,
+                                   .cols = 10000,
+                                   .row_ptr = {0, 4, 9},
+                                   .col = {9000, 3, 4096, 63, 64, 4095, 9000, 5000, 64},
+                                   .val = {1, 2, 3, 4, 5, 6, 7, 8, 9}};
+  CHECK(gradient_of(wide) == std::pair{std::vector<std::size_t>{3, 63, 64, 4095, 4096, 5000, 9000},
+                                       std::vector<double>{2, 4, 14, 6, 3, 8, 8}});
+  // A narrower matrix next, on the same thread: only its own columns.
+  const xg::CsrMatrix<double> narrow{.rows = 1, .cols = 5, .row_ptr = {0, 2}, .col = {4, 1}, .val = {1, 2}};
+  CHECK(gradient_of(narrow) == std::pair{std::vector<std::size_t>{1, 4}, std::vector<double>{2, 1}});
+  // One column more than the widest so far, in the same 64-column word: the
+  // tables grow with the vocabulary, not with its words.
+  const xg::CsrMatrix<double> wider{.rows = 1, .cols = 10001, .row_ptr = {0, 2}, .col = {10000, 2}, .val = {3, 5}};
+  CHECK(gradient_of(wider) == std::pair{std::vector<std::size_t>{2, 10000}, std::vector<double>{5, 3}});
 }
 
 TEST_CASE("sparse_matmul: gradcheck, and the same gradient as the dense matmul (float64)") {
