@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,9 @@ TEST_CASE("indexing: slice follows Python's bounds, negative indices, clamping a
   check_values(xg::slice(x, 0, 5, 7), {0, 4}, {});                             // past the end: empty
   check_values(xg::slice(x, 1, 3, 1), {3, 0}, {});                             // stop before start: empty
   check_values(xg::slice(x, 1, 0, 4, 3), {3, 2}, {0, 3, 4, 7, 8, 11});        // x[:, 0:4:3]
+  constexpr long huge = std::numeric_limits<long>::max();
+  check_values(xg::slice(x, 0, None, None, huge), {1, 4}, {0, 1, 2, 3});       // x[::huge]: the first row
+  check_values(x.index({Slice(-huge, huge, huge), -1}), {1}, {3});
 }
 
 TEST_CASE("indexing: narrow takes length elements from start") {
@@ -166,6 +170,7 @@ TEST_CASE("slicing ops: split and chunk give consecutive pieces as torch does") 
   check_values(halves[0], {3, 2}, {0, 1, 2, 3, 4, 5});
   check_values(halves[1], {2, 2}, {6, 7, 8, 9});
   CHECK(xg::chunk(xg::arange<double>(6), 4).size() == 3);  // ceil(6 / 4) = 2 per piece: 3 pieces, as torch
+  CHECK(xg::chunk(xg::arange<double>(6), std::numeric_limits<std::size_t>::max()).size() == 6);
 }
 
 TEST_CASE("gradcheck: select, slice and narrow on every axis, negative and stepped") {
@@ -286,6 +291,8 @@ TEST_CASE("indexing errors name the op, the values and the shapes") {
         "permute: (1,) is not a permutation of the 2 axes of a tensor of shape (3, 4)");
   CHECK(message_of<xg::ShapeError>([&] { (void)x.expand({3, 5}); }) ==
         "expand: cannot expand a tensor of shape (3, 4) to (3, 5): dimension 1 has size 4, which is not 1 and not 5");
+  CHECK(message_of<xg::ShapeError>([&] { (void)x.expand({-2, 4}); }) ==
+        "expand: cannot expand a tensor of shape (3, 4) to (-2, 4): size -2 for dimension 0 is negative");
   CHECK(message_of<xg::ShapeError>([&] { (void)xg::broadcast_to(x, {4}); }) ==
         "broadcast_to: cannot expand a tensor of shape (3, 4) to (4,): the target has fewer dimensions than the "
         "tensor");

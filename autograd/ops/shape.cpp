@@ -39,6 +39,15 @@ BasicTensor<S> reshaped(const char* op, const BasicTensor<S>& x, const Shape& sh
   });
 }
 
+// The tensors to join: at least one, every one defined.
+template <class S>
+void check_tensor_list(const std::string& op, const std::vector<BasicTensor<S>>& xs) {
+  if (xs.empty()) throw std::invalid_argument(op + ": needs at least one tensor, got an empty list");
+  for (std::size_t t = 0; t < xs.size(); ++t)
+    if (!xs[t].defined())
+      throw std::invalid_argument(op + ": tensor " + std::to_string(t) + " is undefined (default-constructed)");
+}
+
 // An axis where a new one may go: 0 to rank inclusive, or negative from the end.
 std::size_t normalize_new_axis(const char* op, long axis, std::size_t rank) {
   const long r = static_cast<long>(rank);
@@ -82,6 +91,7 @@ BasicTensor<S> expanded(const char* op, const BasicTensor<S>& x, const std::vect
   autograd::Region r;
   for (std::size_t d = 0; d < shape.size(); ++d) {
     const long want = shape[d];
+    if (want < -1) refuse("size " + std::to_string(want) + " for dimension " + std::to_string(d) + " is negative");
     if (d < lead) {
       if (want < 0) refuse("-1 is only allowed for existing dimensions, not the new leading dimension " + std::to_string(d));
       r.extents.push_back(static_cast<std::size_t>(want));
@@ -197,10 +207,7 @@ BasicTensor<S> broadcast_to(const BasicTensor<S>& x, const std::vector<long>& sh
 // backward hands each input back its part of every block.
 template <class S>
 BasicTensor<S> concat(const std::vector<BasicTensor<S>>& xs, long axis) {
-  if (xs.empty()) throw std::invalid_argument("concat: needs at least one tensor, got an empty list");
-  for (std::size_t t = 0; t < xs.size(); ++t)
-    if (!xs[t].defined())
-      throw std::invalid_argument("concat: tensor " + std::to_string(t) + " is undefined (default-constructed)");
+  check_tensor_list("concat", xs);
   const auto& first = xs.front().shape();
   if (first.size() == 0) throw_shape_error("concat", "cannot join 0-D tensors; reshape them to (1,) first");
   const std::size_t ax = autograd::normalize_axis("concat", axis, first.size());
@@ -254,10 +261,7 @@ BasicTensor<S> concat(const std::vector<BasicTensor<S>>& xs, long axis) {
 // there, then they are concatenated.
 template <class S>
 BasicTensor<S> stack(const std::vector<BasicTensor<S>>& xs, long axis) {
-  if (xs.empty()) throw std::invalid_argument("stack: needs at least one tensor, got an empty list");
-  for (std::size_t t = 0; t < xs.size(); ++t)
-    if (!xs[t].defined())
-      throw std::invalid_argument("stack: tensor " + std::to_string(t) + " is undefined (default-constructed)");
+  check_tensor_list("stack", xs);
   for (std::size_t t = 1; t < xs.size(); ++t)
     if (!shapes_equal(xs[t].shape(), xs[0].shape()))
       throw_shape_error("stack", "all tensors must have one shape: tensor 0 has shape " +

@@ -40,8 +40,14 @@ std::pair<std::size_t, std::size_t> slice_bounds(const char* op, const Slice& s,
     return b < 0 ? 0 : b > size ? size : b;
   };
   const long start = clamp_bound(s.start, 0), stop = clamp_bound(s.stop, size);
-  const long count = stop > start ? (stop - start + step - 1) / step : 0;
+  const long count = stop > start ? (stop - start - 1) / step + 1 : 0;
   return {static_cast<std::size_t>(start), static_cast<std::size_t>(count)};
+}
+
+// The input stride of a slice's axis; with at most one element taken the
+// step never moves, and multiplying by a huge one could overflow.
+std::ptrdiff_t slice_stride(std::ptrdiff_t axis_stride, std::size_t count, long step) {
+  return count <= 1 ? axis_stride : axis_stride * step;
 }
 
 }  // namespace
@@ -80,7 +86,7 @@ Region index_region(const char* op, const Shape& shape, const std::vector<Tensor
         const auto [first, count] = slice_bounds(op, item.slice(), axis, shape);
         r.offset += static_cast<std::ptrdiff_t>(first) * whole.strides[axis];
         r.extents.push_back(count);
-        r.strides.push_back(whole.strides[axis] * item.slice().step.value_or(1));
+        r.strides.push_back(slice_stride(whole.strides[axis], count, item.slice().step.value_or(1)));
         ++axis;
         break;
       }
@@ -124,7 +130,7 @@ BasicTensor<S> slice(const BasicTensor<S>& x, long axis, std::optional<long> sta
   Region r = autograd::whole_region(shape);
   r.offset = static_cast<std::ptrdiff_t>(first) * r.strides[ax];
   r.extents[ax] = count;
-  r.strides[ax] *= step;
+  r.strides[ax] = slice_stride(r.strides[ax], count, step);
   return autograd::record_region("slice", x, std::move(r));
 }
 
@@ -189,7 +195,7 @@ std::vector<BasicTensor<S>> chunk(const BasicTensor<S>& x, std::size_t chunks, l
   if (chunks == 0)
     throw std::invalid_argument("chunk: chunks must be positive, got 0 (shape " + shape_to_string(x.shape()) + ")");
   const std::size_t size = x.shape()[ax];
-  return split(x, size == 0 ? 0 : (size + chunks - 1) / chunks, axis);
+  return split(x, size / chunks + (size % chunks != 0), axis);
 }
 
 #define XGRAD_INSTANTIATE(S)                                                                                      \
