@@ -3,6 +3,7 @@
 #include <string>
 
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/autograd/region.hpp>
 #include <xgrad/core/error.hpp>
 
 namespace xg {
@@ -117,12 +118,121 @@ BasicTensor<Scalar> BasicTensor<Scalar>::detach() const {
 
 template <class Scalar>
 BasicTensor<Scalar> BasicTensor<Scalar>::T() const {
-  return transpose(*this);
+  return xg::transpose(*this);
 }
 
 template <class Scalar>
 BasicTensor<Scalar> BasicTensor<Scalar>::reshape(const Shape& shape) const {
   return xg::reshape(*this, shape);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::operator[](long i) const {
+  return xg::select(*this, 0, i);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::index(const std::vector<TensorIndex>& items) const {
+  return xg::index(*this, items);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::select(long axis, long i) const {
+  return xg::select(*this, axis, i);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::narrow(long axis, long start, std::size_t length) const {
+  return xg::narrow(*this, axis, start, length);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::permute(const std::vector<long>& axes) const {
+  return xg::permute(*this, axes);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::transpose(long a, long b) const {
+  return xg::transpose(*this, a, b);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::squeeze() const {
+  return xg::squeeze(*this);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::squeeze(long axis) const {
+  return xg::squeeze(*this, axis);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::unsqueeze(long axis) const {
+  return xg::unsqueeze(*this, axis);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::flatten(long start, long end) const {
+  return xg::flatten(*this, start, end);
+}
+
+template <class Scalar>
+BasicTensor<Scalar> BasicTensor<Scalar>::expand(const std::vector<long>& shape) const {
+  return xg::expand(*this, shape);
+}
+
+template <class Scalar>
+std::vector<BasicTensor<Scalar>> BasicTensor<Scalar>::split(std::size_t split_size, long axis) const {
+  return xg::split(*this, split_size, axis);
+}
+
+template <class Scalar>
+std::vector<BasicTensor<Scalar>> BasicTensor<Scalar>::chunk(std::size_t chunks, long axis) const {
+  return xg::chunk(*this, chunks, axis);
+}
+
+namespace {
+
+// The region of t's value that `items` pick, once writing into it is allowed.
+template <class Scalar>
+autograd::Region writable_region(const BasicTensor<Scalar>& t, const std::vector<TensorIndex>& items) {
+  if (t.requires_grad() && is_grad_enabled())
+    throw GraphError(std::string("index_put_: cannot write into a '") + t.op() +
+                     "' tensor that requires grad while grad mode is on; write under xg::no_grad "
+                     "(data preparation, parameter updates)");
+  return autograd::index_region("index_put_", to_shape(t.shape()), items);
+}
+
+}  // namespace
+
+template <class Scalar>
+BasicTensor<Scalar>& BasicTensor<Scalar>::index_put_(const std::vector<TensorIndex>& items, Scalar v) {
+  const autograd::Region r = writable_region(*this, items);
+  Scalar* dst = value().data();
+  autograd::for_each_in_region(r, [&](std::size_t, std::ptrdiff_t i) { dst[i] = v; });
+  return *this;
+}
+
+template <class Scalar>
+BasicTensor<Scalar>& BasicTensor<Scalar>::index_put_(const std::vector<TensorIndex>& items, const BasicTensor& v) {
+  const autograd::Region r = writable_region(*this, items);
+  const auto& source = v.value();
+  const std::size_t rank = r.extents.size(), source_rank = source.dimension();
+  bool fits = source_rank <= rank;
+  for (std::size_t d = 0; fits && d < source_rank; ++d) {
+    const std::size_t have = source.shape()[source_rank - 1 - d];
+    fits = have == 1 || have == r.extents[rank - 1 - d];
+  }
+  if (!fits)
+    throw_shape_error("index_put_", "cannot write a tensor of shape " + shape_to_string(source.shape()) +
+                                        " into a region of shape " + shape_to_string(r.extents) +
+                                        " (it must broadcast to the region's shape)");
+  // Evaluated first, so a source that shares this tensor's node is read whole before any write.
+  const array_type values = xt::broadcast(source, r.extents);
+  const Scalar* src = values.data();
+  Scalar* dst = value().data();
+  autograd::for_each_in_region(r, [&](std::size_t o, std::ptrdiff_t i) { dst[i] = src[o]; });
+  return *this;
 }
 
 template class BasicTensor<float>;

@@ -10,6 +10,7 @@
 
 #include <xgrad/core/array.hpp>
 #include <xgrad/core/node.hpp>
+#include <xgrad/core/tensor_index.hpp>
 
 namespace xg {
 
@@ -69,6 +70,26 @@ class BasicTensor {
   // Shorthands for the free functions of the same name.
   BasicTensor T() const;
   BasicTensor reshape(const Shape& shape) const;
+  BasicTensor operator[](long i) const;  // select(*this, 0, i)
+  BasicTensor index(const std::vector<TensorIndex>& items) const;
+  BasicTensor select(long axis, long i) const;
+  BasicTensor narrow(long axis, long start, std::size_t length) const;
+  BasicTensor permute(const std::vector<long>& axes) const;
+  BasicTensor transpose(long a, long b) const;
+  BasicTensor squeeze() const;
+  BasicTensor squeeze(long axis) const;
+  BasicTensor unsqueeze(long axis) const;
+  BasicTensor flatten(long start = 0, long end = -1) const;
+  BasicTensor expand(const std::vector<long>& shape) const;
+  std::vector<BasicTensor> split(std::size_t split_size, long axis = 0) const;
+  std::vector<BasicTensor> chunk(std::size_t chunks, long axis = 0) const;
+
+  // Writes `v` (or a tensor broadcast to the indexed region's shape) into the
+  // region of the value that `items` pick, as PyTorch's t[items] = v. Not
+  // recorded: for data preparation and updates under no_grad; a tensor that
+  // requires grad is refused while grad mode is on.
+  BasicTensor& index_put_(const std::vector<TensorIndex>& items, Scalar v);
+  BasicTensor& index_put_(const std::vector<TensorIndex>& items, const BasicTensor& v);
 
   const std::shared_ptr<node_type>& node() const { return node_; }
 

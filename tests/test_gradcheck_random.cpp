@@ -148,7 +148,7 @@ class ChainBuilder {
   bool draw(const Tensor64& x, Inputs& inputs, Step& step) {
     const std::size_t rank = x.dim();
     const auto shape = x.shape();
-    switch (gen_.randint(24)) {
+    switch (gen_.randint(27)) {
       case 0:
         step = {"tanh", [](const Tensor64& t, const Inputs&) { return xg::tanh(t); }};
         return true;
@@ -325,6 +325,80 @@ class ChainBuilder {
         std::vector<std::size_t> indices(1 + gen_.randint(5));
         for (auto& i : indices) i = gen_.randint(shape[0]);
         step = {"index_select", [indices](const Tensor64& t, const Inputs&) { return xg::index_select(t, indices); }};
+        return true;
+      }
+      case 23: {
+        if (rank == 0) return false;
+        const long axis = random_axis(rank);
+        const long size = static_cast<long>(shape[static_cast<std::size_t>(axis < 0 ? axis + static_cast<long>(rank) : axis)]);
+        const long i = static_cast<long>(gen_.randint(static_cast<std::size_t>(size))) - (gen_.uniform() < 0.5 ? size : 0);
+        switch (gen_.randint(3)) {
+          case 0:
+            step = {"select" + std::to_string(axis) + "," + std::to_string(i),
+                    [axis, i](const Tensor64& t, const Inputs&) { return xg::select(t, axis, i); }};
+            break;
+          case 1: {
+            const long stride = 1 + static_cast<long>(gen_.randint(3));
+            step = {"slice" + std::to_string(axis) + "," + std::to_string(i) + "::" + std::to_string(stride),
+                    [axis, i, stride](const Tensor64& t, const Inputs&) { return xg::slice(t, axis, i, xg::None, stride); }};
+            break;
+          }
+          default: {
+            const std::size_t first = static_cast<std::size_t>(i < 0 ? i + size : i);
+            const std::size_t length = 1 + gen_.randint(static_cast<std::size_t>(size) - first);
+            step = {"narrow" + std::to_string(axis) + "," + std::to_string(i) + "," + std::to_string(length),
+                    [axis, i, length](const Tensor64& t, const Inputs&) { return xg::narrow(t, axis, i, length); }};
+          }
+        }
+        return true;
+      }
+      case 24: {
+        switch (gen_.randint(4)) {
+          case 0: {
+            std::vector<long> axes(rank);
+            for (std::size_t a = 0; a < rank; ++a) axes[a] = static_cast<long>(a);
+            for (std::size_t a = rank; a > 1; --a) std::swap(axes[a - 1], axes[gen_.randint(a)]);
+            step = {"permute", [axes](const Tensor64& t, const Inputs&) { return xg::permute(t, axes); }};
+            return true;
+          }
+          case 1: {
+            if (rank == 0) return false;
+            const long a = random_axis(rank), b = random_axis(rank);
+            step = {"transpose" + std::to_string(a) + "," + std::to_string(b),
+                    [a, b](const Tensor64& t, const Inputs&) { return xg::transpose(t, a, b); }};
+            return true;
+          }
+          case 2: {
+            if (rank >= 3) return false;
+            const long axis = static_cast<long>(gen_.randint(rank + 1));
+            step = {"unsqueeze" + std::to_string(axis),
+                    [axis](const Tensor64& t, const Inputs&) { return xg::unsqueeze(t, axis); }};
+            return true;
+          }
+          default:
+            if (gen_.uniform() < 0.5) {
+              step = {"squeeze", [](const Tensor64& t, const Inputs&) { return xg::squeeze(t); }};
+            } else {
+              step = {"flatten", [](const Tensor64& t, const Inputs&) { return xg::flatten(t); }};
+            }
+            return true;
+        }
+      }
+      case 25: {
+        if (gen_.uniform() < 0.5) {
+          // Repeats the size-1 axes and adds a leading one.
+          std::vector<long> target = {static_cast<long>(1 + gen_.randint(3))};
+          for (auto d : shape) target.push_back(d == 1 ? static_cast<long>(1 + gen_.randint(3)) : -1);
+          if (target.size() > 4) return false;
+          step = {"expand", [target](const Tensor64& t, const Inputs&) { return xg::expand(t, target); }};
+        } else {
+          if (rank >= 3) return false;
+          const std::size_t k = operand(inputs, Shape(shape.begin(), shape.end()));
+          const long axis = static_cast<long>(gen_.randint(rank + 1));
+          step = {"stack" + std::to_string(axis), [k, axis](const Tensor64& t, const Inputs& in) {
+                    return xg::stack(std::vector<Tensor64>{t, in[k]}, axis);
+                  }};
+        }
         return true;
       }
       default: {

@@ -1,5 +1,6 @@
-// Picking elements by index: whole rows (index_select) or one element per row
-// (gather). Backward scatters the gradient back, adding where an index repeats.
+// Picking elements by index: whole slices along an axis (index_select) or one
+// element per row (gather). Backward scatters the gradient back, adding where
+// an index repeats.
 
 #include <algorithm>
 #include <string>
@@ -23,25 +24,38 @@ void check_index(const char* op, std::size_t index, std::size_t position, std::s
 
 }  // namespace
 
-// out[p] = x[indices[p]];  dx[indices[p]] += dout[p]
+// Along `axis`, viewing x as (outer, rows, inner):
+// out[o, p, k] = x[o, indices[p], k];  dx[o, indices[p], k] += dout[o, p, k]
 template <class S>
-BasicTensor<S> index_select(const BasicTensor<S>& x, std::span<const std::size_t> indices) {
+BasicTensor<S> index_select(const BasicTensor<S>& x, std::span<const std::size_t> indices, long axis) {
   if (x.dim() == 0) throw_shape_error("index_select", "cannot select rows of a 0-D tensor");
-  const std::size_t rows = x.shape()[0];
-  for (std::size_t p = 0; p < indices.size(); ++p) check_index("index_select", indices[p], p, rows, "axis 0");
-  const std::size_t row = rows == 0 ? 0 : x.numel() / rows;
+  const std::size_t ax = autograd::normalize_axis("index_select", axis, x.dim());
+  const std::size_t rows = x.shape()[ax];
+  const std::string axis_name = "axis " + std::to_string(ax);
+  for (std::size_t p = 0; p < indices.size(); ++p)
+    check_index("index_select", indices[p], p, rows, axis_name.c_str());
+  std::size_t outer = 1, inner = 1;
+  for (std::size_t d = 0; d < ax; ++d) outer *= x.shape()[d];
+  for (std::size_t d = ax + 1; d < x.dim(); ++d) inner *= x.shape()[d];
   Shape out_shape(x.shape().begin(), x.shape().end());
-  out_shape[0] = indices.size();
+  out_shape[ax] = indices.size();
   auto out = Array<S>::from_shape(out_shape);
   const S* src = x.value().data();
-  for (std::size_t p = 0; p < indices.size(); ++p) std::copy_n(src + indices[p] * row, row, out.data() + p * row);
+  const std::size_t picked = indices.size();
+  for (std::size_t o = 0; o < outer; ++o)
+    for (std::size_t p = 0; p < picked; ++p)
+      std::copy_n(src + (o * rows + indices[p]) * inner, inner, out.data() + (o * picked + p) * inner);
   std::vector<std::size_t> kept(indices.begin(), indices.end());
-  return record<S>("index_select", std::move(out), {&x}, [kept = std::move(kept), row](Node<S>& self) {
-    S* dst = autograd::zero_initialized_grad(*self.inputs[0]).data();
-    const S* g = self.grad.data();
-    for (std::size_t p = 0; p < kept.size(); ++p)
-      for (std::size_t k = 0; k < row; ++k) dst[kept[p] * row + k] += g[p * row + k];
-  });
+  return record<S>("index_select", std::move(out), {&x},
+                   [kept = std::move(kept), outer, rows, inner](Node<S>& self) {
+                     S* dst = autograd::zero_initialized_grad(*self.inputs[0]).data();
+                     const S* g = self.grad.data();
+                     const std::size_t picked = kept.size();
+                     for (std::size_t o = 0; o < outer; ++o)
+                       for (std::size_t p = 0; p < picked; ++p)
+                         for (std::size_t k = 0; k < inner; ++k)
+                           dst[(o * rows + kept[p]) * inner + k] += g[(o * picked + p) * inner + k];
+                   });
 }
 
 // out[i] = x[i, indices[i]];  dx[i, indices[i]] += dout[i]
@@ -65,7 +79,7 @@ BasicTensor<S> gather(const BasicTensor<S>& x, std::span<const std::size_t> indi
 }
 
 #define XGRAD_INSTANTIATE(S)                                                                  \
-  template BasicTensor<S> index_select(const BasicTensor<S>&, std::span<const std::size_t>); \
+  template BasicTensor<S> index_select(const BasicTensor<S>&, std::span<const std::size_t>, long); \
   template BasicTensor<S> gather(const BasicTensor<S>&, std::span<const std::size_t>);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)
