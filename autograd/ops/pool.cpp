@@ -22,7 +22,12 @@ struct PoolGeometry {
   long kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
 };
 
-std::string pair_string(long h, long w) { return "(" + std::to_string(h) + ", " + std::to_string(w) + ")"; }
+// Appended piece by piece: GCC 12 at -O3 warns falsely (-Wstringop-overflow) on "(" + to_string(h) + ...
+std::string pair_string(long h, long w) {
+  std::string out = "(";
+  out.append(std::to_string(h)).append(", ").append(std::to_string(w)).append(")");
+  return out;
+}
 
 template <class S>
 void check_images(const char* op, const BasicTensor<S>& x) {
