@@ -97,10 +97,13 @@ template <class S> BasicTensor<S> gather(const BasicTensor<S>& x, std::span<cons
 // --- convolution and pooling (ops/conv.cpp, ops/pool.cpp) ---
 // Images are NCHW. A size or step per spatial axis, (height, width), or one
 // number for both, as torch's int-or-pair arguments.
+// Stored as int: with long members GCC 12.2 at -O2 and -march=native
+// (AVX-512) miscompiles a defaulted options aggregate (its SLP vectorizer
+// stored Conv2dOptions{}'s padding as 1).
 struct Size2 {
-  long h, w;
-  Size2(long both) : h(both), w(both) {}
-  Size2(long height, long width) : h(height), w(width) {}
+  int h, w;
+  Size2(long both) : h(static_cast<int>(both)), w(static_cast<int>(both)) {}
+  Size2(long height, long width) : h(static_cast<int>(height)), w(static_cast<int>(width)) {}
 };
 struct Conv2dOptions {
   Size2 stride = 1;

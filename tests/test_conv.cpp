@@ -1,7 +1,9 @@
 // conv2d and conv1d: forward values against a direct convolution written
 // here (a loop over output pixels, the definition of torch's conv2d), every
 // combination of stride, padding, dilation, groups and bias; float64
-// gradchecks of all three inputs; and the errors for operands that do not fit.
+// gradchecks of all three inputs; the errors for operands that do not fit;
+// the Conv2d, Conv1d, Flatten and Unflatten modules, and a whole CNN
+// gradchecked in float64.
 
 #include <doctest/doctest.h>
 
@@ -199,4 +201,61 @@ TEST_CASE("conv2d, conv1d: operands that do not fit are refused, naming the op a
         "conv1d: stride must be positive, got 0");
   CHECK(contains(message_of<xg::ShapeError>([&] { xg::conv1d(xg::zeros({2, 3, 5, 5}), xg::zeros({4, 3, 3})); }),
                  "conv1d: expects a 3-D input (N, C, L)"));
+}
+
+TEST_CASE("nn::Conv2d and Conv1d: PyTorch's shapes and initialisation bounds") {
+  xg::Generator gen(21);
+  xg::nn::Conv2d conv(4, 6, {3, 2}, {.stride = 2, .padding = 1, .groups = 2}, gen);
+  CHECK(xg::shape_to_string(conv.weight.shape()) == "(6, 2, 3, 2)");
+  CHECK(xg::shape_to_string(conv.bias.shape()) == "(6,)");
+  // kaiming_uniform_(a = sqrt 5): gain sqrt(2 / 6), bound gain sqrt(3 / fan_in) = 1 / sqrt(fan_in);
+  // fan_in = in / groups * kh * kw = 2 * 3 * 2 = 12, the bias's bound too.
+  const double bound = 1.0 / std::sqrt(12.0);
+  CHECK(xt::amax(xt::abs(conv.weight.value()))() <= bound);
+  CHECK(xt::amax(xt::abs(conv.bias.value()))() <= bound);
+  CHECK(xt::amax(xt::abs(conv.weight.value()))() > 0.8 * bound);  // drawn over the whole range, not a smaller one
+  // (7 + 2 - 3) / 2 + 1 = 4 rows, (7 + 2 - 2) / 2 + 1 = 4 columns
+  CHECK(xg::shape_to_string(conv(xg::zeros({2, 4, 7, 7})).shape()) == "(2, 6, 4, 4)");
+  CHECK(conv.named_parameters().size() == 2);
+  CHECK(xg::nn::Conv2d(1, 16, 3, {.bias = false}).named_parameters().size() == 1);
+
+  xg::nn::Conv1d conv1(3, 5, 4, {.padding = 2}, gen);
+  CHECK(xg::shape_to_string(conv1.weight.shape()) == "(5, 3, 4)");
+  CHECK(xt::amax(xt::abs(conv1.weight.value()))() <= 1.0 / std::sqrt(12.0));
+  CHECK(xg::shape_to_string(conv1(xg::zeros({2, 3, 10})).shape()) == "(2, 5, 11)");
+
+  CHECK(message_of<std::invalid_argument>([] { xg::nn::Conv2d(3, 4, 3, {.groups = 2}); }) ==
+        "Conv2d: groups=2 must divide in_channels=3 and out_channels=4");
+  CHECK(message_of<std::invalid_argument>([] { xg::nn::Conv2d(0, 4, 3); }) ==
+        "Conv2d: in_channels and out_channels must be positive, got 0 and 4");
+  CHECK(message_of<std::invalid_argument>([] { xg::nn::Conv1d(2, 4, 0); }) ==
+        "Conv1d: kernel_size must be positive, got 0");
+}
+
+TEST_CASE("nn::Flatten and Unflatten: torch's axes, the gradient reshaped back") {
+  const auto x = xg::zeros({2, 3, 4, 5});
+  CHECK(xg::shape_to_string(xg::nn::Flatten()(x).shape()) == "(2, 60)");
+  CHECK(xg::shape_to_string(xg::nn::Flatten(0, 1)(x).shape()) == "(6, 4, 5)");
+  CHECK(xg::shape_to_string(xg::nn::Flatten(-2)(x).shape()) == "(2, 3, 20)");
+  CHECK(xg::shape_to_string(xg::nn::Unflatten(1, {2, 30})(xg::nn::Flatten()(x)).shape()) == "(2, 2, 30)");
+  CHECK(message_of<xg::ShapeError>([&] { xg::nn::Unflatten(-1, {4, 4})(x); }) ==
+        "Unflatten: sizes (4, 4) do not multiply to the 5 elements of axis 3 of the input of shape (2, 3, 4, 5)");
+  CHECK(message_of<std::invalid_argument>([&] { xg::nn::Flatten(2, 1)(x); }) ==
+        "Flatten: start_dim 2 comes after end_dim 1 for an input of shape (2, 3, 4, 5)");
+}
+
+TEST_CASE("nn::Sequential{Conv2d, ReLU, MaxPool2d, Flatten, Linear}: gradcheck of the whole model in float64") {
+  xg::manual_seed(22);
+  xg::nn::Sequential model{xg::nn::Conv2d(2, 4, 3, {.padding = 1}), xg::nn::ReLU(), xg::nn::MaxPool2d(2),
+                           xg::nn::Flatten(), xg::nn::Linear(36, 3)};
+  auto model64 = model.to<double>();
+  xg::Generator gen(23);
+  Inputs inputs{xg::uniform<double>({2, 2, 6, 6}, -1, 1, true, gen)};
+  for (const auto& [name, p] : model64.named_parameters()) inputs.push_back(p);
+  REQUIRE(inputs.size() == 5);
+  // The float64 copy computes what the float model does.
+  const auto y32 = model(xg::tensor(xt::xarray<float>(inputs[0].value())));
+  CHECK(xt::allclose(xt::xarray<double>(y32.value()), model64(inputs[0]).value(), 1e-5, 1e-5));
+  const auto result = xg::autograd::gradcheck([&](const Inputs& t) { return model64(t[0]); }, inputs);
+  CHECK_MESSAGE(result.passed, result.message);
 }

@@ -198,3 +198,16 @@ TEST_CASE("pooling: bad shapes and options are refused, naming the op") {
   CHECK(message_of<std::invalid_argument>([&] { xg::adaptive_avg_pool2d(x, {0, 2}); }) ==
         "adaptive_avg_pool2d: output_size must be positive, got (0, 2)");
 }
+
+TEST_CASE("nn::MaxPool2d, AvgPool2d, AdaptiveAvgPool2d: the functional ops with their options, in both scalar types") {
+  xg::Generator gen(31);
+  const auto x = xg::uniform<double>({2, 3, 7, 7}, -1, 1, false, gen);
+  CHECK(xg::nn::BasicMaxPool2d<double>(3, {.stride = 2, .padding = 1})(x).value() ==
+        xg::max_pool2d(x, 3, {.stride = 2, .padding = 1}).value());
+  CHECK(xg::nn::BasicAvgPool2d<double>(2, {.ceil_mode = true})(x).value() ==
+        xg::avg_pool2d(x, 2, {.ceil_mode = true}).value());
+  CHECK(xg::nn::BasicAdaptiveAvgPool2d<double>({1, 2})(x).value() == xg::adaptive_avg_pool2d(x, {1, 2}).value());
+  xg::nn::MaxPool2d pool(2);
+  CHECK(pool.named_parameters().empty());
+  CHECK(xg::shape_to_string(pool.to<double>()(x).shape()) == "(2, 3, 3, 3)");
+}
