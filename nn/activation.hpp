@@ -5,40 +5,72 @@
 
 namespace xg::nn {
 
-class Tanh : public Module {
+template <class S>
+class BasicTanh : public Convertible<BasicTanh, S> {
  public:
-  Tensor forward(const Tensor& input) override;
+  BasicTensor<S> forward(const BasicTensor<S>& input) override;
+  template <class T>
+  BasicTanh<T> converted() const { return {}; }
 };
 
-class Sigmoid : public Module {
+template <class S>
+class BasicSigmoid : public Convertible<BasicSigmoid, S> {
  public:
-  Tensor forward(const Tensor& input) override;
+  BasicTensor<S> forward(const BasicTensor<S>& input) override;
+  template <class T>
+  BasicSigmoid<T> converted() const { return {}; }
 };
 
-class ReLU : public Module {
+template <class S>
+class BasicReLU : public Convertible<BasicReLU, S> {
  public:
-  Tensor forward(const Tensor& input) override;
+  BasicTensor<S> forward(const BasicTensor<S>& input) override;
+  template <class T>
+  BasicReLU<T> converted() const { return {}; }
 };
 
 // softmax along `axis` (negative counts from the end).
-class Softmax : public Module {
+template <class S>
+class BasicSoftmax : public Convertible<BasicSoftmax, S> {
  public:
-  explicit Softmax(long axis) : axis_(axis) {}
-  Tensor forward(const Tensor& input) override;
+  explicit BasicSoftmax(long axis) : axis_(axis) {}
+  BasicTensor<S> forward(const BasicTensor<S>& input) override;
   long axis() const { return axis_; }
+  template <class T>
+  BasicSoftmax<T> converted() const { return BasicSoftmax<T>(axis_); }
 
  private:
   long axis_;
 };
 
-class LogSoftmax : public Module {
+template <class S>
+class BasicLogSoftmax : public Convertible<BasicLogSoftmax, S> {
  public:
-  explicit LogSoftmax(long axis) : axis_(axis) {}
-  Tensor forward(const Tensor& input) override;
+  explicit BasicLogSoftmax(long axis) : axis_(axis) {}
+  BasicTensor<S> forward(const BasicTensor<S>& input) override;
   long axis() const { return axis_; }
+  template <class T>
+  BasicLogSoftmax<T> converted() const { return BasicLogSoftmax<T>(axis_); }
 
  private:
   long axis_;
 };
+
+using Tanh = BasicTanh<float>;
+using Sigmoid = BasicSigmoid<float>;
+using ReLU = BasicReLU<float>;
+using Softmax = BasicSoftmax<float>;
+using LogSoftmax = BasicLogSoftmax<float>;
+
+extern template class BasicTanh<float>;
+extern template class BasicTanh<double>;
+extern template class BasicSigmoid<float>;
+extern template class BasicSigmoid<double>;
+extern template class BasicReLU<float>;
+extern template class BasicReLU<double>;
+extern template class BasicSoftmax<float>;
+extern template class BasicSoftmax<double>;
+extern template class BasicLogSoftmax<float>;
+extern template class BasicLogSoftmax<double>;
 
 }  // namespace xg::nn

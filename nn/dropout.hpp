@@ -6,17 +6,26 @@
 
 namespace xg::nn {
 
-class Dropout : public Module {
+template <class S>
+class BasicDropout : public Convertible<BasicDropout, S> {
  public:
-  // p in [0, 1]. The masks come from `generator`, which must outlive the module.
-  explicit Dropout(double p = 0.5, Generator& generator = default_generator());
+  // p in [0, 1]. The masks come from `generator`, which must outlive the module
+  // (and its converted copies, which draw from it too).
+  explicit BasicDropout(double p = 0.5, Generator& generator = default_generator());
 
-  Tensor forward(const Tensor& input) override;
+  BasicTensor<S> forward(const BasicTensor<S>& input) override;
   double p() const { return p_; }
+  template <class T>
+  BasicDropout<T> converted() const { return BasicDropout<T>(p_, *generator_); }
 
  private:
   double p_;
   Generator* generator_;
 };
+
+using Dropout = BasicDropout<float>;
+
+extern template class BasicDropout<float>;
+extern template class BasicDropout<double>;
 
 }  // namespace xg::nn

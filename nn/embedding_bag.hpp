@@ -21,34 +21,53 @@ struct EmbeddingBagOptions {
   EmbeddingBagMode mode = EmbeddingBagMode::mean;  // PyTorch's default
 };
 
-class EmbeddingBag : public Module {
+template <class S>
+class BasicEmbeddingBag : public Convertible<BasicEmbeddingBag, S> {
  public:
   // The weight is drawn from N(0, 1), as torch.nn.EmbeddingBag does.
-  EmbeddingBag(std::size_t num_embeddings, std::size_t embedding_dim, EmbeddingBagOptions options = {},
-               Generator& generator = default_generator());
+  BasicEmbeddingBag(std::size_t num_embeddings, std::size_t embedding_dim, EmbeddingBagOptions options = {},
+                    Generator& generator = default_generator());
 
   // (bags, embedding_dim); an empty bag gives zeros. Needs bags.cols ==
   // num_embeddings. PyTorch refuses per-sample weights with mode mean; here
   // they weight the sum before it is divided by the number of entries.
-  Tensor forward(const CsrMatrix<float>& bags);
-  Tensor operator()(const CsrMatrix<float>& bags) { return forward(bags); }
+  BasicTensor<S> forward(const CsrMatrix<S>& bags);
+  BasicTensor<S> operator()(const CsrMatrix<S>& bags) { return forward(bags); }
   // The same for bags given densely, (bags, num_embeddings) with the weights
   // as values and zeros for absent entries: a matmul whose weight gradient
   // is dense.
-  Tensor forward(const Tensor& bags) override;
-  using Module::operator();
+  BasicTensor<S> forward(const BasicTensor<S>& bags) override;
+  using BasicModule<S>::operator();
 
   std::size_t num_embeddings() const { return weight.shape()[0]; }
   std::size_t embedding_dim() const { return weight.shape()[1]; }
   EmbeddingBagMode mode() const { return options_.mode; }
 
-  Tensor weight;  // (num_embeddings, embedding_dim)
+  template <class T>
+  BasicEmbeddingBag<T> converted() const {
+    BasicEmbeddingBag<T> out(typename BasicEmbeddingBag<T>::Unset{}, options_);
+    out.weight = this->template converted_tensor<T>(weight);
+    return out;
+  }
+
+  BasicTensor<S> weight;  // (num_embeddings, embedding_dim)
 
  protected:
-  NamedTensors<float> local_parameters() const override { return {{"weight", weight}}; }
+  NamedTensors<S> local_parameters() const override { return {{"weight", weight}}; }
 
  private:
+  template <class>
+  friend class BasicEmbeddingBag;
+  // The weight undefined: what converted() fills, without drawing from a
+  // generator.
+  struct Unset {};
+  BasicEmbeddingBag(Unset, EmbeddingBagOptions options) : options_(options) {}
   EmbeddingBagOptions options_;
 };
+
+using EmbeddingBag = BasicEmbeddingBag<float>;
+
+extern template class BasicEmbeddingBag<float>;
+extern template class BasicEmbeddingBag<double>;
 
 }  // namespace xg::nn

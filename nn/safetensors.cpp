@@ -45,17 +45,18 @@ float half_to_float(std::uint16_t h) {
 
 float bfloat16_to_float(std::uint16_t b) { return std::bit_cast<float>(static_cast<std::uint32_t>(b) << 16); }
 
+// Every dtype decodes exactly into double; the caller narrows to its scalar.
 struct DtypeInfo {
   std::size_t size;
-  float (*decode)(const unsigned char*);
+  double (*decode)(const unsigned char*);
 };
 
 const std::map<std::string, DtypeInfo>& readable_dtypes() {
   static const std::map<std::string, DtypeInfo> dtypes = {
-      {"F32", {4, [](const unsigned char* p) { float v; std::memcpy(&v, p, 4); return v; }}},
-      {"F64", {8, [](const unsigned char* p) { double v; std::memcpy(&v, p, 8); return static_cast<float>(v); }}},
-      {"F16", {2, [](const unsigned char* p) { return half_to_float(static_cast<std::uint16_t>(p[0] | p[1] << 8)); }}},
-      {"BF16", {2, [](const unsigned char* p) { return bfloat16_to_float(static_cast<std::uint16_t>(p[0] | p[1] << 8)); }}},
+      {"F32", {4, [](const unsigned char* p) { float v; std::memcpy(&v, p, 4); return double{v}; }}},
+      {"F64", {8, [](const unsigned char* p) { double v; std::memcpy(&v, p, 8); return v; }}},
+      {"F16", {2, [](const unsigned char* p) { return double{half_to_float(static_cast<std::uint16_t>(p[0] | p[1] << 8))}; }}},
+      {"BF16", {2, [](const unsigned char* p) { return double{bfloat16_to_float(static_cast<std::uint16_t>(p[0] | p[1] << 8))}; }}},
   };
   return dtypes;
 }
@@ -133,13 +134,15 @@ std::vector<TensorEntry> parse_header(std::string_view text, const std::string& 
 
 }  // namespace
 
-std::string safetensors_bytes(const NamedTensors<float>& tensors) {
+template <class S>
+std::string safetensors_bytes(const NamedTensors<S>& tensors) {
+  const char* dtype = std::is_same_v<S, float> ? "F32" : "F64";
   nlohmann::ordered_json header;
   header["__metadata__"] = {{"format", "pt"}};
   std::uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
-    const std::uint64_t bytes = t.numel() * sizeof(float);
-    header[name] = {{"dtype", "F32"}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
+    const std::uint64_t bytes = t.numel() * sizeof(S);
+    header[name] = {{"dtype", dtype}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
   }
   std::string text = header.dump();
@@ -150,13 +153,13 @@ std::string safetensors_bytes(const NamedTensors<float>& tensors) {
   out += text;
   for (const auto& [name, t] : tensors) {
     const auto& value = t.value();
-    out.append(reinterpret_cast<const char*>(value.data()), value.size() * sizeof(float));
+    out.append(reinterpret_cast<const char*>(value.data()), value.size() * sizeof(S));
   }
   return out;
 }
 
-std::vector<std::pair<std::string, Array<float>>> read_safetensors_bytes(std::string_view bytes,
-                                                                         const std::string& source) {
+template <class S>
+std::vector<std::pair<std::string, Array<S>>> read_safetensors_bytes(std::string_view bytes, const std::string& source) {
   io::ByteReader reader(bytes, source);
   const auto header_length = reader.read_uint<std::uint64_t>("the header length");
   if (header_length > max_header_bytes)
@@ -196,28 +199,29 @@ std::vector<std::pair<std::string, Array<float>>> read_safetensors_bytes(std::st
     }
   }
 
-  std::vector<std::pair<std::string, Array<float>>> out;
+  std::vector<std::pair<std::string, Array<S>>> out;
   out.reserve(entries.size());
   for (const auto& e : entries) {
-    Array<float> value = Array<float>::from_shape(e.shape);
+    Array<S> value = Array<S>::from_shape(e.shape);
     const auto* p = reinterpret_cast<const unsigned char*>(data.data() + e.begin);
     for (std::size_t i = 0; i < value.size(); ++i) {
-      value.data()[i] = e.dtype->decode(p + i * e.dtype->size);
+      value.data()[i] = static_cast<S>(e.dtype->decode(p + i * e.dtype->size));
       if (!std::isfinite(value.data()[i]))
         throw io::FormatError(source + ": tensor " + quoted_text(e.name) + " holds a non-finite value at flat index " +
-                              std::to_string(i) + " (as float32)");
+                              std::to_string(i) + (std::is_same_v<S, float> ? " (as float32)" : ""));
     }
     out.emplace_back(e.name, std::move(value));
   }
   return out;
 }
 
-void load_safetensors_bytes(Module& model, std::string_view bytes, const std::string& source,
+template <class S>
+void load_safetensors_bytes(BasicModule<S>& model, std::string_view bytes, const std::string& source,
                             SafetensorsLoadOptions options) {
-  auto file = read_safetensors_bytes(bytes, source);
-  std::map<std::string, Array<float>*> by_name;
+  auto file = read_safetensors_bytes<S>(bytes, source);
+  std::map<std::string, Array<S>*> by_name;
   for (auto& [name, value] : file) by_name[name] = &value;
-  const NamedTensors<float> params = model.named_parameters();
+  const NamedTensors<S> params = model.named_state();
   std::vector<std::string> missing, unexpected;
   std::set<std::string> expected;
   for (const auto& [name, p] : params) {
@@ -237,7 +241,7 @@ void load_safetensors_bytes(Module& model, std::string_view bytes, const std::st
     if (!unexpected.empty()) msg += " Unexpected in the file (not in the model): " + list(unexpected) + ".";
     throw std::invalid_argument(msg + " (load with {.strict = false} to skip them)");
   }
-  std::vector<std::pair<Tensor, const Array<float>*>> loads;
+  std::vector<std::pair<BasicTensor<S>, const Array<S>*>> loads;
   for (const auto& [name, p] : params) {
     const auto found = by_name.find(name);
     if (found == by_name.end()) continue;
@@ -252,12 +256,25 @@ void load_safetensors_bytes(Module& model, std::string_view bytes, const std::st
   for (auto& [p, value] : loads) std::copy(value->begin(), value->end(), p.value().begin());
 }
 
-void Module::save_safetensors(const std::string& path) const {
-  io::write_file_atomically(path, safetensors_bytes(named_parameters()), "Module::save_safetensors");
+template <class S>
+void BasicModule<S>::save_safetensors(const std::string& path) const {
+  io::write_file_atomically(path, safetensors_bytes(named_state()), "Module::save_safetensors");
 }
 
-void Module::load_safetensors(const std::string& path, SafetensorsLoadOptions options) {
+template <class S>
+void BasicModule<S>::load_safetensors(const std::string& path, SafetensorsLoadOptions options) {
   load_safetensors_bytes(*this, io::read_file(path, "Module::load_safetensors"), "'" + path + "'", options);
 }
+
+template std::string safetensors_bytes(const NamedTensors<float>&);
+template std::string safetensors_bytes(const NamedTensors<double>&);
+template std::vector<std::pair<std::string, Array<float>>> read_safetensors_bytes(std::string_view, const std::string&);
+template std::vector<std::pair<std::string, Array<double>>> read_safetensors_bytes(std::string_view, const std::string&);
+template void load_safetensors_bytes(BasicModule<float>&, std::string_view, const std::string&, SafetensorsLoadOptions);
+template void load_safetensors_bytes(BasicModule<double>&, std::string_view, const std::string&, SafetensorsLoadOptions);
+template void BasicModule<float>::save_safetensors(const std::string&) const;
+template void BasicModule<double>::save_safetensors(const std::string&) const;
+template void BasicModule<float>::load_safetensors(const std::string&, SafetensorsLoadOptions);
+template void BasicModule<double>::load_safetensors(const std::string&, SafetensorsLoadOptions);
 
 }  // namespace xg::nn

@@ -1,7 +1,7 @@
 #pragma once
 // safetensors files (huggingface/safetensors, README "Format") for whole
-// models, keyed by named_parameters(), which are PyTorch's state_dict keys
-// for the same architecture ("0.weight", "0.bias", "2.weight"...):
+// models, keyed by named_state(), which are PyTorch's state_dict keys for
+// the same architecture ("0.weight", "0.bias", "1.running_mean"...):
 //
 //   model.save_safetensors("mlp.safetensors");    // safetensors.torch.load_file opens it
 //   model.load_safetensors("mlp.safetensors");    // what safetensors.torch.save_file wrote
@@ -9,9 +9,9 @@
 // Layout: a little-endian u64 N, N bytes of a JSON header {"<name>":
 // {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}},
 // then the data buffer, each tensor little-endian in C order at its offsets.
-// Written: float32 ("F32"), in named_parameters() order, the header padded
-// with spaces to a multiple of 8 bytes. Read: F32, F64, F16 and BF16, all
-// into float32.
+// Written: the model's scalar type ("F32" or "F64"), in named_state()
+// order, the header padded with spaces to a multiple of 8 bytes. Read: F32,
+// F64, F16 and BF16, all into the model's scalar type.
 //
 // The reader refuses, with an io::FormatError naming the file and the tensor:
 // a header length past the file or over 100 MB, a header that is not a JSON
@@ -30,7 +30,8 @@
 
 namespace xg::nn {
 
-class Module;
+template <class S>
+class BasicModule;
 
 struct SafetensorsLoadOptions {
   // As load_state_dict(strict) in PyTorch: with false, names missing from
@@ -38,18 +39,21 @@ struct SafetensorsLoadOptions {
   bool strict = true;
 };
 
-// The bytes of a safetensors file holding `tensors` as float32.
-std::string safetensors_bytes(const NamedTensors<float>& tensors);
+// The bytes of a safetensors file holding `tensors` as F32 or F64 (S).
+template <class S>
+std::string safetensors_bytes(const NamedTensors<S>& tensors);
 
-// Every tensor of a safetensors file, converted to float32, in the order of
-// their data offsets; `source` names the bytes in messages.
-std::vector<std::pair<std::string, Array<float>>> read_safetensors_bytes(std::string_view bytes,
-                                                                         const std::string& source = "<memory>");
+// Every tensor of a safetensors file, converted to S, in the order of their
+// data offsets; `source` names the bytes in messages.
+template <class S = float>
+std::vector<std::pair<std::string, Array<S>>> read_safetensors_bytes(std::string_view bytes,
+                                                                     const std::string& source = "<memory>");
 
 // What Module::load_safetensors does, on bytes in memory: every tensor is
 // read and checked against the model (names, shapes) before any parameter
 // changes; on any failure the model is left as it was.
-void load_safetensors_bytes(Module& model, std::string_view bytes, const std::string& source,
+template <class S>
+void load_safetensors_bytes(BasicModule<S>& model, std::string_view bytes, const std::string& source,
                             SafetensorsLoadOptions options = {});
 
 }  // namespace xg::nn

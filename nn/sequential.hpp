@@ -14,27 +14,28 @@
 
 namespace xg::nn {
 
-class Sequential : public Module {
+template <class S>
+class BasicSequential : public Convertible<BasicSequential, S> {
  public:
-  Sequential() = default;
+  BasicSequential() = default;
   // Takes modules by value (moved or copied into shared ownership). A single
   // Sequential argument copies it rather than nesting it.
   template <class... Ms>
-  requires(sizeof...(Ms) > 0 && (std::derived_from<std::remove_cvref_t<Ms>, Module> && ...) &&
-           !(sizeof...(Ms) == 1 && (std::same_as<std::remove_cvref_t<Ms>, Sequential> && ...))) explicit(false)
-      Sequential(Ms&&... modules) {
+  requires(sizeof...(Ms) > 0 && (std::derived_from<std::remove_cvref_t<Ms>, BasicModule<S>> && ...) &&
+           !(sizeof...(Ms) == 1 && (std::same_as<std::remove_cvref_t<Ms>, BasicSequential> && ...))) explicit(false)
+      BasicSequential(Ms&&... modules) {
     (push_back(std::forward<Ms>(modules)), ...);
   }
 
   template <class M>
-  requires std::derived_from<std::remove_cvref_t<M>, Module>
+  requires std::derived_from<std::remove_cvref_t<M>, BasicModule<S>>
   void push_back(M&& module) { push_back(std::make_shared<std::remove_cvref_t<M>>(std::forward<M>(module))); }
   // Shares a module with the caller (a layer tied between two models).
-  void push_back(std::shared_ptr<Module> module);
+  void push_back(std::shared_ptr<BasicModule<S>> module);
 
   std::size_t size() const { return modules_.size(); }
   // Throws std::out_of_range past the end.
-  Module& operator[](std::size_t index) const;
+  BasicModule<S>& operator[](std::size_t index) const;
   // The module at `index` as its concrete type; throws std::invalid_argument
   // when it is another type.
   template <class M>
@@ -44,12 +45,26 @@ class Sequential : public Module {
     return *m;
   }
 
-  Tensor forward(const Tensor& input) override;
-  std::vector<std::pair<std::string, std::shared_ptr<Module>>> named_children() const override;
+  BasicTensor<S> forward(const BasicTensor<S>& input) override;
+  std::vector<std::pair<std::string, std::shared_ptr<BasicModule<S>>>> named_children() const override;
+
+  // Every module converted to T (to<T>() adds this one's training mode). A
+  // module held twice becomes two copies.
+  template <class T>
+  BasicSequential<T> converted() const {
+    BasicSequential<T> out;
+    for (const auto& m : modules_) out.push_back(m->template to<T>());
+    return out;
+  }
 
  private:
   [[noreturn]] void throw_wrong_type(std::size_t index, const std::type_info& wanted) const;
-  std::vector<std::shared_ptr<Module>> modules_;
+  std::vector<std::shared_ptr<BasicModule<S>>> modules_;
 };
+
+using Sequential = BasicSequential<float>;
+
+extern template class BasicSequential<float>;
+extern template class BasicSequential<double>;
 
 }  // namespace xg::nn

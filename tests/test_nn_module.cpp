@@ -80,7 +80,7 @@ TEST_CASE("nn module: nested Sequentials, push_back and bias-free layers") {
   CHECK(y.shape() == xg::Tensor::shape_type{5, 2});
   CHECK_THROWS_AS(model[2], std::out_of_range);
   CHECK(contains(message_of<std::invalid_argument>([&] { model.at<nn::Linear>(0); }),
-                 "is a xg::nn::Sequential, not a xg::nn::Linear"));
+                 "is a xg::nn::BasicSequential<float>, not a xg::nn::BasicLinear<float>"));
   CHECK_THROWS_AS(model.push_back(std::shared_ptr<nn::Module>()), std::invalid_argument);
 }
 
