@@ -137,3 +137,42 @@ TEST_CASE("embedding: errors name the op, the index and num_embeddings") {
   CHECK(contains(message_of<xg::ShapeError>([&] { xg::embedding(std::span<const std::size_t>(ok), xg::zeros({5})); }),
                  "embedding: expects a 2-D weight (num_embeddings, embedding_dim), got shape (5,)"));
 }
+
+TEST_CASE("nn::Embedding: N(0, 1) weight with the padding row zeroed, forward from indices or a tensor of them") {
+  xg::Generator gen(9);
+  xg::nn::Embedding emb(2000, 4, {.padding_idx = -2}, gen);
+  const auto& w = emb.weight.value();
+  CHECK(xt::all(xt::equal(xt::view(w, 1998), 0.0f)));
+  const double mean = xt::mean(w)(), std = xt::stddev(w)();
+  CHECK(std::abs(mean) < 0.05);
+  CHECK(std::abs(std - 1.0) < 0.05);
+  const std::vector<std::size_t> idx{3, 1998, 3};
+  auto out = emb(std::span<const std::size_t>(idx));
+  auto from_tensor = emb(xg::tensor(xt::xarray<float>{3, 1998, 3}));
+  CHECK(xt::all(xt::equal(out.value(), from_tensor.value())));
+  xg::sum(out).backward();
+  REQUIRE(emb.weight.has_sparse_grad());
+  CHECK(emb.weight.sparse_grad().rows == std::vector<std::size_t>{3});  // the padding row gets none
+  CHECK(xt::all(xt::equal(xt::view(emb.weight.sparse_grad().values, 0), 2.0f)));
+  CHECK(message_of<std::invalid_argument>([&] { emb(xg::tensor(xt::xarray<float>{1.5f})); }) ==
+        "Embedding: the index tensor holds 1.500000 at flat index 0, not a non-negative whole number");
+  CHECK(message_of<std::invalid_argument>([&] { xg::nn::Embedding(4, 2, {.padding_idx = 4}); }) ==
+        "Embedding: padding_idx 4 is out of range for num_embeddings 4");
+}
+
+TEST_CASE("nn::Embedding: state_dict round trip and to<double>()") {
+  xg::nn::Embedding a(10, 3), b(10, 3);
+  b.load_state_dict(a.state_dict());
+  CHECK(xt::all(xt::equal(a.weight.value(), b.weight.value())));
+  auto d = a.to<double>();
+  CHECK(xt::allclose(d.weight.value(), xt::cast<double>(a.weight.value())));
+  CHECK(d.options().padding_idx == a.options().padding_idx);
+  const std::vector<std::size_t> idx{0, 9};
+  const auto result = xg::autograd::gradcheck(
+      [&](const std::vector<xg::Tensor64>& in) {
+        d.weight = in[0];
+        return xg::sum(xg::tanh(d(std::span<const std::size_t>(idx))));
+      },
+      {d.weight});
+  CHECK_MESSAGE(result.passed, result.message);
+}

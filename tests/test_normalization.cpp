@@ -223,3 +223,94 @@ TEST_CASE("layer_norm and batch_norm: errors name the op and the shapes") {
   CHECK(xt::all(xt::equal(rm.value(), 0.0)));
   CHECK(xt::all(xt::equal(rv.value(), 1.0)));
 }
+
+TEST_CASE("nn::LayerNorm: weight ones and bias zeros of normalized_shape, or none, and the functional op's values") {
+  xg::nn::BasicLayerNorm<double> norm({3, 4});
+  REQUIRE(norm.named_parameters().size() == 2);
+  CHECK(norm.named_parameters()[0].first == "weight");
+  CHECK(xt::all(xt::equal(norm.weight.value(), 1.0)));
+  CHECK(xt::all(xt::equal(norm.bias.value(), 0.0)));
+  auto x = leaf({2, 3, 4}, 80);
+  norm.weight = leaf({3, 4}, 81);
+  check_close(values(norm(x)), values(xg::layer_norm(x, {3, 4}, norm.weight, norm.bias)), 0);
+  xg::nn::LayerNorm plain({4}, {.eps = 1e-3, .elementwise_affine = false});
+  CHECK(plain.named_parameters().empty());
+  CHECK(message_of<xg::ShapeError>([&] { plain(xg::zeros({2, 3})); }) ==
+        "layer_norm: input of shape (2, 3) does not end in normalized_shape (4,)");
+}
+
+TEST_CASE("nn::BatchNorm1d: running statistics and num_batches_tracked over several steps, then eval") {
+  xg::nn::BasicBatchNorm1d<double> bn(3, {.momentum = 0.2});
+  const auto buffers = bn.named_buffers();
+  REQUIRE(buffers.size() == 3);
+  CHECK(buffers[0].first == "running_mean");
+  CHECK(buffers[1].first == "running_var");
+  CHECK(buffers[2].first == "num_batches_tracked");
+  std::vector<double> mean(3, 0.0), var(3, 1.0);
+  for (std::uint64_t step = 0; step < 4; ++step) {
+    auto x = leaf({5, 3, 2}, 90 + step, -1.0 * step, 1.0 + step);
+    const auto s = naive_channel_stats(values(x), {5, 3, 2});
+    // Training: the batch's statistics normalize.
+    check_close(values(bn(x)), naive_batch_norm(values(x), {5, 3, 2}, s.mean, s.biased, {1, 1, 1}, {0, 0, 0}, 1e-5),
+                1e-12);
+    for (std::size_t c = 0; c < 3; ++c) {
+      mean[c] = 0.8 * mean[c] + 0.2 * s.mean[c];
+      var[c] = 0.8 * var[c] + 0.2 * s.unbiased[c];
+    }
+    check_close(values(bn.running_mean), mean, 1e-14);
+    check_close(values(bn.running_var), var, 1e-14);
+    CHECK(bn.num_batches_tracked.item() == step + 1);
+  }
+  bn.eval();
+  auto x = leaf({2, 3}, 99);
+  check_close(values(bn(x)), naive_batch_norm(values(x), {2, 3}, mean, var, {1, 1, 1}, {0, 0, 0}, 1e-5), 1e-12);
+  CHECK(bn.num_batches_tracked.item() == 4);
+  check_close(values(bn.running_mean), mean, 1e-14);
+}
+
+TEST_CASE("nn::BatchNorm2d: momentum none is the cumulative average; without tracking, batch statistics always") {
+  xg::nn::BasicBatchNorm2d<double> bn(2, {.momentum = std::nullopt});
+  std::vector<double> mean_sum(2, 0.0), var_sum(2, 0.0);
+  const Shape shape{3, 2, 2, 2};
+  for (std::uint64_t step = 0; step < 3; ++step) {
+    auto x = leaf(shape, 100 + step, step, 3.0 + 2 * step);
+    bn(x);
+    const auto s = naive_channel_stats(values(x), shape);
+    for (std::size_t c = 0; c < 2; ++c) mean_sum[c] += s.mean[c], var_sum[c] += s.unbiased[c];
+  }
+  check_close(values(bn.running_mean), {mean_sum[0] / 3, mean_sum[1] / 3}, 1e-14);
+  check_close(values(bn.running_var), {var_sum[0] / 3, var_sum[1] / 3}, 1e-14);
+
+  xg::nn::BasicBatchNorm2d<double> untracked(2, {.affine = false, .track_running_stats = false});
+  CHECK(untracked.named_buffers().empty());
+  CHECK(untracked.named_parameters().empty());
+  untracked.eval();
+  auto x = leaf(shape, 110);
+  const auto s = naive_channel_stats(values(x), shape);
+  check_close(values(untracked(x)), naive_batch_norm(values(x), shape, s.mean, s.biased, {1, 1}, {0, 0}, 1e-5), 1e-12);
+
+  CHECK(message_of<xg::ShapeError>([&] { bn(xg::zeros<double>({2, 2, 4})); }) ==
+        "BatchNorm2d: expects an input of shape (N, C, H, W), got (2, 2, 4)");
+  CHECK(message_of<xg::ShapeError>([&] { bn(xg::zeros<double>({2, 3, 1, 1})); }) ==
+        "BatchNorm2d: input of shape (2, 3, 1, 1) has 3 channels but the layer has num_features 2");
+  CHECK(bn.num_batches_tracked.item() == 3);  // refused inputs count no batch
+}
+
+TEST_CASE("nn::BatchNorm1d: state_dict round trip with the buffers, and a float64 gradcheck of the module") {
+  xg::nn::BatchNorm1d a(4), b(4);
+  for (std::uint64_t step = 0; step < 3; ++step) a(xg::tensor(xt::cast<float>(leaf({6, 4}, 120 + step, 0, 5).value())));
+  const auto state = a.state_dict();
+  b.load_state_dict(state);
+  CHECK(xt::all(xt::equal(a.running_mean.value(), b.running_mean.value())));
+  CHECK(xt::all(xt::equal(a.running_var.value(), b.running_var.value())));
+  CHECK(b.num_batches_tracked.item() == 3);
+  a.eval(), b.eval();
+  auto x = xg::ones({2, 4});
+  CHECK(xt::all(xt::equal(a(x).value(), b(x).value())));
+
+  auto d = a.to<double>();
+  d.train();
+  check_gradients([&](const Inputs& in) { return xg::sum(xg::tanh(d(in[0]))); }, {leaf({5, 4}, 130)});
+  d.eval();
+  check_gradients([&](const Inputs& in) { return xg::sum(xg::tanh(d(in[0]))); }, {leaf({5, 4}, 131)});
+}
