@@ -22,10 +22,11 @@ int main(int argc, char** argv) {
       argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 10, .batch_size = 256, .seed = 0});
   manual_seed(flags.seed);
   auto [vocabulary, sentences] = examples::index_words(datasets::load_sentiment().texts, 5);
-  // The last 300 sentences are held out: the test accuracy tells their
-  // context words from noise words.
-  const std::vector<std::vector<std::size_t>> held_out(sentences.end() - 300, sentences.end());
-  sentences.resize(sentences.size() - 300);
+  // The last 300 sentences (a tenth of a smaller data folder) are held out:
+  // the test accuracy tells their context words from noise words.
+  const auto held = static_cast<std::ptrdiff_t>(std::min<std::size_t>(300, sentences.size() / 10));
+  const std::vector<std::vector<std::size_t>> held_out(sentences.end() - held, sentences.end());
+  sentences.resize(sentences.size() - held);
   const std::size_t words = vocabulary.size(), dim = 32;
   const examples::SkipGramSampler sampler(sentences, words, 2, 5), test_sampler(held_out, words, 2, 5);
 
