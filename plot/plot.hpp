@@ -4,4 +4,5 @@
 #include <xgrad/plot/axis.hpp>
 #include <xgrad/plot/contour.hpp>
 #include <xgrad/plot/line_chart.hpp>
+#include <xgrad/plot/scatter.hpp>
 #include <xgrad/plot/svg.hpp>

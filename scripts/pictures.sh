@@ -18,4 +18,7 @@ for picture in optimizer_paths/sin_quadratic optimizer_paths/ill_conditioned opt
                lr_schedules/schedules_wsd; do
   cp "$build/examples/out/$picture.svg" "docs/img/${picture#*/}.svg"
 done
+cmake --build "$build" -j"$(nproc)" --target word_embeddings
+"$build/examples/word_embeddings" --out "$build/examples/out/word_embeddings" >/dev/null
+cp "$build/examples/out/word_embeddings/embedding.svg" docs/img/word_embeddings.svg
 echo "pictures: wrote $(ls docs/img/*.svg | wc -l) SVG files to docs/img"

@@ -73,3 +73,19 @@ TEST_CASE("plot: labels are escaped and mismatched series rejected") {
   CHECK_THROWS_WITH_AS(line_chart_svg({{"s", {1, 2}, {1.0}}}, {}),
                        "line_chart_svg: series 's' has 2 x values but 1 y values", std::invalid_argument);
 }
+
+TEST_CASE("plot: a scatter draws a dot and an escaped label per finite point, inside the frame") {
+  const auto svg = scatter_svg({{0, 0, "a<b"}, {2, 1, "good"}, {std::nan(""), 1, "lost"}}, {.title = "words"});
+  CHECK(svg.find("a&lt;b") != std::string::npos);
+  CHECK(svg.find(">good</text>") != std::string::npos);
+  CHECK(svg.find("lost") == std::string::npos);
+  std::size_t dots = 0;
+  for (std::size_t at = svg.find("<circle"); at != std::string::npos; at = svg.find("<circle", at + 1)) ++dots;
+  CHECK(dots == 2);
+  // (0, 0) and (2, 1) are the extremes: with the 5 % margin, the first dot sits
+  // 5/110 of the plot width right of its left edge (70 px, plot 800 px wide).
+  CHECK(svg.find("<circle cx=\"" + px(70 + 800.0 * 0.1 / 2.2) + "\"") != std::string::npos);
+  // One point alone, or none, still makes a document.
+  CHECK(scatter_svg({{1, 1, "x"}}, {}).find("</svg>") != std::string::npos);
+  CHECK(scatter_svg({}, {}).find("</svg>") != std::string::npos);
+}

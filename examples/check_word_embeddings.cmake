@@ -1,0 +1,36 @@
+# Runs word_embeddings and checks that its training loss fell to at most
+# RATIO of the loss before the first step (log 2: every score starts at 0),
+# that the held-out pairs are told from noise better than chance, and that
+# the neighbours of the five words and the picture were written.
+execute_process(COMMAND "${PROGRAM}" --out "${OUT}" OUTPUT_VARIABLE output RESULT_VARIABLE status)
+message("${output}")
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "${PROGRAM} exited with ${status}")
+endif()
+foreach(word IN ITEMS good bad movie food phone)
+  if(NOT output MATCHES "nearest ${word}:( [^ \n]+)+\n")
+    message(FATAL_ERROR "no neighbours printed for '${word}'")
+  endif()
+endforeach()
+if(NOT output MATCHES " start_loss=0\\.([0-9][0-9][0-9][0-9]) final_loss=0\\.([0-9][0-9][0-9][0-9]) test_accuracy=([0-9.]+)")
+  message(FATAL_ERROR "no start_loss=0.dddd, final_loss=0.dddd and test_accuracy= in the summary line")
+endif()
+set(start 0.${CMAKE_MATCH_1})
+set(start_match ${CMAKE_MATCH_1})
+set(final 0.${CMAKE_MATCH_2})
+set(accuracy ${CMAKE_MATCH_3})
+math(EXPR final_digits "1${CMAKE_MATCH_2} - 10000")
+# Both are printed as 0.dddd: compare their digits as integers (cmake's math
+# has no floating point; the leading 1 keeps a leading 0 from mattering).
+math(EXPR start_digits "1${start_match} - 10000")
+math(EXPR bound_digits "${start_digits} * ${RATIO_PERMILLE} / 1000")
+if(final_digits GREATER bound_digits)
+  message(FATAL_ERROR "final_loss ${final} is above ${RATIO_PERMILLE}/1000 of start_loss ${start}")
+endif()
+if(accuracy LESS MIN_ACCURACY)
+  message(FATAL_ERROR "test_accuracy ${accuracy} is below ${MIN_ACCURACY}")
+endif()
+if(NOT EXISTS "${OUT}/embedding.svg")
+  message(FATAL_ERROR "no ${OUT}/embedding.svg")
+endif()
+message("final_loss ${final} <= ${RATIO_PERMILLE}/1000 x start_loss ${start}; test_accuracy ${accuracy} >= ${MIN_ACCURACY}")
