@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <span>
+#include <utility>
 #include <xgrad/nn/functional/loss.hpp>
 
 namespace xg::nn {
@@ -42,6 +43,51 @@ class MSELoss {
     return functional::mse_loss(input, target, options);
   }
   LossOptions options;
+};
+
+class L1Loss {
+ public:
+  explicit L1Loss(LossOptions options = {}) : options(options) {}
+  Tensor operator()(const Tensor& input, const Tensor& target) const {
+    return functional::l1_loss(input, target, options);
+  }
+  LossOptions options;
+};
+
+class HuberLoss {
+ public:
+  explicit HuberLoss(HuberLossOptions options = {}) : options(options) {}
+  Tensor operator()(const Tensor& input, const Tensor& target) const {
+    return functional::huber_loss(input, target, options);
+  }
+  HuberLossOptions options;
+};
+
+class SmoothL1Loss {
+ public:
+  explicit SmoothL1Loss(SmoothL1LossOptions options = {}) : options(options) {}
+  Tensor operator()(const Tensor& input, const Tensor& target) const {
+    return functional::smooth_l1_loss(input, target, options);
+  }
+  SmoothL1LossOptions options;
+};
+
+class KLDivLoss {
+ public:
+  explicit KLDivLoss(KLDivOptions options = {}) : options(options) {}
+  Tensor operator()(const Tensor& input, const Tensor& target) const {
+    return functional::kl_div(input, target, options);
+  }
+  KLDivOptions options;
+};
+
+class BCELoss {
+ public:
+  explicit BCELoss(BinaryCrossEntropyOptions<float> options = {}) : options(std::move(options)) {}
+  Tensor operator()(const Tensor& input, const Tensor& target) const {
+    return functional::binary_cross_entropy(input, target, options);
+  }
+  BinaryCrossEntropyOptions<float> options;
 };
 
 }  // namespace xg::nn

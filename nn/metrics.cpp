@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/nn/metrics.hpp>
 
 namespace xg::nn {
@@ -45,6 +46,26 @@ double accuracy(const BasicTensor<S>& logits, std::span<const std::size_t> label
   return static_cast<double>(correct) / static_cast<double>(predicted.size());
 }
 
+template <class S>
+double binary_accuracy(const BasicTensor<S>& scores, const BasicTensor<S>& targets, double threshold) {
+  if (!scores.defined() || !targets.defined())
+    throw_invalid_argument("binary_accuracy", "the scores and targets must be defined tensors");
+  if (!shapes_equal(scores.shape(), targets.shape()))
+    throw_shape_error("binary_accuracy", "scores of shape " + shape_to_string(scores.shape()) +
+                                             " and targets of shape " + shape_to_string(targets.shape()) + " differ");
+  if (scores.numel() == 0) throw_invalid_argument("binary_accuracy", "the accuracy of an empty batch is undefined");
+  const S* x = scores.value().data();
+  const S* t = targets.value().data();
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < scores.numel(); ++i) {
+    if (t[i] != 0 && t[i] != 1)
+      throw_invalid_argument("binary_accuracy", "target " + number_text(t[i]) + " at flat index " +
+                                                    std::to_string(i) + " is not 0 or 1");
+    correct += (x[i] > threshold) == (t[i] == 1);
+  }
+  return static_cast<double>(correct) / static_cast<double>(scores.numel());
+}
+
 Array<std::size_t> confusion_matrix(std::span<const std::size_t> predictions, std::span<const std::size_t> labels,
                                     std::size_t num_classes) {
   if (predictions.size() != labels.size())
@@ -73,6 +94,8 @@ Array<std::size_t> confusion_matrix(const BasicTensor<S>& logits, std::span<cons
 
 template double accuracy(const BasicTensor<float>&, std::span<const std::size_t>);
 template double accuracy(const BasicTensor<double>&, std::span<const std::size_t>);
+template double binary_accuracy(const BasicTensor<float>&, const BasicTensor<float>&, double);
+template double binary_accuracy(const BasicTensor<double>&, const BasicTensor<double>&, double);
 template Array<std::size_t> confusion_matrix(const BasicTensor<float>&, std::span<const std::size_t>, std::size_t);
 template Array<std::size_t> confusion_matrix(const BasicTensor<double>&, std::span<const std::size_t>, std::size_t);
 

@@ -14,6 +14,12 @@ namespace xg::nn {
 template <class S>
 double accuracy(const BasicTensor<S>& logits, std::span<const std::size_t> labels);
 
+// The fraction of elements whose prediction (score > threshold) equals the
+// target (0 or 1, same shape), in [0, 1], as torchmetrics' BinaryAccuracy:
+// the threshold is 0.5 for probabilities, 0 for logits.
+template <class S>
+double binary_accuracy(const BasicTensor<S>& scores, const BasicTensor<S>& targets, double threshold = 0.5);
+
 // counts(label, predicted): row = true class, column = predicted class, as
 // sklearn and torchmetrics lay it out. Shape (num_classes, num_classes).
 template <class S>

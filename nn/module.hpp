@@ -49,6 +49,9 @@ class BasicModule {
  public:
   using scalar_type = S;
   using tensor_type = BasicTensor<S>;
+  // The name the base had before it was a template, so that a class derived
+  // from nn::Module can still write `using Module::operator();`.
+  using Module = BasicModule;
 
   virtual ~BasicModule() = default;
 

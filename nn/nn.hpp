@@ -11,6 +11,7 @@
 #include <xgrad/nn/functional/dropout.hpp>
 #include <xgrad/nn/functional/linear.hpp>
 #include <xgrad/nn/functional/loss.hpp>
+#include <xgrad/nn/identity.hpp>
 #include <xgrad/nn/init.hpp>
 #include <xgrad/nn/layer_norm.hpp>
 #include <xgrad/nn/linear.hpp>

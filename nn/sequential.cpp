@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,15 @@ template <class S>
 void BasicSequential<S>::push_back(std::shared_ptr<BasicModule<S>> module) {
   if (!module) throw std::invalid_argument("Sequential::push_back: the module is null");
   modules_.push_back(std::move(module));
+}
+
+template <class S>
+BasicSequential<S> BasicSequential<S>::slice(long start, long stop) const {
+  const long size = static_cast<long>(modules_.size());
+  const auto clamped = [size](long i) { return std::clamp(i < 0 ? i + size : i, 0L, size); };
+  BasicSequential out;
+  for (long i = clamped(start); i < clamped(stop); ++i) out.push_back(modules_[static_cast<std::size_t>(i)]);
+  return out;
 }
 
 template <class S>

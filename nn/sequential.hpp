@@ -32,6 +32,19 @@ class BasicSequential : public Convertible<BasicSequential, S> {
   void push_back(M&& module) { push_back(std::make_shared<std::remove_cvref_t<M>>(std::forward<M>(module))); }
   // Shares a module with the caller (a layer tied between two models).
   void push_back(std::shared_ptr<BasicModule<S>> module);
+  // push_back returning this Sequential, as torch.nn.Sequential.append.
+  template <class M>
+  BasicSequential& append(M&& module) {
+    push_back(std::forward<M>(module));
+    return *this;
+  }
+
+  // Modules [start, stop) in a new Sequential sharing them (and so their
+  // parameters), as model[start:stop] in PyTorch: negative indices count
+  // from the end and both are clamped to [0, size()], so slice(0, -1) drops
+  // the last module and slice(2, 1) is empty. Its children are named from
+  // "0" (PyTorch's slice keeps the original names).
+  BasicSequential slice(long start, long stop) const;
 
   std::size_t size() const { return modules_.size(); }
   // Throws std::out_of_range past the end.

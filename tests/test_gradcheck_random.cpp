@@ -148,7 +148,7 @@ class ChainBuilder {
   bool draw(const Tensor64& x, Inputs& inputs, Step& step) {
     const std::size_t rank = x.dim();
     const auto shape = x.shape();
-    switch (gen_.randint(27)) {
+    switch (gen_.randint(29)) {
       case 0:
         step = {"tanh", [](const Tensor64& t, const Inputs&) { return xg::tanh(t); }};
         return true;
@@ -399,6 +399,30 @@ class ChainBuilder {
                     return xg::stack(std::vector<Tensor64>{t, in[k]}, axis);
                   }};
         }
+        return true;
+      }
+      case 26: {
+        // The activations of issue #15; elu and leaky_relu have a kink at 0.
+        const std::size_t kind = gen_.randint(7);
+        if ((kind == 4 || kind == 5) && min_abs(x) < margin) return false;
+        if (kind == 6 && max_abs(x) > 4) return false;
+        const char* names[] = {"softplus", "gelu", "gelu_tanh", "silu", "elu", "leaky_relu", "expm1"};
+        step = {names[kind], [kind](const Tensor64& t, const Inputs&) {
+                  switch (kind) {
+                    case 0: return xg::softplus(t, 1.5, 2.0);
+                    case 1: return xg::gelu(t);
+                    case 2: return xg::gelu(t, "tanh");
+                    case 3: return xg::silu(t);
+                    case 4: return xg::elu(t, 0.8);
+                    case 5: return xg::leaky_relu(t, 0.05);
+                    default: return xg::expm1(t);
+                  }
+                }};
+        return true;
+      }
+      case 27: {
+        if (min_value(x) < -0.9) return false;
+        step = {"log1p", [](const Tensor64& t, const Inputs&) { return xg::log1p(t); }};
         return true;
       }
       default: {

@@ -186,3 +186,34 @@ TEST_CASE("nn module: mismatched names and shapes are rejected naming both, the 
   CHECK_THROWS_AS(saved.load_state_dict(number_for_weight), xg::io::FormatError);
   std::filesystem::remove(path);
 }
+
+TEST_CASE("nn module: Sequential::slice shares the modules, counts from the end and clamps; append chains") {
+  nn::Sequential model{nn::Linear(3, 4), nn::Tanh(), nn::Linear(4, 4), nn::ReLU(), nn::Linear(4, 2)};
+  const auto head = model.slice(0, -1);  // model[:-1]
+  REQUIRE(head.size() == 4);
+  CHECK(&head[2] == &model[2]);
+  CHECK(head.named_parameters()[2].first == "2.weight");
+  CHECK(head.named_parameters()[2].second.node() == model.named_parameters()[2].second.node());
+  // Training the slice trains the model: a step on head's parameters is seen through model.
+  head.named_parameters()[0].second.value()(0, 0) = 5.0f;
+  CHECK(model.at<nn::Linear>(0).weight.value()(0, 0) == 5.0f);
+
+  const auto tail = model.slice(-2, 100);  // model[-2:], the stop clamped to the size
+  REQUIRE(tail.size() == 2);
+  CHECK(&tail[1] == &model[4]);
+  CHECK(tail.named_parameters()[0].first == "1.weight");  // renamed from 0, unlike PyTorch
+  CHECK(model.slice(3, 1).size() == 0);
+  CHECK(model.slice(-100, 2).size() == 2);
+  // The slices compose to the whole: model(x) = tail(middle(head2(x))).
+  const auto x = xg::randn<float>({2, 3});
+  const auto y = model.slice(3, 5)(model.slice(0, 3)(x));
+  CHECK(y.value() == model(x).value());
+
+  nn::Sequential built;
+  built.append(nn::Linear(2, 2)).append(nn::Identity()).append(nn::Tanh());
+  CHECK(built.size() == 3);
+  CHECK(built.named_parameters().size() == 2);
+  const auto z = xg::ones<float>({1, 2});
+  CHECK(nn::Identity()(z).node() == z.node());
+  CHECK(built(z).value() == xg::tanh(built[0](z)).value());
+}

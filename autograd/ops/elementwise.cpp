@@ -1,4 +1,4 @@
-// Elementwise math: pow, exp, log, sqrt, sin, cos, abs, clamp, and the broadcasting
+// Elementwise math: pow, exp, log, log1p, expm1, sqrt, sin, cos, abs, clamp, and the broadcasting
 // maximum/minimum. Domains follow IEEE arithmetic as in PyTorch: log(0) is
 // -inf, sqrt(-1) is NaN; invalid arguments (a NaN exponent or bound) throw.
 
@@ -58,6 +58,29 @@ BasicTensor<S> log(const BasicTensor<S>& x) {
     const S* g = self.grad.data();
     const S* v = in.value.data();
     accumulate_each(in, [g, v](std::size_t i) { return g[i] / v[i]; });
+  });
+}
+
+// d(log(1 + x)) = dx / (1 + x); std::log1p keeps the digits log(1 + x) loses for small x.
+template <class S>
+BasicTensor<S> log1p(const BasicTensor<S>& x) {
+  Array<S> y = map_elements(x.value(), [](S v) { return std::log1p(v); });
+  return record<S>("log1p", std::move(y), {&x}, [](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const S* g = self.grad.data();
+    const S* v = in.value.data();
+    accumulate_each(in, [g, v](std::size_t i) { return g[i] / (S(1) + v[i]); });
+  });
+}
+
+// d(e^x - 1) = e^x dx = (y + 1) dx
+template <class S>
+BasicTensor<S> expm1(const BasicTensor<S>& x) {
+  Array<S> y = map_elements(x.value(), [](S v) { return std::expm1(v); });
+  return record<S>("expm1", std::move(y), {&x}, [](Node<S>& self) {
+    const S* g = self.grad.data();
+    const S* y = self.value.data();
+    accumulate_each(*self.inputs[0], [g, y](std::size_t i) { return g[i] * (y[i] + S(1)); });
   });
 }
 
@@ -171,6 +194,8 @@ BasicTensor<S> minimum(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   template BasicTensor<S> pow(const BasicTensor<S>&, double);                \
   template BasicTensor<S> exp(const BasicTensor<S>&);                        \
   template BasicTensor<S> log(const BasicTensor<S>&);                        \
+  template BasicTensor<S> log1p(const BasicTensor<S>&);                      \
+  template BasicTensor<S> expm1(const BasicTensor<S>&);                      \
   template BasicTensor<S> sqrt(const BasicTensor<S>&);                       \
   template BasicTensor<S> sin(const BasicTensor<S>&);                        \
   template BasicTensor<S> cos(const BasicTensor<S>&);                        \

@@ -10,8 +10,9 @@
 namespace xg::nn {
 
 // How per-sample losses become the result: their mean or sum as a 0-D tensor,
-// or the losses themselves.
-enum class Reduction { none, mean, sum };
+// or the losses themselves; batchmean (kl_div only, as in PyTorch) is the
+// sum over the first dimension's size, the true KL divergence per sample.
+enum class Reduction { none, mean, sum, batchmean };
 
 struct LossOptions {
   Reduction reduction = Reduction::mean;
@@ -21,6 +22,27 @@ struct CrossEntropyOptions {
   Reduction reduction = Reduction::mean;
   // In [0, 1]: the target becomes (1 - label_smoothing) one-hot + label_smoothing / classes, as in PyTorch.
   double label_smoothing = 0.0;
+};
+
+struct HuberLossOptions {
+  Reduction reduction = Reduction::mean;
+  double delta = 1.0;  // > 0: where the loss turns from quadratic to linear
+};
+
+struct SmoothL1LossOptions {
+  Reduction reduction = Reduction::mean;
+  double beta = 1.0;  // >= 0: where the loss turns from quadratic to linear; 0 is l1_loss
+};
+
+struct KLDivOptions {
+  Reduction reduction = Reduction::mean;  // PyTorch's default; batchmean is the divergence per sample
+  bool log_target = false;                // whether the target holds log-probabilities too
+};
+
+template <class S>
+struct BinaryCrossEntropyOptions {
+  Reduction reduction = Reduction::mean;
+  BasicTensor<S> weight;  // each element's factor, broadcast to the input's shape; none when undefined
 };
 
 namespace functional {
@@ -45,6 +67,31 @@ BasicTensor<S> binary_cross_entropy_with_logits(const BasicTensor<S>& logits, co
 // (input - target)^2 elementwise; the shapes must be equal.
 template <class S>
 BasicTensor<S> mse_loss(const BasicTensor<S>& input, const BasicTensor<S>& target, LossOptions options = {});
+
+// |input - target| elementwise; the shapes must be equal (as for every loss below).
+template <class S>
+BasicTensor<S> l1_loss(const BasicTensor<S>& input, const BasicTensor<S>& target, LossOptions options = {});
+
+// 0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere, d = input - target.
+template <class S>
+BasicTensor<S> huber_loss(const BasicTensor<S>& input, const BasicTensor<S>& target, HuberLossOptions options = {});
+
+// 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere: huber_loss / beta.
+template <class S>
+BasicTensor<S> smooth_l1_loss(const BasicTensor<S>& input, const BasicTensor<S>& target,
+                              SmoothL1LossOptions options = {});
+
+// target (log target - input) elementwise (0 where target is 0), for `input`
+// holding log-probabilities; with .log_target, exp(target) (target - input).
+template <class S>
+BasicTensor<S> kl_div(const BasicTensor<S>& input, const BasicTensor<S>& target, KLDivOptions options = {});
+
+// -weight [t log p + (1 - t) log(1 - p)] elementwise on probabilities p in
+// [0, 1] (anything else is refused), each log clamped at -100 as PyTorch
+// does, so p = 0 or 1 gives a finite loss.
+template <class S>
+BasicTensor<S> binary_cross_entropy(const BasicTensor<S>& input, const BasicTensor<S>& target,
+                                    BinaryCrossEntropyOptions<S> options = {});
 
 }  // namespace functional
 }  // namespace xg::nn
