@@ -27,9 +27,10 @@ TEST_CASE_TEMPLATE("conveniences: zeros_like, ones_like, full_like, rand_like, r
   CHECK(xg::shape_to_string(z.shape()) == "(2, 4)");
   CHECK_FALSE(z.requires_grad());  // as torch's *_like: requires_grad is not copied
   for (S v : z.value()) CHECK(v == S(0));
-  for (S v : xg::ones_like(t).value()) CHECK(v == S(1));
-  for (S v : xg::full_like(t, S(-3)).value()) CHECK(v == S(-3));
-  for (S v : xg::rand_like(t).value()) CHECK((v >= S(0) && v < S(1)));
+  const auto ones = xg::ones_like(t), full = xg::full_like(t, S(-3)), uniform = xg::rand_like(t);
+  for (S v : ones.value()) CHECK(v == S(1));
+  for (S v : full.value()) CHECK(v == S(-3));
+  for (S v : uniform.value()) CHECK((v >= S(0) && v < S(1)));
   xg::Generator a(9), b(9);
   CHECK(xg::randn_like(t, true, a).value() == xg::randn<S>({2, 4}, false, b).value());
   CHECK(xg::randn_like(t, true).requires_grad());

@@ -254,8 +254,9 @@ TEST_CASE("ops math: logsumexp does not overflow, and a lane of -inf gives -inf 
   auto y = xg::logsumexp(x, {-1});
   y.backward();
   const double e = std::exp(1.0);
-  CHECK(x.grad()(0) == doctest::Approx(1 / (1 + e)).epsilon(1e-6));
-  CHECK(x.grad()(1) == doctest::Approx(e / (1 + e)).epsilon(1e-6));
+  // x - y is taken at 1e4, where float's spacing is 1e-3.
+  CHECK(x.grad()(0) == doctest::Approx(1 / (1 + e)).epsilon(1e-3));
+  CHECK(x.grad()(1) == doctest::Approx(e / (1 + e)).epsilon(1e-3));
 }
 
 TEST_CASE("ops math: gradcheck of min, logsumexp, var and std over every axis set, keepdims or not") {
@@ -344,7 +345,7 @@ TEST_CASE("ops math: where picks and routes the gradient, broadcasting, from boo
   const xt::xarray<std::uint8_t> bytes{0, 7, 0};
   CHECK(xg::where(bytes, a, b).value() == xg::Array<double>{{10, 2, 30}, {10, 5, 30}});
   check_gradients([](const Inputs& in) { return xg::where(in[0] < 0.0, in[0] * 2.0, in[1]); },
-                  {pattern({2, 3}), pattern({3, 1})});
+                  {pattern({2, 3}), pattern({2, 1})});
   CHECK(xg::testing::message_of<xg::ShapeError>([&] { xg::where(xg::BoolArray{true, false}, a, b); }) ==
         "where: cannot broadcast (2,) with (2, 3)");
 }

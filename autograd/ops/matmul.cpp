@@ -5,7 +5,6 @@
 // gemm per batch entry, or a single gemm over the stacked rows when the
 // right operand is one matrix shared by the whole batch.
 
-#include <algorithm>
 #include <string>
 
 #include <xgrad/autograd/function.hpp>
@@ -62,7 +61,8 @@ BasicTensor<S> batched_matmul(const char* op, const BasicTensor<S>& a, const Bas
                               ")");
   if (A.cols != B.rows)
     throw_shape_error(op, "cannot multiply " + shape_to_string(a.shape()) + " by " + shape_to_string(b.shape()));
-  const std::size_t batch = std::max(A.batch, B.batch), m = A.rows, k = A.cols, n = B.cols;
+  // A batch of 1 (or a shared matrix) takes the other's size, 0 included.
+  const std::size_t batch = A.batch == 1 ? B.batch : A.batch, m = A.rows, k = A.cols, n = B.cols;
   Shape out_shape{batch};
   if (a.dim() >= 2) out_shape.push_back(m);
   if (b.dim() >= 2) out_shape.push_back(n);
