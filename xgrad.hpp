@@ -11,10 +11,12 @@
 #include <xgrad/core/message.hpp>
 #include <xgrad/core/npy.hpp>
 #include <xgrad/core/npz.hpp>
+#include <xgrad/core/print.hpp>
 #include <xgrad/core/tensor.hpp>
 #include <xgrad/core/version.hpp>
 
 #include <xgrad/autograd/anomaly.hpp>
+#include <xgrad/autograd/custom_function.hpp>
 #include <xgrad/autograd/engine.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/gradcheck.hpp>

@@ -5,6 +5,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <limits>
 #include <optional>
@@ -22,6 +23,11 @@ namespace xg {
 
 template <class S>
 using Scalar_t = std::type_identity_t<S>;  // keeps a scalar operand from driving deduction
+
+// What the ops without a gradient return: indices (argmax, argmin) as
+// torch's int64, and the elementwise truth of comparisons as bool.
+using IndexArray = xt::xarray<std::int64_t>;
+using BoolArray = xt::xarray<bool>;
 
 // --- arithmetic (ops/arithmetic.cpp) ---
 template <class S> BasicTensor<S> add(const BasicTensor<S>& a, const BasicTensor<S>& b);
@@ -67,6 +73,42 @@ BasicTensor<S> clamp(const BasicTensor<S>& x, double min = -std::numeric_limits<
 // Elementwise max/min of two tensors (broadcasting); ties split the gradient evenly.
 template <class S> BasicTensor<S> maximum(const BasicTensor<S>& a, const BasicTensor<S>& b);
 template <class S> BasicTensor<S> minimum(const BasicTensor<S>& a, const BasicTensor<S>& b);
+// a where the condition holds, b elsewhere; the three broadcast together.
+// The condition is a boolean array (`x > 0`, `xg::lt(a, b)`) or bytes (nonzero is true).
+template <class S>
+BasicTensor<S> where(const BoolArray& condition, const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S>
+BasicTensor<S> where(const xt::xarray<std::uint8_t>& condition, const BasicTensor<S>& a, const BasicTensor<S>& b);
+
+// --- comparisons (ops/elementwise.cpp): boolean arrays, no gradient ---
+// Broadcasting as the arithmetic ops. The operators < <= > >= are
+// these; == and != stay unoverloaded (use eq, ne), as a tensor handle's
+// equality would otherwise stop meaning what C++ code expects of ==.
+template <class S> BoolArray eq(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BoolArray ne(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BoolArray lt(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BoolArray le(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BoolArray gt(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BoolArray ge(const BasicTensor<S>& a, const BasicTensor<S>& b);
+template <class S> BoolArray eq(const BasicTensor<S>& a, Scalar_t<S> b);
+template <class S> BoolArray ne(const BasicTensor<S>& a, Scalar_t<S> b);
+template <class S> BoolArray lt(const BasicTensor<S>& a, Scalar_t<S> b);
+template <class S> BoolArray le(const BasicTensor<S>& a, Scalar_t<S> b);
+template <class S> BoolArray gt(const BasicTensor<S>& a, Scalar_t<S> b);
+template <class S> BoolArray ge(const BasicTensor<S>& a, Scalar_t<S> b);
+
+template <class S> BoolArray operator<(const BasicTensor<S>& a, const BasicTensor<S>& b) { return lt(a, b); }
+template <class S> BoolArray operator<=(const BasicTensor<S>& a, const BasicTensor<S>& b) { return le(a, b); }
+template <class S> BoolArray operator>(const BasicTensor<S>& a, const BasicTensor<S>& b) { return gt(a, b); }
+template <class S> BoolArray operator>=(const BasicTensor<S>& a, const BasicTensor<S>& b) { return ge(a, b); }
+template <class S> BoolArray operator<(const BasicTensor<S>& a, Scalar_t<S> b) { return lt(a, b); }
+template <class S> BoolArray operator<=(const BasicTensor<S>& a, Scalar_t<S> b) { return le(a, b); }
+template <class S> BoolArray operator>(const BasicTensor<S>& a, Scalar_t<S> b) { return gt(a, b); }
+template <class S> BoolArray operator>=(const BasicTensor<S>& a, Scalar_t<S> b) { return ge(a, b); }
+template <class S> BoolArray operator<(Scalar_t<S> a, const BasicTensor<S>& b) { return gt(b, a); }
+template <class S> BoolArray operator<=(Scalar_t<S> a, const BasicTensor<S>& b) { return ge(b, a); }
+template <class S> BoolArray operator>(Scalar_t<S> a, const BasicTensor<S>& b) { return lt(b, a); }
+template <class S> BoolArray operator>=(Scalar_t<S> a, const BasicTensor<S>& b) { return le(b, a); }
 
 // --- activations (ops/activation.cpp) ---
 template <class S> BasicTensor<S> tanh(const BasicTensor<S>& x);
@@ -96,10 +138,33 @@ template <class S> BasicTensor<S> mean(const BasicTensor<S>& x, const std::vecto
 // Ties split the gradient evenly among the maxima.
 template <class S> BasicTensor<S> max(const BasicTensor<S>& x);
 template <class S> BasicTensor<S> max(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims = false);
+template <class S> BasicTensor<S> min(const BasicTensor<S>& x);
+template <class S> BasicTensor<S> min(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims = false);
+// log(sum(exp(x))) over the axes, shifted by the max so that nothing overflows.
+template <class S> BasicTensor<S> logsumexp(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims = false);
+// sum((x - mean)^2) / (n - correction) and its square root; correction = 1
+// (Bessel's, torch's default) unless given. Over all elements with
+// correction 1, or over `axes`; n - correction must be positive.
+template <class S> BasicTensor<S> var(const BasicTensor<S>& x);
+template <class S>
+BasicTensor<S> var(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims = false, double correction = 1);
+template <class S> BasicTensor<S> std(const BasicTensor<S>& x);
+template <class S>
+BasicTensor<S> std(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims = false, double correction = 1);
+// The index of the first maximum (minimum), NaN counting as one, as torch:
+// over the flattened tensor (a 0-D array), or along `axis`.
+template <class S> IndexArray argmax(const BasicTensor<S>& x);
+template <class S> IndexArray argmax(const BasicTensor<S>& x, long axis, bool keepdims = false);
+template <class S> IndexArray argmin(const BasicTensor<S>& x);
+template <class S> IndexArray argmin(const BasicTensor<S>& x, long axis, bool keepdims = false);
 
 // --- products and shapes (ops/matmul.cpp, ops/shape.cpp, ops/indexing.cpp) ---
 // 2-D x 2-D, and the 1-D cases as NumPy defines them ((k)x(k,n), (m,k)x(k), (k)x(k)).
+// A 3-D operand is a batch, as torch.matmul: (b,m,k)x(b,k,n), (b,m,k)x(k,n),
+// (m,k)x(b,k,n), a batch of 1 broadcast against the other's, and a 1-D side.
 template <class S> BasicTensor<S> matmul(const BasicTensor<S>& a, const BasicTensor<S>& b);
+// (b,m,k)x(b,k,n) only, as torch.bmm.
+template <class S> BasicTensor<S> bmm(const BasicTensor<S>& a, const BasicTensor<S>& b);
 // x W for a sparse x of shape (n, V) and W of shape (V, d): (n, d). W's
 // gradient is row-sparse, over the columns of x that hold a nonzero
 // (ops/sparse_matmul.cpp).

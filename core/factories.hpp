@@ -3,6 +3,8 @@
 // Shapes are written {2, 3}; the scalar type is float unless named:
 // xg::zeros<double>({2, 3}).
 
+#include <concepts>
+#include <ranges>
 #include <type_traits>
 
 #include <xtensor/xexpression.hpp>
@@ -62,5 +64,60 @@ BasicTensor<Scalar> randn(const Shape& shape, bool requires_grad = false, Genera
 template <class Scalar = float>
 BasicTensor<Scalar> uniform(const Shape& shape, double low, double high, bool requires_grad = false,
                             Generator& gen = default_generator());
+
+// Any range of integers is a shape too (what t.shape() returns, a
+// std::array, a std::vector<int>), beside the braced lists above.
+template <class R>
+concept ShapeRange = std::ranges::range<R> && std::integral<std::ranges::range_value_t<R>> &&
+                     !std::same_as<std::remove_cvref_t<R>, Shape>;
+
+template <class Scalar = float, ShapeRange R>
+BasicTensor<Scalar> full(const R& shape, Scalar value, bool requires_grad = false) {
+  return full<Scalar>(to_shape(shape), value, requires_grad);
+}
+template <class Scalar = float, ShapeRange R>
+BasicTensor<Scalar> zeros(const R& shape, bool requires_grad = false) {
+  return zeros<Scalar>(to_shape(shape), requires_grad);
+}
+template <class Scalar = float, ShapeRange R>
+BasicTensor<Scalar> ones(const R& shape, bool requires_grad = false) {
+  return ones<Scalar>(to_shape(shape), requires_grad);
+}
+template <class Scalar = float, ShapeRange R>
+BasicTensor<Scalar> rand(const R& shape, bool requires_grad = false, Generator& gen = default_generator()) {
+  return rand<Scalar>(to_shape(shape), requires_grad, gen);
+}
+template <class Scalar = float, ShapeRange R>
+BasicTensor<Scalar> randn(const R& shape, bool requires_grad = false, Generator& gen = default_generator()) {
+  return randn<Scalar>(to_shape(shape), requires_grad, gen);
+}
+template <class Scalar = float, ShapeRange R>
+BasicTensor<Scalar> uniform(const R& shape, double low, double high, bool requires_grad = false,
+                            Generator& gen = default_generator()) {
+  return uniform<Scalar>(to_shape(shape), low, high, requires_grad, gen);
+}
+
+// New leaves of t's shape and scalar type, as torch's *_like (which do not
+// copy requires_grad either).
+template <class S>
+BasicTensor<S> zeros_like(const BasicTensor<S>& t, bool requires_grad = false) {
+  return zeros<S>(to_shape(t.shape()), requires_grad);
+}
+template <class S>
+BasicTensor<S> ones_like(const BasicTensor<S>& t, bool requires_grad = false) {
+  return ones<S>(to_shape(t.shape()), requires_grad);
+}
+template <class S>
+BasicTensor<S> full_like(const BasicTensor<S>& t, std::type_identity_t<S> value, bool requires_grad = false) {
+  return full<S>(to_shape(t.shape()), value, requires_grad);
+}
+template <class S>
+BasicTensor<S> rand_like(const BasicTensor<S>& t, bool requires_grad = false, Generator& gen = default_generator()) {
+  return rand<S>(to_shape(t.shape()), requires_grad, gen);
+}
+template <class S>
+BasicTensor<S> randn_like(const BasicTensor<S>& t, bool requires_grad = false, Generator& gen = default_generator()) {
+  return randn<S>(to_shape(t.shape()), requires_grad, gen);
+}
 
 }  // namespace xg

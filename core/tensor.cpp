@@ -1,7 +1,10 @@
 #include <xgrad/core/tensor.hpp>
 
+#include <algorithm>
 #include <string>
 
+#include <xgrad/autograd/function.hpp>
+#include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/autograd/region.hpp>
 #include <xgrad/core/error.hpp>
@@ -114,6 +117,33 @@ Scalar BasicTensor<Scalar>::item() const {
 template <class Scalar>
 BasicTensor<Scalar> BasicTensor<Scalar>::detach() const {
   return BasicTensor(array_type(value()), false);
+}
+
+// A graph holds nodes of one scalar type, so the cast's node has no inputs
+// in its own graph: its backward converts the gradient and hands it to this
+// tensor's graph, which runs a pass of its own. That pass retains its graph,
+// as other casts of the same tensor may still have to go through it; it is
+// released with the tensors, as any graph.
+template <class Scalar>
+template <class To>
+BasicTensor<To> BasicTensor<Scalar>::to() const {
+  const node_type& n = checked_node("to");
+  if constexpr (std::is_same_v<To, Scalar>) {
+    return *this;
+  } else {
+    auto converted = Array<To>::from_shape(n.value.shape());
+    std::copy(n.value.begin(), n.value.end(), converted.begin());
+    if (!n.requires_grad || !is_grad_enabled()) return BasicTensor<To>(std::move(converted));
+    auto node = std::make_shared<Node<To>>(std::move(converted), true);
+    node->op = "to";
+    autograd::record_shape(node->recorded_shapes, node->value.shape());
+    node->backward = [source = node_](Node<To>& self) {
+      auto gradient = Array<Scalar>::from_shape(self.grad.shape());
+      std::copy(self.grad.begin(), self.grad.end(), gradient.begin());
+      BasicTensor<Scalar>(source).backward(gradient, /*retain_graph=*/true);
+    };
+    return BasicTensor<To>(std::move(node));
+  }
 }
 
 template <class Scalar>
@@ -237,5 +267,9 @@ BasicTensor<Scalar>& BasicTensor<Scalar>::index_put_(const std::vector<TensorInd
 
 template class BasicTensor<float>;
 template class BasicTensor<double>;
+template BasicTensor<float> BasicTensor<float>::to<float>() const;
+template BasicTensor<double> BasicTensor<float>::to<double>() const;
+template BasicTensor<float> BasicTensor<double>::to<float>() const;
+template BasicTensor<double> BasicTensor<double>::to<double>() const;
 
 }  // namespace xg

@@ -57,8 +57,17 @@ class BasicTensor {
   // The name of the op that produced this tensor ("leaf" for leaves).
   const char* op() const;
 
-  // The only element of a one-element tensor.
+  // The only element of a one-element tensor; item<T>() converts it.
   Scalar item() const;
+  template <class T>
+  T item() const {
+    return static_cast<T>(item());
+  }
+  // The tensor in another scalar type (float or double), as torch's .to:
+  // differentiable, the gradient flowing back converted; the tensor itself
+  // when the type is already its own.
+  template <class To>
+  BasicTensor<To> to() const;
   // A new leaf holding a copy of the value, outside any graph.
   BasicTensor detach() const;
 

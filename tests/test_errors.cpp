@@ -39,8 +39,8 @@ TEST_CASE("errors: matmul names both shapes") {
         "matmul: cannot multiply (3,) by (4,)");
   CHECK(message_of<xg::ShapeError>([&] { xg::matmul(xg::zeros({2, 3}), xg::zeros({2})); }) ==
         "matmul: cannot multiply (2, 3) by (2,)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::matmul(xg::zeros({2, 2, 2}), xg::zeros({2, 2})); }) ==
-        "matmul: supports 1-D and 2-D operands, got (2, 2, 2) and (2, 2)");
+  CHECK(message_of<xg::ShapeError>([&] { xg::matmul(xg::zeros({2, 2, 2, 2}), xg::zeros({2, 2})); }) ==
+        "matmul: supports 1-D, 2-D and 3-D operands, got (2, 2, 2, 2) and (2, 2)");
   CHECK(contains(message_of<xg::ShapeError>([&] { xg::matmul(xg::zeros({}), xg::zeros({2})); }), "matmul"));
 }
 

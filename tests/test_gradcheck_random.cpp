@@ -425,6 +425,59 @@ class ChainBuilder {
         step = {"log1p", [](const Tensor64& t, const Inputs&) { return xg::log1p(t); }};
         return true;
       }
+      case 25: {
+        // min, logsumexp, var, std over random axes (var and std with more
+        // than one element per output and not near a zero spread).
+        if (rank == 0) return false;
+        const auto axes = random_axes(rank);
+        const bool keepdims = gen_.uniform() < 0.5;
+        const std::size_t kind = gen_.randint(4);
+        if (kind == 0 && !distinct(x)) return false;
+        std::size_t count = 1;
+        for (long a : axes) count *= shape[static_cast<std::size_t>(a)];
+        if (kind >= 2 && (count < 2 || min_value(xg::std(x.detach(), axes)) < 0.05)) return false;
+        const char* names[] = {"min", "logsumexp", "var", "std"};
+        step = {names[kind] + axes_name(axes, keepdims), [kind, axes, keepdims](const Tensor64& t, const Inputs&) {
+                  switch (kind) {
+                    case 0: return xg::min(t, axes, keepdims);
+                    case 1: return xg::logsumexp(t, axes, keepdims);
+                    case 2: return xg::var(t, axes, keepdims);
+                    default: return xg::std(t, axes, keepdims);
+                  }
+                }};
+        return true;
+      }
+      case 26: {
+        // where with a fixed random mask and a fresh operand, either side.
+        const Shape other = broadcastable(shape);
+        const std::size_t k = operand(inputs, other);
+        const Shape mask_shape = broadcastable(shape);
+        auto mask = xg::BoolArray::from_shape(mask_shape);
+        for (auto& m : mask) m = gen_.uniform() < 0.5;
+        const bool x_first = gen_.uniform() < 0.5;
+        step = {"where" + xg::shape_to_string(mask_shape) + xg::shape_to_string(other),
+                [mask, k, x_first](const Tensor64& t, const Inputs& in) {
+                  return x_first ? xg::where(mask, t, in[k]) : xg::where(mask, in[k], t);
+                }};
+        return true;
+      }
+      case 27: {
+        // A batched product: (b, m, k) by (k, n) or (b, k, n), or a 2-D x by (b, k, n).
+        if (rank != 2 && rank != 3) return false;
+        Shape w_shape;
+        if (rank == 3)
+          w_shape = gen_.uniform() < 0.5 ? Shape{shape[2], 1 + gen_.randint(3)}
+                                         : Shape{shape[0], shape[2], 1 + gen_.randint(3)};
+        else
+          w_shape = {1 + gen_.randint(3), shape[1], 1 + gen_.randint(3)};
+        const std::size_t k = operand(inputs, w_shape);
+        const bool use_bmm = rank == 3 && w_shape.size() == 3;
+        step = {(use_bmm ? "bmm" : "matmul") + xg::shape_to_string(w_shape),
+                [k, use_bmm](const Tensor64& t, const Inputs& in) {
+                  return use_bmm ? xg::bmm(t, in[k]) : xg::matmul(t, in[k]);
+                }};
+        return true;
+      }
       default: {
         if (rank != 2) return false;
         std::vector<std::size_t> indices(shape[0]);

@@ -1,8 +1,9 @@
-// Elementwise math: pow, exp, log, log1p, expm1, sqrt, sin, cos, abs, clamp, and the broadcasting
-// maximum/minimum. Domains follow IEEE arithmetic as in PyTorch: log(0) is
+// Elementwise math: pow, exp, log, log1p, expm1, sqrt, sin, cos, abs, clamp, the broadcasting
+// maximum/minimum and where, and the comparisons (boolean arrays, no gradient). Domains follow IEEE arithmetic as in PyTorch: log(0) is
 // -inf, sqrt(-1) is NaN; invalid arguments (a NaN exponent or bound) throw.
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include <xtensor/xoperation.hpp>
@@ -190,7 +191,75 @@ BasicTensor<S> minimum(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   return extremum<S, true>("minimum", a, b);
 }
 
+// The gradient goes to `a` where the condition holds and to `b` elsewhere,
+// each summed back to its own shape.
+template <class S>
+BasicTensor<S> where(const BoolArray& condition, const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  broadcast_shapes("where", broadcast_shapes("where", condition.shape(), a.shape()), b.shape());
+  Array<S> y = xt::where(condition, a.value(), b.value());
+  return record<S>("where", std::move(y), {&a, &b}, [condition](Node<S>& self) {
+    auto &a = *self.inputs[0], &b = *self.inputs[1];
+    if (a.requires_grad) accumulate_broadcast(a, Array<S>(xt::where(condition, self.grad, S(0))));
+    if (b.requires_grad) accumulate_broadcast(b, Array<S>(xt::where(condition, S(0), self.grad)));
+  });
+}
+
+template <class S>
+BasicTensor<S> where(const xt::xarray<std::uint8_t>& condition, const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return xg::where<S>(BoolArray(xt::not_equal(condition, std::uint8_t(0))), a, b);
+}
+
+namespace {
+
+template <class S, class Compare>
+BoolArray compare(const char* op, const BasicTensor<S>& a, const BasicTensor<S>& b, Compare c) {
+  broadcast_shapes(op, a.shape(), b.shape());
+  return c(a.value(), b.value());
+}
+
+}  // namespace
+
+template <class S> BoolArray eq(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return compare("eq", a, b, [](const auto& u, const auto& v) { return BoolArray(xt::equal(u, v)); });
+}
+template <class S> BoolArray ne(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return compare("ne", a, b, [](const auto& u, const auto& v) { return BoolArray(xt::not_equal(u, v)); });
+}
+template <class S> BoolArray lt(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return compare("lt", a, b, [](const auto& u, const auto& v) { return BoolArray(u < v); });
+}
+template <class S> BoolArray le(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return compare("le", a, b, [](const auto& u, const auto& v) { return BoolArray(u <= v); });
+}
+template <class S> BoolArray gt(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return compare("gt", a, b, [](const auto& u, const auto& v) { return BoolArray(u > v); });
+}
+template <class S> BoolArray ge(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+  return compare("ge", a, b, [](const auto& u, const auto& v) { return BoolArray(u >= v); });
+}
+template <class S> BoolArray eq(const BasicTensor<S>& a, Scalar_t<S> b) { return xt::equal(a.value(), b); }
+template <class S> BoolArray ne(const BasicTensor<S>& a, Scalar_t<S> b) { return xt::not_equal(a.value(), b); }
+template <class S> BoolArray lt(const BasicTensor<S>& a, Scalar_t<S> b) { return a.value() < b; }
+template <class S> BoolArray le(const BasicTensor<S>& a, Scalar_t<S> b) { return a.value() <= b; }
+template <class S> BoolArray gt(const BasicTensor<S>& a, Scalar_t<S> b) { return a.value() > b; }
+template <class S> BoolArray ge(const BasicTensor<S>& a, Scalar_t<S> b) { return a.value() >= b; }
+
+#define XGRAD_INSTANTIATE_COMPARISON(S, name)                               \
+  template BoolArray name(const BasicTensor<S>&, const BasicTensor<S>&); \
+  template BoolArray name(const BasicTensor<S>&, Scalar_t<S>);
+#define XGRAD_INSTANTIATE_COMPARISONS(S)  \
+  XGRAD_INSTANTIATE_COMPARISON(S, eq)     \
+  XGRAD_INSTANTIATE_COMPARISON(S, ne)     \
+  XGRAD_INSTANTIATE_COMPARISON(S, lt)     \
+  XGRAD_INSTANTIATE_COMPARISON(S, le)     \
+  XGRAD_INSTANTIATE_COMPARISON(S, gt)     \
+  XGRAD_INSTANTIATE_COMPARISON(S, ge)
+XGRAD_INSTANTIATE_COMPARISONS(float)
+XGRAD_INSTANTIATE_COMPARISONS(double)
+
 #define XGRAD_INSTANTIATE(S)                                                 \
+  template BasicTensor<S> where(const BoolArray&, const BasicTensor<S>&, const BasicTensor<S>&); \
+  template BasicTensor<S> where(const xt::xarray<std::uint8_t>&, const BasicTensor<S>&, const BasicTensor<S>&); \
   template BasicTensor<S> pow(const BasicTensor<S>&, double);                \
   template BasicTensor<S> exp(const BasicTensor<S>&);                        \
   template BasicTensor<S> log(const BasicTensor<S>&);                        \

@@ -1,14 +1,20 @@
-// Reductions over all elements or over axes. Backward broadcasts the output
-// gradient (with the reduced axes kept as 1) back over the input.
+// Reductions over all elements or over axes: sum, mean, max, min,
+// logsumexp, var, std, and the index reductions argmax / argmin (no
+// gradient). Backward broadcasts the output gradient (with the reduced axes
+// kept as 1) back over the input.
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xmath.hpp>
 
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/core/reduce.hpp>
 
 namespace xg {
@@ -71,21 +77,26 @@ Array<S> with_kept_axes(const Array<S>& a, const Shape& kept) {
   return out;
 }
 
-// The maximum propagates NaN, as in PyTorch.
+// The maximum and the minimum propagate NaN, as in PyTorch.
 template <class S>
 S nan_max(S a, S b) {
   return (b > a || std::isnan(b)) ? b : a;
 }
-
 template <class S>
-BasicTensor<S> max_over(const BasicTensor<S>& x, const std::vector<std::size_t>& ax, bool keepdims) {
-  reduced_count("max", x.shape(), ax);
+S nan_min(S a, S b) {
+  return (b < a || std::isnan(b)) ? b : a;
+}
+
+template <class S, class Combine>
+BasicTensor<S> extremum_over(const char* op, Combine combine, const BasicTensor<S>& x,
+                             const std::vector<std::size_t>& ax, bool keepdims) {
+  reduced_count(op, x.shape(), ax);
   const Shape kept = kept_shape(x.shape(), ax);
-  Array<S> m = reduce_axes(x.value(), ax, nan_max<S>);
+  Array<S> m = reduce_axes(x.value(), ax, combine);
   m.reshape(reduced_shape(kept, ax, keepdims));
-  // Every element equal to its maximum (NaN counting as equal to a NaN
-  // maximum) gets an equal share of the gradient.
-  return record<S>("max", std::move(m), {&x}, [ax, kept](Node<S>& self) {
+  // Every element equal to its extremum (NaN counting as equal to a NaN
+  // extremum) gets an equal share of the gradient.
+  return record<S>(op, std::move(m), {&x}, [ax, kept](Node<S>& self) {
     auto& in = *self.inputs[0];
     const Array<S> m = with_kept_axes(self.value, kept);
     const auto at_max = [](S v, S top) { return S(v == top || (std::isnan(v) && std::isnan(top))); };
@@ -148,12 +159,162 @@ BasicTensor<S> mean(const BasicTensor<S>& x, const std::vector<long>& axes, bool
 
 template <class S>
 BasicTensor<S> max(const BasicTensor<S>& x) {
-  return max_over(x, all_axes(x.dim()), false);
+  return extremum_over("max", nan_max<S>, x, all_axes(x.dim()), false);
 }
 
 template <class S>
 BasicTensor<S> max(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims) {
-  return max_over(x, normalized_axes("max", axes, x.dim()), keepdims);
+  return extremum_over("max", nan_max<S>, x, normalized_axes("max", axes, x.dim()), keepdims);
+}
+
+template <class S>
+BasicTensor<S> min(const BasicTensor<S>& x) {
+  return extremum_over("min", nan_min<S>, x, all_axes(x.dim()), false);
+}
+
+template <class S>
+BasicTensor<S> min(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims) {
+  return extremum_over("min", nan_min<S>, x, normalized_axes("min", axes, x.dim()), keepdims);
+}
+
+// y = m + log(sum(exp(x - m))) with m the max over the axes, as
+// torch.logsumexp, which shifts by 0 where m is infinite (so that a lane of
+// -inf gives -inf, not NaN); dx = g exp(x - y), the softmax of the lane.
+template <class S>
+BasicTensor<S> logsumexp(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims) {
+  const auto ax = normalized_axes("logsumexp", axes, x.dim());
+  const Shape kept = kept_shape(x.shape(), ax);
+  Array<S> shift = reduce_axes(x.value(), ax, nan_max<S>);
+  for (S& m : shift)
+    if (std::isinf(m)) m = S(0);
+  const Array<S> exps = xt::exp(x.value() - xt::broadcast(shift, x.shape()));
+  Array<S> y = xt::log(sum_axes(exps, ax)) + shift;
+  y.reshape(reduced_shape(kept, ax, keepdims));
+  return record<S>("logsumexp", std::move(y), {&x}, [kept](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const Array<S> g = with_kept_axes(self.grad, kept);
+    const Array<S> y = with_kept_axes(self.value, kept);
+    in.accumulate_grad(xt::broadcast(g, in.value.shape()) * xt::exp(in.value - xt::broadcast(y, in.value.shape())));
+  });
+}
+
+namespace {
+
+// sum((x - mean)^2) / (n - correction), in two passes (the mean first), and
+// its square root for std; dvar = 2 (x - mean) / (n - correction) g and
+// dstd = (x - mean) / ((n - correction) std) g, as torch's var_backward and
+// std_backward.
+template <class S>
+BasicTensor<S> spread(const char* op, bool root, const BasicTensor<S>& x, const std::vector<std::size_t>& ax,
+                      bool keepdims, double correction) {
+  const std::size_t n = reduced_count(op, x.shape(), ax);
+  const double dof = static_cast<double>(n) - correction;
+  if (!(dof > 0))
+    throw std::invalid_argument(std::string(op) + ": correction " + number_text(correction) +
+                                " leaves no degrees of freedom over " + std::to_string(n) +
+                                " elements (input shape " + shape_to_string(x.shape()) + ")");
+  const Shape kept = kept_shape(x.shape(), ax);
+  const auto centered = [ax, n](const Array<S>& v) {
+    const Array<S> mean = sum_axes(v, ax) / static_cast<S>(n);
+    return Array<S>(v - xt::broadcast(mean, v.shape()));
+  };
+  const Array<S> d = centered(x.value());
+  Array<S> y = sum_axes(Array<S>(d * d), ax) / static_cast<S>(dof);
+  if (root) y = xt::sqrt(y);
+  y.reshape(reduced_shape(kept, ax, keepdims));
+  return record<S>(op, std::move(y), {&x}, [root, kept, dof, centered](Node<S>& self) {
+    auto& in = *self.inputs[0];
+    const auto shape = in.value.shape();
+    const Array<S> g = with_kept_axes(self.grad, kept);
+    if (root) {
+      const Array<S> y = with_kept_axes(self.value, kept);
+      in.accumulate_grad(centered(in.value) * xt::broadcast(g / (static_cast<S>(dof) * y), shape));
+    } else {
+      in.accumulate_grad(centered(in.value) * xt::broadcast(g * static_cast<S>(2.0 / dof), shape));
+    }
+  });
+}
+
+// The flat position, within each lane along `axis`, of its first extremum
+// (a NaN counting as the extremum, as torch.argmax and argmin).
+template <class S>
+IndexArray arg_extremum(const char* op, const BasicTensor<S>& x, std::optional<long> axis, bool keepdims, bool less) {
+  const Array<S>& v = x.value();
+  const auto better = [less](S candidate, S best) {
+    if (std::isnan(best)) return false;
+    return std::isnan(candidate) || (less ? candidate < best : candidate > best);
+  };
+  if (!axis) {
+    if (v.size() == 0) throw_invalid_argument(op, "cannot take the index of an extremum of an empty tensor");
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < v.size(); ++i)
+      if (better(v.data()[i], v.data()[best])) best = i;
+    IndexArray out = IndexArray::from_shape({});
+    out() = static_cast<std::int64_t>(best);
+    return out;
+  }
+  const std::size_t a = autograd::normalize_axis(op, *axis, x.dim());
+  const auto& shape = v.shape();
+  if (shape[a] == 0)
+    throw_invalid_argument(op, "cannot take the index of an extremum over an empty axis " + std::to_string(a) +
+                                   " (input shape " + shape_to_string(shape) + ")");
+  std::size_t outer = 1, inner = 1;
+  for (std::size_t i = 0; i < a; ++i) outer *= shape[i];
+  for (std::size_t i = a + 1; i < shape.size(); ++i) inner *= shape[i];
+  const std::size_t n = shape[a];
+  const std::vector<std::size_t> ax{a};
+  IndexArray out = IndexArray::from_shape(reduced_shape(kept_shape(shape, ax), ax, keepdims));
+  for (std::size_t o = 0; o < outer; ++o)
+    for (std::size_t j = 0; j < inner; ++j) {
+      const S* lane = v.data() + o * n * inner + j;
+      std::size_t best = 0;
+      for (std::size_t k = 1; k < n; ++k)
+        if (better(lane[k * inner], lane[best * inner])) best = k;
+      out.data()[o * inner + j] = static_cast<std::int64_t>(best);
+    }
+  return out;
+}
+
+}  // namespace
+
+template <class S>
+BasicTensor<S> var(const BasicTensor<S>& x) {
+  return spread("var", false, x, all_axes(x.dim()), false, 1.0);
+}
+
+template <class S>
+BasicTensor<S> var(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims, double correction) {
+  return spread("var", false, x, normalized_axes("var", axes, x.dim()), keepdims, correction);
+}
+
+template <class S>
+BasicTensor<S> std(const BasicTensor<S>& x) {
+  return spread("std", true, x, all_axes(x.dim()), false, 1.0);
+}
+
+template <class S>
+BasicTensor<S> std(const BasicTensor<S>& x, const std::vector<long>& axes, bool keepdims, double correction) {
+  return spread("std", true, x, normalized_axes("std", axes, x.dim()), keepdims, correction);
+}
+
+template <class S>
+IndexArray argmax(const BasicTensor<S>& x) {
+  return arg_extremum("argmax", x, std::nullopt, false, false);
+}
+
+template <class S>
+IndexArray argmax(const BasicTensor<S>& x, long axis, bool keepdims) {
+  return arg_extremum("argmax", x, axis, keepdims, false);
+}
+
+template <class S>
+IndexArray argmin(const BasicTensor<S>& x) {
+  return arg_extremum("argmin", x, std::nullopt, false, true);
+}
+
+template <class S>
+IndexArray argmin(const BasicTensor<S>& x, long axis, bool keepdims) {
+  return arg_extremum("argmin", x, axis, keepdims, true);
 }
 
 #define XGRAD_INSTANTIATE(S)                                                           \
@@ -162,7 +323,18 @@ BasicTensor<S> max(const BasicTensor<S>& x, const std::vector<long>& axes, bool 
   template BasicTensor<S> mean(const BasicTensor<S>&);                                 \
   template BasicTensor<S> mean(const BasicTensor<S>&, const std::vector<long>&, bool); \
   template BasicTensor<S> max(const BasicTensor<S>&);                                  \
-  template BasicTensor<S> max(const BasicTensor<S>&, const std::vector<long>&, bool);
+  template BasicTensor<S> max(const BasicTensor<S>&, const std::vector<long>&, bool);  \
+  template BasicTensor<S> min(const BasicTensor<S>&);                                  \
+  template BasicTensor<S> min(const BasicTensor<S>&, const std::vector<long>&, bool);  \
+  template BasicTensor<S> logsumexp(const BasicTensor<S>&, const std::vector<long>&, bool); \
+  template BasicTensor<S> var(const BasicTensor<S>&);                                  \
+  template BasicTensor<S> var(const BasicTensor<S>&, const std::vector<long>&, bool, double); \
+  template BasicTensor<S> std(const BasicTensor<S>&);                                  \
+  template BasicTensor<S> std(const BasicTensor<S>&, const std::vector<long>&, bool, double); \
+  template IndexArray argmax(const BasicTensor<S>&);                                   \
+  template IndexArray argmax(const BasicTensor<S>&, long, bool);                       \
+  template IndexArray argmin(const BasicTensor<S>&);                                   \
+  template IndexArray argmin(const BasicTensor<S>&, long, bool);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)
 
