@@ -47,7 +47,7 @@ TEST_CASE("print: scalars, float64, empty tensors, NaN and infinities, grad_fn")
   CHECK(printed(xg::Tensor()) == "tensor(undefined)");
 }
 
-TEST_CASE("print: scientific notation when the magnitudes span more than 1000 or leave [1e-4, 1e8)") {
+TEST_CASE("print: scientific notation when the magnitudes span more than 1000 or fall outside 1e-4 to 1e8") {
   CHECK(printed(xg::tensor(xg::Array<float>{1e-5f, 1.0f})) == "tensor([1.0000e-05, 1.0000e+00])");
   CHECK(printed(xg::tensor(xg::Array<double>{1.0, 2000.0})) == "tensor([1.0000e+00, 2.0000e+03], dtype=torch.float64)");
   CHECK(printed(xg::tensor(xg::Array<double>{1e9, 2e9})) == "tensor([1.0000e+09, 2.0000e+09], dtype=torch.float64)");

@@ -4,11 +4,9 @@
 # python3-numpy installs) that has numpy; exit 77 (skipped) when none has.
 #   numpy_round_trip.sh PYTHON NPY_INTEROP WORK_DIR
 set -euo pipefail
-python="" interop="$2" work="$3"
-for candidate in "$1" /usr/bin/python3; do
-  if [ -x "$candidate" ] && "$candidate" -c "import numpy" 2>/dev/null; then python="$candidate"; break; fi
-done
-if [ -z "$python" ]; then echo "numpy is not installed (apt-get install python3-numpy): skipped"; exit 77; fi
+interop="$2" work="$3"
+source "$(dirname "$0")/find_python.sh"
+find_python "$1" numpy python3-numpy
 script="$(dirname "$0")/numpy_check.py"
 rm -rf "$work" && mkdir -p "$work"
 "$python" "$script" write "$work"

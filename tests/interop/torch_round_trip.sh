@@ -6,11 +6,9 @@
 # runs where someone installed it.
 #   torch_round_trip.sh PYTHON TORCH_INTEROP WORK_DIR
 set -euo pipefail
-python="" interop="$2" work="$3"
-for candidate in "$1" /usr/bin/python3; do
-  if [ -x "$candidate" ] && "$candidate" -c "import torch, numpy" 2>/dev/null; then python="$candidate"; break; fi
-done
-if [ -z "$python" ]; then echo "torch is not installed (apt-get install python3-torch): skipped"; exit 77; fi
+interop="$2" work="$3"
+source "$(dirname "$0")/find_python.sh"
+find_python "$1" "torch, numpy" python3-torch
 script="$(dirname "$0")/torch_check.py"
 rm -rf "$work" && mkdir -p "$work"
 "$python" "$script" write "$work"
