@@ -187,14 +187,21 @@ BasicTensor<S> logsumexp(const BasicTensor<S>& x, const std::vector<long>& axes,
   Array<S> shift = reduce_axes(x.value(), ax, nan_max<S>);
   for (S& m : shift)
     if (std::isinf(m)) m = S(0);
-  const Array<S> exps = xt::exp(x.value() - xt::broadcast(shift, x.shape()));
-  Array<S> y = xt::log(sum_axes(exps, ax)) + shift;
+  // std::exp and std::log element by element: xsimd 8's AVX-512BW log and
+  // exp do not compile with g++ at -O0 (a Debug build).
+  Array<S> exps = x.value() - xt::broadcast(shift, x.shape());
+  for (S& e : exps) e = std::exp(e);
+  Array<S> logs = sum_axes(exps, ax);
+  for (S& l : logs) l = std::log(l);
+  Array<S> y = logs + shift;
   y.reshape(reduced_shape(kept, ax, keepdims));
   return record<S>("logsumexp", std::move(y), {&x}, [kept](Node<S>& self) {
     auto& in = *self.inputs[0];
     const Array<S> g = with_kept_axes(self.grad, kept);
     const Array<S> y = with_kept_axes(self.value, kept);
-    in.accumulate_grad(xt::broadcast(g, in.value.shape()) * xt::exp(in.value - xt::broadcast(y, in.value.shape())));
+    Array<S> softmax = in.value - xt::broadcast(y, in.value.shape());
+    for (S& v : softmax) v = std::exp(v);
+    in.accumulate_grad(xt::broadcast(g, in.value.shape()) * softmax);
   });
 }
 
