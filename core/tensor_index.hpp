@@ -15,6 +15,12 @@ inline constexpr std::nullopt_t None = std::nullopt;
 // bounds past either end are clamped, a missing start/stop means the whole
 // axis and a missing step 1. The step must be positive (as in PyTorch).
 struct Slice {
+  // A constructor rather than an aggregate: Slice(0, 3) as LibTorch writes
+  // it needs C++20's parenthesised aggregate initialisation otherwise, which
+  // clang has only from version 16.
+  Slice(std::optional<long> start_ = std::nullopt, std::optional<long> stop_ = std::nullopt,
+        std::optional<long> step_ = std::nullopt)
+      : start(start_), stop(stop_), step(step_) {}
   std::optional<long> start;
   std::optional<long> stop;
   std::optional<long> step;

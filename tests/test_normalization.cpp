@@ -104,7 +104,9 @@ TEST_CASE("layer_norm: forward equals the naive loop, for normalized_shape of ra
   const std::vector<std::pair<Shape, Shape>> cases = {
       {{4, 5}, {5}}, {{2, 3, 4}, {3, 4}}, {{2, 2, 3, 2}, {2, 3, 2}}, {{6}, {6}}};
   std::uint64_t seed = 10;
-  for (const auto& [shape, normalized] : cases) {
+  for (const auto& item : cases) {
+    const auto& shape = item.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& normalized = item.second;
     CAPTURE(xg::shape_to_string(shape));
     auto x = leaf(shape, ++seed);
     auto w = leaf(normalized, ++seed), b = leaf(normalized, ++seed);
@@ -124,7 +126,9 @@ TEST_CASE("layer_norm: gradcheck in float64 of x, weight and bias, every normali
   const std::vector<std::pair<Shape, Shape>> cases = {
       {{4, 5}, {5}}, {{2, 3, 4}, {3, 4}}, {{2, 2, 3, 2}, {2, 3, 2}}, {{6}, {6}}, {{3, 1}, {1}}};
   std::uint64_t seed = 20;
-  for (const auto& [shape, normalized] : cases) {
+  for (const auto& item : cases) {
+    const auto& shape = item.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& normalized = item.second;
     CAPTURE(xg::shape_to_string(shape));
     const Tensor64 r = leaf(shape, ++seed).detach();  // weights every output differently
     check_gradients([&](const Inputs& in) { return xg::sum(xg::layer_norm(in[0], normalized, in[1], in[2]) * r); },

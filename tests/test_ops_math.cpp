@@ -168,7 +168,9 @@ TEST_CASE("ops math: gradcheck of the activations in float64") {
       {"elu", [](const Inputs& in) { return xg::elu(in[0], 0.7); }},
       {"leaky_relu", [](const Inputs& in) { return xg::leaky_relu(in[0], 0.1); }},
   };
-  for (const auto& [name, fn] : ops) {
+  for (const auto& item : ops) {
+    const auto& name = item.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& fn = item.second;
     CAPTURE(name);
     check_gradients(fn, {x});
   }
@@ -370,11 +372,13 @@ TEST_CASE_TEMPLATE("ops math: batched matmul and bmm against a triple loop writt
   struct Case {
     xg::Shape a, b;
   };
-  for (const auto& [sa, sb] : std::vector<Case>{{{3, 2, 4}, {3, 4, 5}},
+  for (const auto& item : std::vector<Case>{{{3, 2, 4}, {3, 4, 5}},
                                                 {{3, 2, 4}, {4, 5}},
                                                 {{2, 4}, {3, 4, 5}},
                                                 {{1, 2, 4}, {3, 4, 5}},
                                                 {{3, 2, 4}, {1, 4, 5}}}) {
+    const auto& sa = item.a;  // not a structured binding: clang 14 cannot capture one
+    const auto& sb = item.b;
     CAPTURE(xg::shape_to_string(sa));
     CAPTURE(xg::shape_to_string(sb));
     auto a = xg::randn<S>(sa, false, gen), b = xg::randn<S>(sb, false, gen);
