@@ -5,6 +5,7 @@
 #include <string>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg {
 
@@ -37,12 +38,12 @@ template <class Scalar>
 BasicTensor<Scalar> arange(double start, double stop, double step, bool requires_grad) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step))
     throw std::invalid_argument("arange: needs finite start, stop and a non-zero step, got start=" +
-                                std::to_string(start) + " stop=" + std::to_string(stop) +
-                                " step=" + std::to_string(step));
+                                number_text(start) + " stop=" + number_text(stop) +
+                                " step=" + number_text(step));
   const double count = std::ceil((stop - start) / step);
   if (count >= static_cast<double>(std::numeric_limits<std::ptrdiff_t>::max()))
-    throw std::invalid_argument("arange: [" + std::to_string(start) + ", " + std::to_string(stop) + ") in steps of " +
-                                std::to_string(step) + " has more elements than an array can index");
+    throw std::invalid_argument("arange: [" + number_text(start) + ", " + number_text(stop) + ") in steps of " +
+                                number_text(step) + " has more elements than an array can index");
   const auto n = count > 0 ? static_cast<std::size_t>(count) : std::size_t(0);
   auto a = Array<Scalar>::from_shape({n});
   for (std::size_t i = 0; i < n; ++i) a(i) = static_cast<Scalar>(start + step * static_cast<double>(i));
@@ -77,8 +78,8 @@ BasicTensor<Scalar> randn(const Shape& shape, bool requires_grad, Generator& gen
 template <class Scalar>
 BasicTensor<Scalar> uniform(const Shape& shape, double low, double high, bool requires_grad, Generator& gen) {
   if (!(low <= high))
-    throw std::invalid_argument("uniform: needs low <= high, got low=" + std::to_string(low) +
-                                " high=" + std::to_string(high));
+    throw std::invalid_argument("uniform: needs low <= high, got low=" + number_text(low) +
+                                " high=" + number_text(high));
   return filled_by<Scalar>("uniform", shape, requires_grad, [&] { return gen.uniform(low, high); });
 }
 

@@ -100,6 +100,21 @@ struct Node {
     }
   }
 
+  // Where a BLAS product writes this node's gradient, with the beta to pass:
+  // a fresh buffer to overwrite (beta = 0), or the existing gradient to add
+  // to (beta = 1). Saves zeroing a buffer gemm would only scale by 0.
+  Scalar* gradient_for_gemm(Scalar& beta) {
+    if (has_grad) {
+      check_grad_shape();
+      beta = Scalar(1);
+    } else {
+      grad = Array<Scalar>::from_shape(value.shape());
+      has_grad = true;
+      beta = Scalar(0);
+    }
+    return grad.data();
+  }
+
   // Leaves the whole gradient in `grad`.
   void densify_grad() {
     if (!sparse_grad) return;

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <xgrad/core/message.hpp>
 #include <xgrad/xgrad.hpp>
@@ -87,4 +89,24 @@ TEST_CASE("quoted_text: a data file field with escapes and 10 MB gives a short, 
       [&] { xg::datasets::parse_iris_csv(header + "5.1,3.5,1.4,0.2," + huge_name + "\n", "iris.csv"); });
   CHECK(contains(long_msg, "'... (10485760 bytes)"));
   CHECK(long_msg.size() < 1000);
+}
+
+// std::to_string(double) prints six decimals: a small or large option in a
+// message came out as "0.000000" or a string of digits instead of its value.
+TEST_CASE("messages show small and large numbers as numbers, not six decimals") {
+  using xg::testing::contains;
+  using xg::testing::message_of;
+  const auto x = xg::ones<double>({2, 3});
+  CHECK(contains(message_of<std::invalid_argument>([&] { xg::uniform<float>({2}, 1e-8, 1e-9); }),
+                 "got low=1e-08 high=1e-09"));
+  CHECK(contains(message_of<std::invalid_argument>([&] { xg::arange<float>(0, 1, 0); }),
+                 "start=0 stop=1 step=0"));
+  CHECK(contains(message_of<std::invalid_argument>([&] { xg::clamp(x, 2e-7, 1e-7); }), "got min=2e-07 max=1e-07"));
+  CHECK(contains(message_of<std::invalid_argument>([&] { xg::layer_norm(x, {3}, {}, {}, -1e-8); }),
+                 "eps must be finite and >= 0, got -1e-08"));
+  CHECK(contains(message_of<std::invalid_argument>([&] {
+                   const auto stats = xg::zeros<double>({3});
+                   xg::batch_norm(x, stats, stats, {}, {}, true, std::nan(""));
+                 }),
+                 "momentum must be finite, got nan"));
 }

@@ -10,6 +10,7 @@
 
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg {
 
@@ -136,8 +137,8 @@ BasicTensor<S> abs(const BasicTensor<S>& x) {
 template <class S>
 BasicTensor<S> clamp(const BasicTensor<S>& x, double min, double max) {
   if (std::isnan(min) || std::isnan(max) || min > max)
-    throw std::invalid_argument("clamp: needs min <= max, got min=" + std::to_string(min) +
-                                " max=" + std::to_string(max));
+    throw std::invalid_argument("clamp: needs min <= max, got min=" + number_text(min) +
+                                " max=" + number_text(max));
   const S lo = static_cast<S>(min), hi = static_cast<S>(max);
   Array<S> y = map_elements(x.value(), [lo, hi](S v) { return v < lo ? lo : v > hi ? hi : v; });
   return record<S>("clamp", std::move(y), {&x}, [lo, hi](Node<S>& self) {

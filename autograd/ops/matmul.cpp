@@ -21,19 +21,6 @@ struct MatmulDims {
   std::size_t m, k, n;
 };
 
-// gemm writes into `target`'s gradient: overwriting a fresh one, adding to an existing one.
-template <class S>
-S* gradient_buffer(Node<S>& target, S& beta) {
-  beta = target.has_grad ? S(1) : S(0);
-  if (target.has_grad) {
-    target.check_grad_shape();
-  } else {
-    target.grad = Array<S>::from_shape(target.value.shape());
-    target.has_grad = true;
-  }
-  return target.grad.data();
-}
-
 // One operand of a batched product: `batch` matrices `stride` elements
 // apart; a stride of 0 shares one matrix with every batch entry.
 struct BatchedOperand {
@@ -82,7 +69,7 @@ BasicTensor<S> batched_matmul(const char* op, const BasicTensor<S>& a, const Bas
     const S* g = self.grad.data();
     S beta;
     if (a.requires_grad) {
-      S* ga = gradient_buffer(a, beta);
+      S* ga = a.gradient_for_gemm(beta);
       if (batch == 0 && beta == S(0)) a.grad.fill(S(0));  // no gemm runs to write a shared operand's gradient
       if (stacked) {
         blas::gemm<S>(false, true, batch * m, k, n, S(1), g, n, b.value.data(), n, beta, ga, k);
@@ -93,7 +80,7 @@ BasicTensor<S> batched_matmul(const char* op, const BasicTensor<S>& a, const Bas
       }
     }
     if (b.requires_grad) {
-      S* gb = gradient_buffer(b, beta);
+      S* gb = b.gradient_for_gemm(beta);
       if (batch == 0 && beta == S(0)) b.grad.fill(S(0));
       if (stacked) {
         blas::gemm<S>(true, false, k, n, batch * m, S(1), a.value.data(), k, g, n, beta, gb, n);
@@ -130,11 +117,11 @@ BasicTensor<S> matmul(const BasicTensor<S>& a, const BasicTensor<S>& b) {
     const S* g = self.grad.data();
     S beta;
     if (a.requires_grad) {
-      S* ga = gradient_buffer(a, beta);
+      S* ga = a.gradient_for_gemm(beta);
       blas::gemm<S>(false, true, d.m, d.k, d.n, S(1), g, d.n, b.value.data(), d.n, beta, ga, d.k);
     }
     if (b.requires_grad) {
-      S* gb = gradient_buffer(b, beta);
+      S* gb = b.gradient_for_gemm(beta);
       blas::gemm<S>(true, false, d.k, d.n, d.m, S(1), a.value.data(), d.k, g, d.n, beta, gb, d.n);
     }
   });

@@ -18,6 +18,7 @@
 
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg {
 
@@ -56,7 +57,7 @@ void check_affine(const char* op, const BasicTensor<S>& t, const char* name, con
 
 void check_eps(const char* op, double eps) {
   if (!(eps >= 0) || !std::isfinite(eps))
-    throw std::invalid_argument(std::string(op) + ": eps must be finite and >= 0, got " + std::to_string(eps));
+    throw std::invalid_argument(std::string(op) + ": eps must be finite and >= 0, got " + number_text(eps));
 }
 
 // The statistics of one group, whose k-th element is at x[at(k)]: the mean,
@@ -167,7 +168,7 @@ BasicTensor<S> batch_norm(const BasicTensor<S>& x, const BasicTensor<S>& running
   if (!x.defined()) throw std::invalid_argument("batch_norm: the input is an undefined (default-constructed) tensor");
   check_eps(op, eps);
   if (!std::isfinite(momentum))
-    throw std::invalid_argument("batch_norm: momentum must be finite, got " + std::to_string(momentum));
+    throw std::invalid_argument("batch_norm: momentum must be finite, got " + number_text(momentum));
   if (x.dim() < 2)
     throw_shape_error(op, "expects an input of shape (N, C, ...), got " + shape_to_string(x.shape()));
   const std::size_t batch = x.shape()[0], channels = x.shape()[1];

@@ -8,21 +8,6 @@ namespace xg::nn::functional {
 
 namespace {
 
-// Where gemm writes a gradient: a fresh buffer to overwrite (beta = 0), or the
-// existing gradient to add to (beta = 1).
-template <class S>
-S* gemm_gradient(Node<S>& target, S& beta) {
-  if (target.has_grad) {
-    target.check_grad_shape();
-    beta = S(1);
-  } else {
-    target.grad = Array<S>::from_shape(target.value.shape());
-    target.has_grad = true;
-    beta = S(0);
-  }
-  return target.grad.data();
-}
-
 struct LinearDims {
   std::size_t rows, in, out;
 };
@@ -69,12 +54,12 @@ BasicTensor<S> linear(const BasicTensor<S>& input, const BasicTensor<S>& weight,
     const S* g = self.grad.data();
     S beta;
     if (x.requires_grad) {
-      S* gx = gemm_gradient(x, beta);
+      S* gx = x.gradient_for_gemm(beta);
       blas::gemm<S>(false, false, dims.rows, dims.in, dims.out, S(1), g, dims.out, w.value.data(), dims.in, beta, gx,
                     dims.in);
     }
     if (w.requires_grad) {
-      S* gw = gemm_gradient(w, beta);
+      S* gw = w.gradient_for_gemm(beta);
       blas::gemm<S>(true, false, dims.out, dims.in, dims.rows, S(1), g, dims.out, x.value.data(), dims.in, beta, gw,
                     dims.in);
     }
