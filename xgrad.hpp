@@ -21,6 +21,7 @@
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/gradcheck.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/autograd/post_accumulate_grad_hook.hpp>
 
 #include <xgrad/nn/nn.hpp>
 #include <xgrad/nn/utils/clip_grad.hpp>

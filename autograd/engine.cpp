@@ -13,6 +13,7 @@
 
 #include <xgrad/autograd/anomaly.hpp>
 #include <xgrad/autograd/function.hpp>
+#include <xgrad/autograd/post_accumulate_grad_hook.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/tensor.hpp>
 
@@ -135,7 +136,9 @@ void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>
   auto order = interior_nodes_in_backward_order(root);
   std::optional<LeafGradients<Scalar>> leaves_before;
   if (is_anomaly_enabled()) [[unlikely]] leaves_before.emplace(order);
+  detail::PendingLeafHooks<Scalar> hooks(order, root);
   root->accumulate_grad(seed);
+  hooks.seeded();
   // Interior gradients are scratch: dropped after use so the next backward
   // starts clean, and all of them dropped if a backward closure throws.
   auto drop_grad = [](Node<Scalar>& node) {
@@ -145,17 +148,18 @@ void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>
   };
   for (std::size_t i = 0; i < order.size(); ++i) {
     Node<Scalar>& node = *order[i];
-    if (node.has_grad || node.sparse_grad) {
-      try {
+    try {
+      if (node.has_grad || node.sparse_grad) {
         // Ops' backward closures read a dense gradient.
         node.densify_grad();
         node.backward(node);
         if (is_anomaly_enabled()) [[unlikely]] check_backward_anomaly(node);
-      } catch (...) {
-        for (std::size_t j = i; j < order.size(); ++j) drop_grad(*order[j]);
-        if (leaves_before) leaves_before->restore();
-        throw;
       }
+      hooks.ran(node);
+    } catch (...) {
+      for (std::size_t j = i; j < order.size(); ++j) drop_grad(*order[j]);
+      if (leaves_before) leaves_before->restore();
+      throw;
     }
     drop_grad(node);
     if (!retain_graph) {

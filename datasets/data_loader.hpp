@@ -42,7 +42,7 @@ class DataLoader {
   std::default_sentinel_t end() const { return {}; }
 
   std::size_t size() const { return order_.num_batches(); }  // batches per epoch
-  std::size_t num_samples() const { return labels_.size(); }
+  std::size_t num_samples() const { return order_.num_samples(); }  // this process's, per epoch
   const DataLoaderOptions& options() const { return order_.options(); }
 
   // The position in the epoch and the generator's states, to resume

@@ -89,6 +89,12 @@ std::size_t SampleOrder::num_batches() const {
   return options_.drop_last ? n / b : (n + b - 1) / b;
 }
 
+std::size_t SampleOrder::num_samples() const {
+  const std::size_t n = order_.size(), b = global_batch_size(), p = options_.num_replicas, r = options_.rank;
+  const std::size_t last = options_.drop_last ? 0 : n % b;
+  return n / b * options_.batch_size + (r + 1) * last / p - r * last / p;
+}
+
 std::span<const std::size_t> SampleOrder::batch(std::size_t batch) const {
   const std::size_t first = batch * global_batch_size();
   const std::size_t n = std::min(global_batch_size(), order_.size() - first), p = options_.num_replicas;

@@ -58,7 +58,11 @@ class SampleOrder {
   std::size_t num_batches() const;
   // batch_size x num_replicas: the samples all processes take together per batch.
   std::size_t global_batch_size() const;
-  std::size_t num_samples() const { return order_.size(); }
+  // The samples this process serves per epoch: its share of every global
+  // batch, without a dropped last batch. DistributedSampler pads its shards
+  // to ceil(N / num_replicas) instead; here ranks are not padded, so a share
+  // of the last batch may be smaller.
+  std::size_t num_samples() const;
   const DataLoaderOptions& options() const { return options_; }
 
   // This process's samples of batch `batch` of the current epoch, in order.

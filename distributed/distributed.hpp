@@ -4,4 +4,5 @@
 
 #include <xgrad/distributed/all_reduce_gradients.hpp>
 #include <xgrad/distributed/broadcast.hpp>
+#include <xgrad/distributed/distributed_data_parallel.hpp>
 #include <xgrad/distributed/environment.hpp>

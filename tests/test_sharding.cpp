@@ -86,6 +86,30 @@ TEST_CASE("sharding: CsrDataLoader shards as DataLoader does") {
   CHECK(a == b);
 }
 
+// 23 samples, batch 2, 4 ranks: two full global batches of 8 give each rank
+// 4, the last 7 give 1, 2, 2, 2; drop_last leaves 4 each.
+TEST_CASE("sharding: num_samples is this rank's share of an epoch, as its batches add up") {
+  const std::vector<std::size_t> expected{5, 6, 6, 6};
+  for (std::size_t r = 0; r < 4; ++r) {
+    CAPTURE(r);
+    xg::Generator gen(0);
+    auto shard = indexed_loader({.batch_size = 2, .num_replicas = 4, .rank = r}, gen);
+    CHECK(shard.num_samples() == expected[r]);
+    std::size_t served = 0;
+    for (const auto& batch : shard) served += batch.y.size();
+    CHECK(served == expected[r]);
+    auto dropped = indexed_loader({.batch_size = 2, .drop_last = true, .num_replicas = 4, .rank = r}, gen);
+    CHECK(dropped.num_samples() == 4);
+  }
+  xg::Generator gen(0);
+  CHECK(indexed_loader({.batch_size = 8}, gen).num_samples() == 23);
+  CHECK(indexed_loader({.batch_size = 8, .drop_last = true}, gen).num_samples() == 16);
+  xg::CsrMatrix<float> x{.rows = 23, .cols = 1, .row_ptr = std::vector<std::size_t>(24, 0), .col = {}, .val = {}};
+  datasets::CsrDataLoader sparse(x, std::vector<std::size_t>(23, 0), {.batch_size = 2, .num_replicas = 4, .rank = 0},
+                                 gen);
+  CHECK(sparse.num_samples() == 5);
+}
+
 TEST_CASE("sharding: a rank not below num_replicas, or no replicas, is refused naming the loader") {
   xg::Generator gen(0);
   CHECK_THROWS_WITH_AS(indexed_loader({.num_replicas = 2, .rank = 2}, gen),
