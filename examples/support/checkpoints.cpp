@@ -27,6 +27,10 @@ std::string changed_flags(const CheckpointExtra& extra, const TrainFlags& flags)
   return changed;
 }
 
+void record_flags(CheckpointExtra& extra, const TrainFlags& flags) {
+  for (const auto& [flag, value] : run_flags(flags)) extra.strings[std::string(flag_prefix) + flag] = value;
+}
+
 }  // namespace
 
 RunPosition Checkpoints::resume() {
@@ -35,11 +39,18 @@ RunPosition Checkpoints::resume() {
   const std::string bytes = io::read_file(path, "load_checkpoint");
   // Compared before anything is loaded: resuming under other flags would
   // continue a run that is neither the old one nor the new one.
-  if (const std::string changed = changed_flags(read_checkpoint_bytes(bytes, path).extra, flags_);
-      !changed.empty() && !flags_.force_resume)
+  CheckpointContents contents = read_checkpoint_bytes(bytes, path);
+  const std::string changed = changed_flags(contents.extra, flags_);
+  if (!changed.empty() && !flags_.force_resume)
     throw std::runtime_error("checkpoint '" + path + "' was written under other run flags: " + changed +
                              "; run with the checkpoint's flags, or add --force-resume to continue under these");
   const CheckpointExtra extra = load_checkpoint_bytes(bytes, model_, optimizer_, schedule_, loader_, path);
+  // Rewritten at once with this run's flags: a run resumed at its end saves nothing more.
+  if (!changed.empty() && options_.writes) {
+    record_flags(contents.extra, flags_);
+    contents.xgrad_version = version();
+    io::write_file_atomically(path, checkpoint_to_bytes(contents), "save_checkpoint");
+  }
   const auto batches = extra.numbers.find("batches_done");
   const auto loss_sum = extra.numbers.find("loss_sum");
   if (batches == extra.numbers.end() || loss_sum == extra.numbers.end())
@@ -98,7 +109,7 @@ void Checkpoints::save(const RunPosition& at) {
     CheckpointExtra extra{.epoch = at.epoch,
                           .step = at.step,
                           .numbers = {{"batches_done", static_cast<double>(at.batches_done)}, {"loss_sum", loss_sum}}};
-    for (const auto& [flag, value] : run_flags(flags_)) extra.strings.emplace(std::string(flag_prefix) + flag, value);
+    record_flags(extra, flags_);
     save_checkpoint(flags_.checkpoint, model_, optimizer_, schedule_, loader_, extra);
   }
   saved_step_ = at.step;

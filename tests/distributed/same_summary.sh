@@ -33,6 +33,6 @@ trap 'rm -rf "$work"' EXIT
 resumed_out=$("$mpiexec" "${flags[@]}" -np 2 "$program" --distributed --batch-size 16 --checkpoint "$work/run.ckpt" --force-resume)
 resumed=$(echo "$resumed_out" | summary)
 echo "two processes, resumed after epoch 2: $resumed"
-echo "$resumed_out" | grep -q "^resumed from $work/run.ckpt at epoch 3 step" ||
-  { echo "FAIL: the second run did not resume at epoch 3"; exit 1; }
+echo "$resumed_out" | grep -q "^resumed from $work/run.ckpt at epoch 2 step" ||
+  { echo "FAIL: the second run did not resume from the end of epoch 2"; exit 1; }
 [ "$one" = "$resumed" ] || { echo "FAIL: the resumed run's summary line differs"; exit 1; }
