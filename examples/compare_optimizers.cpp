@@ -16,10 +16,9 @@
 #include <xgrad/plot/plot.hpp>
 #include <xgrad/xgrad.hpp>
 
-#include "support/choose.hpp"
-#include "support/cli.hpp"
-#include "support/evaluate.hpp"
-#include "support/train.hpp"
+#include <xgrad/examples/support/choose.hpp>
+#include <xgrad/examples/support/cli.hpp>
+#include <xgrad/examples/support/evaluate.hpp>
 
 using namespace xg;
 
@@ -44,16 +43,24 @@ Run train(const std::string& name, double lr, const examples::TrainFlags& flags,
           const datasets::Dataset& test_set) {
   manual_seed(flags.seed);  // the same initial weights and batch order for everyone
   nn::Sequential model{nn::Linear(64, 64), nn::Tanh(), nn::Linear(64, 10)};
-  auto optimizer = examples::make_optimizer(name, model.named_parameters(), lr);
+  auto opt = examples::make_optimizer(name, model.named_parameters(), lr);
   datasets::DataLoader loader(train_set, {.batch_size = flags.batch_size});
   Run run{{name, {}, {}, true}, {name, {}, {}, true}, 0};
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
+    double loss_sum = 0;
+    for (const auto& [x, y] : loader) {
+      opt->zero_grad();
+      auto loss = nn::functional::cross_entropy(model(x), y);
+      loss.backward();
+      opt->step();
+      loss_sum += loss.item() * double(y.size());
+    }
     run.loss.x.push_back(epoch);
-    run.loss.y.push_back(examples::train_epoch(model, loader, *optimizer));
+    run.loss.y.push_back(loss_sum / double(loader.num_samples()));
     run.accuracy.x.push_back(epoch);
     // Schedule-Free's training loss is taken at y, where it steps; its accuracy at x.
-    examples::EvaluateAtAverage at_average(*optimizer);
+    examples::EvaluateAtAverage at_average(*opt);
     run.accuracy.y.push_back(examples::evaluate_accuracy(model, test_set.features, test_set.labels));
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -6,8 +6,8 @@
 
 #include <xgrad/xgrad.hpp>
 
-#include "support/choose.hpp"
-#include "support/cli.hpp"
+#include <xgrad/examples/support/choose.hpp>
+#include <xgrad/examples/support/cli.hpp>
 
 using namespace xg;
 

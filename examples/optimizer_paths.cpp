@@ -13,7 +13,7 @@
 #include <xgrad/plot/plot.hpp>
 #include <xgrad/xgrad.hpp>
 
-#include "support/choose.hpp"
+#include <xgrad/examples/support/choose.hpp>
 
 using namespace xg;
 

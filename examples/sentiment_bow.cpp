@@ -16,12 +16,12 @@
 
 #include <xgrad/xgrad.hpp>
 
-#include "support/choose.hpp"
-#include "support/cli.hpp"
-#include "support/distributed.hpp"
-#include "support/evaluate.hpp"
-#include "support/report.hpp"
-#include "support/training_loop.hpp"
+#include <xgrad/examples/support/checkpoints.hpp>
+#include <xgrad/examples/support/choose.hpp>
+#include <xgrad/examples/support/cli.hpp>
+#include <xgrad/examples/support/distributed.hpp>
+#include <xgrad/examples/support/evaluate.hpp>
+#include <xgrad/examples/support/report.hpp>
 
 using namespace xg;
 
@@ -62,24 +62,37 @@ double accuracy(SparseBagOfWords& model, const CsrMatrix<float>& x, const std::v
   return nn::accuracy(model(x), labels);
 }
 
-// Trains `model` on the rows of x_train through examples::TrainingLoop, where
-// the checkpoint flags take effect, reporting each epoch on x_test.
+// Trains `model` on the rows of x_train, where the checkpoint flags take
+// effect, reporting each epoch on x_test.
 template <class Loader, class Model, class Features>
 void train_and_report(Model& model, Features x_train, const Features& x_test, const datasets::TextDataset& train,
                       const datasets::TextDataset& test, const examples::TrainFlags& flags,
                       examples::Reporter& report, examples::Distributed& distributed) {
-  auto optimizer = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
-  auto schedule = examples::make_schedule(flags.schedule, *optimizer, flags.epochs);
+  auto opt = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
+  auto schedule = examples::make_schedule(flags.schedule, *opt, flags.epochs);
   Loader loader(x_train, train.labels, distributed.shard({.batch_size = flags.batch_size}));
-  examples::TrainingLoop training(model, *optimizer, schedule.get(), loader, flags);
-  distributed.start(model, training);
-  for (int epoch = training.first_epoch(); epoch <= flags.epochs; ++epoch) {
-    const double loss = distributed.epoch_loss(training.run_epoch(epoch));
+  examples::Checkpoints checkpoints(flags, model, *opt, schedule.get(), loader, distributed.checkpoint_options());
+  distributed.start(model);
+  for (auto at = checkpoints.resume(); at.epoch <= flags.epochs;) {
+    for (const auto& batch : loader) {
+      // Through a closure, which LBFGS evaluates more than once.
+      const double loss = opt->step([&] {
+        opt->zero_grad();
+        auto loss = nn::functional::cross_entropy(model(batch.x), batch.y);
+        loss.backward();
+        distributed.average_gradients(model, batch.y.size());
+        return loss.item();
+      });
+      checkpoints.batch_done(at, loss, batch.y.size());
+    }
+    const int epoch = at.epoch;
+    const double loss = checkpoints.epoch_done(at) / double(loader.num_samples());
+    if (schedule) schedule->step();
     if (!distributed.reports()) continue;
-    examples::EvaluateAtAverage at_average(*optimizer);  // Schedule-Free: evaluated at its average x
+    examples::EvaluateAtAverage at_average(*opt);  // Schedule-Free: evaluated at its average x
     report.epoch({epoch, loss, accuracy(model, x_train, train.labels), accuracy(model, x_test, test.labels)});
   }
-  training.finish();
+  checkpoints.finish();
 }
 
 // Trains a fresh bag-of-words model on `train`, reporting each epoch on
@@ -122,7 +135,7 @@ int run_example(const examples::TrainFlags& flags, examples::Distributed& distri
   datasets::BagOfWords bow;
   examples::Reporter report("sentiment_bow", flags.epochs, flags.out);
   const Array<float> w = fit(train, test, bow, flags, report, distributed);
-  if (distributed.reports()) report.finish();
+  if (distributed.reports() && !report.history().empty()) report.finish();
 
   if (distributed.reports()) {
     print_words(bow, w);
@@ -142,6 +155,7 @@ int run_example(const examples::TrainFlags& flags, examples::Distributed& distri
   distributed.print_bytes("sentiment_bow");
   if (!distributed.reports()) return 0;
 
+  if (report.history().empty()) return 0;  // resumed a finished run
   const auto& last = report.history().back();
   std::printf("sentiment_bow optimizer=%s inputs=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f "
               "imdb_accuracy=%.3f seconds=%.2f\n", flags.optimizer.c_str(), flags.dense ? "dense" : "sparse",

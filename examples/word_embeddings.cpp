@@ -11,9 +11,9 @@
 #include <xgrad/xgrad.hpp>
 
 #include "skipgram.hpp"
-#include "support/choose.hpp"
-#include "support/cli.hpp"
-#include "support/report.hpp"
+#include <xgrad/examples/support/choose.hpp>
+#include <xgrad/examples/support/cli.hpp>
+#include <xgrad/examples/support/report.hpp>
 
 using namespace xg;
 

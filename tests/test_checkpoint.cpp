@@ -137,7 +137,7 @@ TEST_CASE("checkpoint: train k steps, save, train m more equals load into fresh 
 TEST_CASE("checkpoint: the file is the documented layout and leaves no temporary file behind") {
   const std::string bytes = small_checkpoint_bytes();
   CHECK(bytes.substr(0, 8) == "XGRADCKP");
-  CHECK(bytes.substr(8, 4) == std::string("\x01\0\0\0", 4));
+  CHECK(bytes.substr(8, 4) == std::string("\x02\0\0\0", 4));
   CHECK(bytes.substr(12, 4) == std::string("\x05\0\0\0", 4));  // model, optimizer, scheduler, generator, extra
   std::uint32_t stored = 0;
   for (int i = 0; i < 4; ++i) stored |= std::uint32_t(static_cast<unsigned char>(bytes[bytes.size() - 4 + i])) << (8 * i);
@@ -184,12 +184,12 @@ TEST_CASE("checkpoint: any single flipped byte is refused and nothing changes") 
 
 TEST_CASE("checkpoint: a newer format version is refused naming both versions") {
   std::string bytes = small_checkpoint_bytes();
-  bytes[8] = 2;
+  bytes[8] = 3;
   SmallCase target(6);
   const Snapshot before = snapshot(target.model, target.opt, &target.sched);
   const std::string msg = message_of<xg::io::FormatError>(
       [&] { xg::load_checkpoint_bytes(bytes, target.model, target.opt, &target.sched); });
-  CHECK(contains(msg, "found version 2, this build reads up to 1"));
+  CHECK(contains(msg, "found version 3, this build reads up to 2"));
   CHECK(snapshot(target.model, target.opt, &target.sched) == before);
 }
 

@@ -20,13 +20,14 @@
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/message.hpp>
+#include <xgrad/core/version.hpp>
 
 namespace xg {
 
 namespace {
 
 constexpr std::string_view magic = "XGRADCKP";
-constexpr const char* section_names[] = {"model", "optimizer", "scheduler", "generator", "extra"};
+constexpr const char* section_names[] = {"model", "optimizer", "scheduler", "loader", "generator", "extra"};
 
 std::string hex(std::uint32_t v) {
   std::ostringstream out;
@@ -40,7 +41,7 @@ std::string section_field(std::string_view section, const char* field) {
 
 bool is_count(double v) { return v >= 0.0 && v <= 9007199254740992.0 && v == std::floor(v); }
 
-io::Archive extra_archive(const CheckpointExtra& extra) {
+io::Archive extra_archive(const CheckpointExtra& extra, const std::string& xgrad_version) {
   if (extra.epoch < 0 || extra.step < 0)
     throw_invalid_argument("save_checkpoint", "epoch and step must be non-negative, got epoch " +
                                                   std::to_string(extra.epoch) + " and step " +
@@ -48,12 +49,13 @@ io::Archive extra_archive(const CheckpointExtra& extra) {
   io::Archive a;
   a.put_number("epoch", static_cast<double>(extra.epoch));
   a.put_number("step", static_cast<double>(extra.step));
+  a.put_string("xgrad_version", xgrad_version);
   for (const auto& [key, value] : extra.numbers) a.put_number("numbers." + key, value);
   for (const auto& [key, value] : extra.strings) a.put_string("strings." + key, value);
   return a;
 }
 
-CheckpointExtra read_extra(const io::Archive& a) {
+CheckpointExtra read_extra(const io::Archive& a, std::uint32_t format) {
   CheckpointExtra extra;
   const auto count = [&](const char* name) {
     const double v = a.get_number(name);
@@ -65,7 +67,7 @@ CheckpointExtra read_extra(const io::Archive& a) {
   for (const auto& name : a.names()) {
     if (name.starts_with("numbers.")) extra.numbers.emplace(name.substr(8), a.get_number(name));
     else if (name.starts_with("strings.")) extra.strings.emplace(name.substr(8), a.get_string(name));
-    else if (name != "epoch" && name != "step") throw io::FormatError("unexpected entry " + quoted_text(name));
+    else if (name != "epoch" && name != "step" && !(format >= 2 && name == "xgrad_version")) throw io::FormatError("unexpected entry " + quoted_text(name));
   }
   return extra;
 }
@@ -128,10 +130,11 @@ std::string checkpoint_to_bytes(const CheckpointContents& contents) {
   sections.emplace_back("model", contents.model.to_bytes("model"));
   sections.emplace_back("optimizer", contents.optimizer.to_bytes("optimizer"));
   if (contents.scheduler) sections.emplace_back("scheduler", contents.scheduler->to_bytes("scheduler"));
+  if (contents.loader) sections.emplace_back("loader", contents.loader->to_bytes("loader"));
   io::Archive generator;
   generator.put_string("state", pack_generator_state(contents.generator_state));
   sections.emplace_back("generator", generator.to_bytes("generator"));
-  sections.emplace_back("extra", extra_archive(contents.extra).to_bytes("extra"));
+  sections.emplace_back("extra", extra_archive(contents.extra, contents.xgrad_version).to_bytes("extra"));
 
   std::string out(magic);
   io::put_uint<std::uint32_t>(out, checkpoint_format_version);
@@ -168,7 +171,8 @@ CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::stri
   for (std::uint32_t s = 0; s < count; ++s) {
     const auto name_length = in.read_uint<std::uint32_t>("section name length");
     const std::string_view name = in.read_bytes(name_length, "section name");
-    if (std::find(std::begin(section_names), std::end(section_names), name) == std::end(section_names))
+    if (std::find(std::begin(section_names), std::end(section_names), name) == std::end(section_names) ||
+        (version == 1 && name == "loader"))
       in.fail("section " + std::to_string(s) + ": unknown section name " + quoted_text(name));
     if (sections.count(std::string(name))) in.fail("section '" + std::string(name) + "' appears twice");
     const auto length = in.read_uint<std::uint64_t>(section_field(name, "length"));
@@ -196,15 +200,18 @@ CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::stri
   for (const char* required : {"model", "optimizer", "generator", "extra"})
     if (!sections.count(required)) in.fail(std::string("sections: the '") + required + "' section is missing");
   auto take = [&](const char* name) { return std::move(sections.at(name)); };
-  CheckpointContents contents{take("model"), take("optimizer"), std::nullopt, {}, {}};
+  CheckpointContents contents{take("model"), take("optimizer"), std::nullopt, std::nullopt, {}, {}, {}};
   if (sections.count("scheduler")) contents.scheduler = take("scheduler");
+  if (sections.count("loader")) contents.loader = take("loader");
   try {
     contents.generator_state = read_generator(sections.at("generator"));
   } catch (const io::FormatError& e) {
     in.fail(std::string("generator section: ") + e.what());
   }
   try {
-    contents.extra = read_extra(sections.at("extra"));
+    const io::Archive& extra = sections.at("extra");
+    contents.extra = read_extra(extra, version);
+    if (version >= 2) contents.xgrad_version = extra.get_string("xgrad_version");
   } catch (const io::FormatError& e) {
     in.fail(std::string("extra section: ") + e.what());
   }
@@ -213,8 +220,14 @@ CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::stri
 
 void save_checkpoint(const std::string& path, const nn::Module& model, const optim::OptimizerBase& optimizer,
                      const optim::SchedulerBase* scheduler, const CheckpointExtra& extra) {
-  CheckpointContents contents{model.state_dict(), optimizer.state_dict(), std::nullopt,
-                              default_generator().state(), extra};
+  save_checkpoint(path, model, optimizer, scheduler, LoaderState{}, extra);
+}
+
+void save_checkpoint(const std::string& path, const nn::Module& model, const optim::OptimizerBase& optimizer,
+                     const optim::SchedulerBase* scheduler, const LoaderState& loader, const CheckpointExtra& extra) {
+  CheckpointContents contents{model.state_dict(), optimizer.state_dict(), std::nullopt, std::nullopt,
+                              default_generator().state(), extra, version()};
+  if (loader.state_dict) contents.loader = loader.state_dict();
   if (scheduler) {
     contents.scheduler.emplace();
     scheduler->save_state(*contents.scheduler, "");
@@ -229,6 +242,12 @@ CheckpointExtra load_checkpoint(const std::string& path, nn::Module& model, opti
 
 CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model, optim::OptimizerBase& optimizer,
                                       optim::SchedulerBase* scheduler, const std::string& source) {
+  return load_checkpoint_bytes(bytes, model, optimizer, scheduler, LoaderState{}, source);
+}
+
+CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model, optim::OptimizerBase& optimizer,
+                                      optim::SchedulerBase* scheduler, const LoaderState& loader,
+                                      const std::string& source) {
   const std::string where = "load_checkpoint '" + source + "'";
   CheckpointContents contents = read_checkpoint_bytes(bytes, source);
 
@@ -241,10 +260,23 @@ CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model,
   }
   if (scheduler) in_section(where, "scheduler", [&] { scheduler->check_state(*contents.scheduler, ""); });
   in_section(where, "model", [&] { model.check_state_dict(contents.model); });
-  // The optimizer checks all its state before changing any of it, and it is
-  // the first object changed: after it, every load below has been checked
-  // and cannot fail.
-  in_section(where, "optimizer", [&] { optimizer.load_state_dict(contents.optimizer); });
+  if (contents.loader && !loader.load_state_dict)
+    throw std::invalid_argument(where + ": loader section: the checkpoint holds a data loader's position, "
+                                "and no loader was given to load it into");
+  // The loader and then the optimizer check all their state before changing
+  // any of it; the loader is put back if the optimizer refuses. After them,
+  // every load below has been checked and cannot fail.
+  std::optional<io::Archive> loader_before;
+  if (contents.loader) {
+    loader_before = loader.state_dict();
+    in_section(where, "loader", [&] { loader.load_state_dict(*contents.loader); });
+  }
+  try {
+    in_section(where, "optimizer", [&] { optimizer.load_state_dict(contents.optimizer); });
+  } catch (...) {
+    if (loader_before) loader.load_state_dict(*loader_before);
+    throw;
+  }
   model.load_state_dict(contents.model);
   if (scheduler) scheduler->load_state(*contents.scheduler, "");
   default_generator().set_state(contents.generator_state);

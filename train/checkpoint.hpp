@@ -2,25 +2,32 @@
 // One file holding everything a training run needs to continue as if it had
 // never stopped: the model's parameters, the optimizer's state, the
 // schedule's, the default generator's, the epoch and step, and the caller's
-// own numbers and strings.
+// own numbers and strings; with a data loader, its place in the epoch too,
+// so that a run resumes mid-epoch on the batch it would have trained next.
 //
-//   xg::save_checkpoint("run.ckpt", model, opt, &sched, {.epoch = 3, .step = 1200});
-//   const auto extra = xg::load_checkpoint("run.ckpt", model, opt, &sched);
+//   xg::save_checkpoint("run.ckpt", model, opt, &sched, loader, {.epoch = 3, .step = 1200});
+//   const auto extra = xg::load_checkpoint("run.ckpt", model, opt, &sched, loader);
 //
 // Layout (little-endian): magic "XGRADCKP", u32 format version, u32 section
 // count, then per section: u32 name length, name, u64 payload length, u32
 // CRC-32 of the payload, payload (an io::Archive whose kind is the section's
 // name); finally the CRC-32 of every byte before it. Sections: "model",
-// "optimizer", "scheduler" (when there is one), "generator" (the default
-// generator's state as little-endian u64 words), "extra".
+// "optimizer", "scheduler" (when there is one), "loader" (when there is one;
+// format 2 on), "generator" (the default generator's state as little-endian
+// u64 words), "extra" (from format 2 on with the writer's xg::version() as
+// "xgrad_version"). Format 1 files, written before 0.2, still load.
 
+#include <concepts>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <xgrad/core/archive.hpp>
+#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/nn/module.hpp>
 #include <xgrad/optim/optimizer_base.hpp>
 #include <xgrad/optim/schedulers/scheduler_base.hpp>
@@ -37,7 +44,7 @@ struct CheckpointExtra {
   bool operator==(const CheckpointExtra&) const = default;
 };
 
-inline constexpr std::uint32_t checkpoint_format_version = 1;
+inline constexpr std::uint32_t checkpoint_format_version = 2;
 
 // Writes the checkpoint atomically (io::write_file_atomically): a crash at
 // any moment leaves the previous checkpoint or this one, never a broken file.
@@ -59,13 +66,66 @@ CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model,
                                       optim::SchedulerBase* scheduler = nullptr,
                                       const std::string& source = "<memory>");
 
+// A data loader whose place in its epoch a checkpoint holds
+// (datasets::DataLoader, CsrDataLoader, TargetDataLoader).
+template <class Loader>
+concept StatefulLoader = requires(Loader& loader, const io::Archive& state) {
+  { std::as_const(loader).state_dict() } -> std::same_as<io::Archive>;
+  loader.load_state_dict(state);
+};
+
+// What the checkpoint functions need of a loader, whatever its type.
+struct LoaderState {
+  std::function<io::Archive()> state_dict;
+  std::function<void(const io::Archive&)> load_state_dict;
+};
+
+void save_checkpoint(const std::string& path, const nn::Module& model, const optim::OptimizerBase& optimizer,
+                     const optim::SchedulerBase* scheduler, const LoaderState& loader,
+                     const CheckpointExtra& extra = {});
+// The loader is loaded (its load_state_dict checks the state first) after the
+// other checks and put back if the optimizer then refuses its state. A
+// checkpoint without a loader section (format 1, or saved without a loader)
+// leaves the loader as it is; one with a loader section needs a loader.
+CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model, optim::OptimizerBase& optimizer,
+                                      optim::SchedulerBase* scheduler, const LoaderState& loader,
+                                      const std::string& source = "<memory>");
+
+template <StatefulLoader Loader>
+LoaderState loader_state(Loader& loader) {
+  return {[&loader] { return std::as_const(loader).state_dict(); },
+          [&loader](const io::Archive& state) { loader.load_state_dict(state); }};
+}
+
+template <StatefulLoader Loader>
+void save_checkpoint(const std::string& path, const nn::Module& model, const optim::OptimizerBase& optimizer,
+                     const optim::SchedulerBase* scheduler, const Loader& loader, const CheckpointExtra& extra = {}) {
+  save_checkpoint(path, model, optimizer, scheduler,
+                  LoaderState{[&loader] { return loader.state_dict(); }, {}}, extra);
+}
+
+template <StatefulLoader Loader>
+CheckpointExtra load_checkpoint(const std::string& path, nn::Module& model, optim::OptimizerBase& optimizer,
+                                optim::SchedulerBase* scheduler, Loader& loader) {
+  return load_checkpoint_bytes(io::read_file(path, "load_checkpoint"), model, optimizer, scheduler,
+                               loader_state(loader), path);
+}
+
+template <StatefulLoader Loader>
+CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model, optim::OptimizerBase& optimizer,
+                                      optim::SchedulerBase* scheduler, Loader& loader,
+                                      const std::string& source = "<memory>") {
+  return load_checkpoint_bytes(bytes, model, optimizer, scheduler, loader_state(loader), source);
+}
+
 // The sections of a checkpoint, each read and checked as a format (not yet
 // against any model or optimizer).
 struct CheckpointContents {
   io::Archive model, optimizer;
-  std::optional<io::Archive> scheduler;
+  std::optional<io::Archive> scheduler, loader;
   std::string generator_state;
   CheckpointExtra extra;
+  std::string xgrad_version;  // of the writer; empty for format 1
 };
 
 std::string checkpoint_to_bytes(const CheckpointContents& contents);

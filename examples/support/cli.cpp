@@ -74,10 +74,6 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
     std::fprintf(stderr, "%s: --checkpoint-every needs --checkpoint FILE and a number of steps >= 0\n", argv[0]);
     usage(argv[0], defaults, 2);
   }
-  if (f.distributed && !f.checkpoint.empty()) {
-    std::fprintf(stderr, "%s: --distributed does not take --checkpoint (the examples checkpoint one process)\n", argv[0]);
-    usage(argv[0], defaults, 2);
-  }
   return f;
 }
 

@@ -6,7 +6,8 @@
 //
 //   examples::Distributed distributed(argc, argv, flags);   // MPI_Init when asked
 //   DataLoader loader(train, distributed.shard({.batch_size = flags.batch_size}));
-//   distributed.start(model, training);                     // same weights, averaged gradients
+//   distributed.start(model);                               // rank 0's weights everywhere
+//   ... loss.backward(); distributed.average_gradients(model, y.size()); ...
 //
 // Compiled with xgrad::distributed where the build found MPI
 // (XGRAD_EXAMPLES_DISTRIBUTED); elsewhere --distributed is refused.
@@ -22,6 +23,7 @@
 #include <xgrad/distributed/distributed.hpp>
 #endif
 
+#include "checkpoints.hpp"
 #include "cli.hpp"
 
 namespace xg::examples {
@@ -60,25 +62,35 @@ class Distributed {
     return options;
   }
 
-  // Rank 0's weights on every process, and the gradients averaged in every
-  // step of `training`.
-  template <class Training>
-  void start(nn::Module& model, Training& training) {
+  // Rank 0's weights on every process.
+  void start(nn::Module& model) {
 #ifdef XGRAD_EXAMPLES_DISTRIBUTED
-    if (!env_) return;
-    distributed::broadcast_parameters(model);
-    training.after_backward([this, &model](std::size_t rows) {
-      bytes_sent_ += distributed::all_reduce_gradients(model, rows).bytes_sent;
-      ++steps_;
-    });
+    if (env_) distributed::broadcast_parameters(model);
 #else
     (void)model;
-    (void)training;
 #endif
   }
 
-  // An epoch's mean loss over all samples, from each process's loss sum over
-  // its share divided by all samples (TrainingLoop::run_epoch's value).
+  // Between backward and the optimizer's step: the gradients of a batch of
+  // which this process holds `rows` samples, averaged over all processes.
+  void average_gradients(nn::Module& model, std::size_t rows) {
+#ifdef XGRAD_EXAMPLES_DISTRIBUTED
+    if (!env_) return;
+    bytes_sent_ += distributed::all_reduce_gradients(model, rows).bytes_sent;
+    ++steps_;
+#else
+    (void)model;
+    (void)rows;
+#endif
+  }
+
+  // What a checkpoint needs under mpirun: rank 0 writes it, holding the
+  // loss sum over all processes.
+  CheckpointOptions checkpoint_options() const {
+    return {.writes = reports(), .sum_over_processes = [this](double share) { return epoch_loss(share); }};
+  }
+
+  // The sum over all processes of each one's `share`.
   double epoch_loss(double share) const {
 #ifdef XGRAD_EXAMPLES_DISTRIBUTED
     if (env_) return distributed::sum_over_ranks(share);
