@@ -3,8 +3,9 @@
 // filters (no input gradient, as a first layer) and 32 16x14x14 maps to 32
 // filters (with the input gradient, as an inner layer). xgrad's conv2d
 // against a hand-written im2col + sgemm loop (columns kept from the forward
-// for the backward, contiguous runs copied with memcpy: the floor) and, where
-// CMake finds it, LibTorch's torch::conv2d. Then the digits CNN's training
+// for the backward, contiguous runs copied with memcpy, every gradient written
+// without a zeroing pass: the floor) and, where CMake finds it, LibTorch's
+// torch::conv2d. Then the digits CNN's training
 // step (bench/conv2d.hpp) in xgrad and in LibTorch.
 // The implementations of a row run one after the other in every repetition;
 // each ratio is the median of the per-repetition ratios.
@@ -64,7 +65,6 @@ class HandwrittenConv {
                   columns_.data() + n * patch_ * pixels_, l, n == 0 ? 0.0f : 1.0f, dw_.data(), k);
     }
     if (!s_.input_grad) return;
-    std::fill(dx_.begin(), dx_.end(), 0.0f);
     for (std::size_t n = 0; n < s_.batch; ++n) {
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, l, o, 1.0f, d_.w.data(), k, d_.dy.data() + n * out, l,
                   0.0f, dcol_.data(), l);
@@ -106,10 +106,16 @@ class HandwrittenConv {
     });
   }
 
+  // With stride 1 and padding k / 2 the kernel's centre tap reads every
+  // pixel once, at its own position: its row of the column matrix is copied
+  // onto the image, and the other taps add to it (no zeroing pass).
   void col2im(const float* col, float* image) const {
     const long size = long(s_.size);
+    const std::size_t centre = (s_.kernel / 2) * s_.kernel + s_.kernel / 2, taps = s_.kernel * s_.kernel;
+    for (std::size_t c = 0; c < s_.channels; ++c)
+      std::memcpy(image + c * pixels_, col + (c * taps + centre) * pixels_, sizeof(float) * pixels_);
     for_each_row([&](std::size_t c, std::size_t r, long oh, long ih, long shift) {
-      if (ih < 0 || ih >= size) return;
+      if (ih < 0 || ih >= size || r == c * taps + centre) return;
       const float* in = col + r * pixels_ + std::size_t(oh * size);
       float* dst = image + (long(c) * size + ih) * size + shift;
       const auto [begin, end] = inside(shift);

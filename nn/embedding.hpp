@@ -16,7 +16,7 @@ namespace xg::nn {
 struct EmbeddingOptions {
   // A row that gets no gradient and starts at zero (a padding token);
   // negative counts from the end, as in torch.
-  std::optional<long> padding_idx;
+  std::optional<long> padding_idx{};
 };
 
 template <class S>

@@ -29,11 +29,11 @@ class NLLLoss {
 
 class BCEWithLogitsLoss {
  public:
-  explicit BCEWithLogitsLoss(LossOptions options = {}) : options(options) {}
+  explicit BCEWithLogitsLoss(BinaryCrossEntropyWithLogitsOptions<float> options = {}) : options(std::move(options)) {}
   Tensor operator()(const Tensor& logits, const Tensor& targets) const {
     return functional::binary_cross_entropy_with_logits(logits, targets, options);
   }
-  LossOptions options;
+  BinaryCrossEntropyWithLogitsOptions<float> options;
 };
 
 class MSELoss {

@@ -99,6 +99,66 @@ TEST_CASE("conv2d: values equal a direct convolution, float64 and float32") {
   }
 }
 
+TEST_CASE("conv2d, conv1d: an unbatched input (C, H, W) or (C, L) gives an unbatched result, and gradchecks") {
+  xg::Generator gen(8);
+  const ConvCase k = cases[4];  // groups, strides, padding and dilation together
+  const Shape image(k.x.begin() + 1, k.x.end());
+  const Inputs in = {xg::uniform<double>(image, -1, 1, true, gen), xg::uniform<double>(k.w, -1, 1, true, gen),
+                     xg::uniform<double>({k.w[0]}, -1, 1, true, gen)};
+  const xt::xarray<double> batch_of_one = xt::reshape_view(in[0].value(), {std::size_t(1), image[0], image[1], image[2]});
+  const xt::xarray<double> direct = direct_conv2d(batch_of_one, in[1].value(), &in[2].value(), k);
+  const auto y = xg::conv2d(in[0], in[1], in[2], options_of(k));
+  const Shape unbatched(direct.shape().begin() + 1, direct.shape().end());
+  REQUIRE(xg::shape_to_string(y.shape()) == xg::shape_to_string(unbatched));
+  CHECK(xt::allclose(y.value(), xt::reshape_view(direct, unbatched), 1e-12, 1e-12));
+  const auto result = xg::autograd::gradcheck(
+      [&](const Inputs& t) { return xg::conv2d(t[0], t[1], t[2], options_of(k)); }, in);
+  CHECK_MESSAGE(result.passed, result.message);
+
+  // conv1d on (C, L): y[o, j] = sum_{c, q} x[c, j + q - 1] w[o, c, q], zero outside, padding 1.
+  const Inputs line = {xg::uniform<double>({2, 5}, -1, 1, true, gen), xg::uniform<double>({3, 2, 3}, -1, 1, true, gen)};
+  const auto y1 = xg::conv1d(line[0], line[1], {}, {.padding = 1});
+  REQUIRE(xg::shape_to_string(y1.shape()) == "(3, 5)");
+  for (long o = 0; o < 3; ++o)
+    for (long j = 0; j < 5; ++j) {
+      double total = 0;
+      for (long c = 0; c < 2; ++c)
+        for (long q = 0; q < 3; ++q)
+          if (j + q - 1 >= 0 && j + q - 1 < 5) total += line[0].value()(c, j + q - 1) * line[1].value()(o, c, q);
+      CHECK(y1.value()(o, j) == doctest::Approx(total).epsilon(1e-12));
+    }
+  const auto result1 = xg::autograd::gradcheck(
+      [](const Inputs& t) { return xg::conv1d(t[0], t[1], {}, {.stride = 2, .padding = 1}); }, line);
+  CHECK_MESSAGE(result1.passed, result1.message);
+  xg::nn::BasicConv2d<double> module(4, 6, {3, 2}, {.stride = 2, .padding = 1, .groups = 2});
+  CHECK(xg::shape_to_string(module(xg::zeros<double>({4, 6, 5})).shape()) == "(6, 3, 3)");
+}
+
+TEST_CASE("conv2d: the columns kept for the backward belong to their graph: two graphs alive at once") {
+  xg::Generator gen(9);
+  const Inputs in = {xg::uniform<double>({2, 2, 5, 5}, -1, 1, false, gen),
+                     xg::uniform<double>({2, 2, 5, 5}, -1, 1, false, gen), xg::uniform<double>({3, 2, 3, 3}, -1, 1, true, gen)};
+  // dW = sum over images and pixels of dY (all ones) times the input patch: the direct sum, per weight entry.
+  const auto expected_grad = [](const xt::xarray<double>& x) {
+    xt::xarray<double> g = xt::zeros<double>({std::size_t(3), std::size_t(2), std::size_t(3), std::size_t(3)});
+    for (std::size_t o = 0; o < 3; ++o)
+      for (std::size_t n = 0; n < 2; ++n)
+        for (std::size_t c = 0; c < 2; ++c)
+          for (std::size_t ki = 0; ki < 3; ++ki)
+            for (std::size_t kj = 0; kj < 3; ++kj)
+              for (std::size_t i = 0; i < 3; ++i)
+                for (std::size_t j = 0; j < 3; ++j) g(o, c, ki, kj) += x(n, c, i + ki, j + kj);
+    return g;
+  };
+  const auto first = xg::sum(xg::conv2d(in[0], in[2]));
+  const auto second = xg::sum(xg::conv2d(in[1], in[2]));  // taken while the first graph still holds its columns
+  first.backward();
+  CHECK(xt::allclose(in[2].grad(), expected_grad(in[0].value()), 1e-12, 1e-12));
+  in[2].zero_grad(true);
+  second.backward();
+  CHECK(xt::allclose(in[2].grad(), expected_grad(in[1].value()), 1e-12, 1e-12));
+}
+
 TEST_CASE("conv2d: one number stands for both axes, as in torch") {
   xg::Generator gen(4);
   const auto x = xg::uniform<double>({1, 2, 7, 7}, -1, 1, false, gen);
@@ -192,15 +252,17 @@ TEST_CASE("conv2d, conv1d: operands that do not fit are refused, naming the op a
         "conv2d: groups must be positive, got 0");
   CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(x, xg::zeros({2, 3, 3, 3}), xg::zeros({3})); }) ==
         "conv2d: bias of shape (3,) does not match the 2 output channels of the weight of shape (2, 3, 3, 3)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(xg::zeros({3, 8, 8}), xg::zeros({2, 3, 3, 3})); }) ==
-        "conv2d: expects a 4-D input (N, C, H, W), got shape (3, 8, 8)");
+  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(xg::zeros({8, 8}), xg::zeros({2, 3, 3, 3})); }) ==
+        "conv2d: expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape (8, 8)");
+  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(xg::zeros({3, 8, 8}), xg::zeros({16, 1, 3, 3})); }) ==
+        "conv2d: input of shape (3, 8, 8) has 3 channels but the weight expects 1");
   CHECK(message_of<xg::ShapeError>([&] { xg::conv1d(xg::zeros({2, 3, 2}), xg::zeros({4, 3, 3})); }) ==
         "conv1d: kernel of size 3 does not fit in the padded input of size 2 (input of shape (2, 3, 2), weight of "
         "shape (4, 3, 3))");
   CHECK(message_of<std::invalid_argument>([&] { xg::conv1d(xg::zeros({2, 3, 5}), xg::zeros({4, 3, 3}), {}, {.stride = 0}); }) ==
         "conv1d: stride must be positive, got 0");
   CHECK(contains(message_of<xg::ShapeError>([&] { xg::conv1d(xg::zeros({2, 3, 5, 5}), xg::zeros({4, 3, 3})); }),
-                 "conv1d: expects a 3-D input (N, C, L)"));
+                 "conv1d: expects a 3-D input (N, C, L) or an unbatched (C, L)"));
 }
 
 TEST_CASE("nn::Conv2d and Conv1d: PyTorch's shapes and initialisation bounds") {

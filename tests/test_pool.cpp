@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -182,10 +183,44 @@ TEST_CASE("pooling: gradcheck in float64 with strides, padding, dilation and cei
   check([](const Inputs& t) { return xg::adaptive_avg_pool2d(t[0], {9, 1}); }, x);  // more rows than the input
 }
 
+TEST_CASE("pooling: an unbatched input (C, H, W) gives an unbatched result, and gradchecks") {
+  xg::Generator gen(15);
+  const auto x = distinct_values({3, 7, 6}, gen);
+  const xt::xarray<double> batch_of_one = xt::reshape_view(x.value(), {std::size_t(1), std::size_t(3), std::size_t(7), std::size_t(6)});
+  const xt::xarray<double> direct = direct_max_pool(batch_of_one, {3, 2, 1, 1}, {2, 2, 0, 1}, true);
+  const auto y = xg::max_pool2d(x, {3, 2}, {.stride = 2, .padding = {1, 0}, .ceil_mode = true});
+  const xg::Shape unbatched(direct.shape().begin() + 1, direct.shape().end());
+  REQUIRE(xg::shape_to_string(y.shape()) == xg::shape_to_string(unbatched));
+  CHECK(y.value() == xt::reshape_view(direct, unbatched));
+  // The mean of each 2x3 window of a 4x6 plane, written out for one plane.
+  const auto plane = xg::uniform<double>({1, 4, 6}, -1, 1, false, gen);
+  const auto means = xg::avg_pool2d(plane, {2, 3});
+  REQUIRE(xg::shape_to_string(means.shape()) == "(1, 2, 2)");
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 2; ++j) {
+      double total = 0;
+      for (std::size_t a = 0; a < 2; ++a)
+        for (std::size_t b = 0; b < 3; ++b) total += plane.value()(0, 2 * i + a, 3 * j + b);
+      CHECK(means.value()(0, i, j) == doctest::Approx(total / 6).epsilon(1e-14));
+    }
+  CHECK(xt::allclose(xg::adaptive_avg_pool2d(plane, 1).value(), xt::mean(plane.value(), {1, 2}, xt::keep_dims), 1e-14,
+                     1e-14));
+  for (const auto& fn : std::vector<std::function<Tensor64(const Inputs&)>>{
+           [](const Inputs& t) { return xg::max_pool2d(t[0], 2, {.dilation = 2, .ceil_mode = true}); },
+           [](const Inputs& t) { return xg::avg_pool2d(t[0], 3, {.stride = 2, .padding = 1}); },
+           [](const Inputs& t) { return xg::adaptive_avg_pool2d(t[0], {3, 4}); }}) {
+    const auto result = xg::autograd::gradcheck(fn, {x});
+    CHECK_MESSAGE(result.passed, result.message);
+  }
+  CHECK(xg::shape_to_string(xg::nn::BasicMaxPool2d<double>(2)(x).shape()) == "(3, 3, 3)");
+}
+
 TEST_CASE("pooling: bad shapes and options are refused, naming the op") {
   const auto x = xg::zeros({2, 3, 4, 4});
-  CHECK(message_of<xg::ShapeError>([&] { xg::max_pool2d(xg::zeros({3, 4, 4}), 2); }) ==
-        "max_pool2d: expects a 4-D input (N, C, H, W), got shape (3, 4, 4)");
+  CHECK(message_of<xg::ShapeError>([&] { xg::max_pool2d(xg::zeros({4, 4}), 2); }) ==
+        "max_pool2d: expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape (4, 4)");
+  CHECK(message_of<xg::ShapeError>([&] { xg::adaptive_avg_pool2d(xg::zeros({1, 2, 3, 4, 4}), 2); }) ==
+        "adaptive_avg_pool2d: expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape (1, 2, 3, 4, 4)");
   CHECK(message_of<std::invalid_argument>([&] { xg::max_pool2d(x, 2, {.stride = 0}); }) ==
         "max_pool2d: stride must be positive, got (0, 0)");
   CHECK(message_of<std::invalid_argument>([&] { xg::avg_pool2d(x, {2, 0}); }) ==

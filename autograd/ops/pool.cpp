@@ -29,11 +29,30 @@ std::string pair_string(long h, long w) {
   return out;
 }
 
+// NCHW, or CHW for one unbatched image as torch accepts.
 template <class S>
 void check_images(const char* op, const BasicTensor<S>& x) {
   if (!x.defined()) throw_invalid_argument(op, "the input is an undefined (default-constructed) tensor");
-  if (x.dim() != 4)
-    throw_shape_error(op, "expects a 4-D input (N, C, H, W), got shape " + shape_to_string(x.shape()));
+  if (x.dim() != 4 && x.dim() != 3)
+    throw_shape_error(op, "expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape " +
+                              shape_to_string(x.shape()));
+}
+
+// The input's shape with its two spatial axes replaced by the output's.
+template <class Dims>
+Shape pooled_shape(const Dims& input, std::size_t out_h, std::size_t out_w) {
+  Shape out(input.begin(), input.end());
+  out[out.size() - 2] = out_h;
+  out[out.size() - 1] = out_w;
+  return out;
+}
+
+// Every (image, channel) plane of an NCHW or CHW input.
+template <class Dims>
+std::size_t plane_count(const Dims& input) {
+  std::size_t planes = 1;
+  for (std::size_t axis = 0; axis + 2 < input.size(); ++axis) planes *= input[axis];
+  return planes;
 }
 
 // torch's pooling_output_shape: with ceil_mode the last window may hang over
@@ -61,7 +80,8 @@ PoolGeometry pool_geometry(const char* op, const BasicTensor<S>& x, Size2 kernel
                                    pair_string(padding.h, padding.w) + " for kernel_size " +
                                    pair_string(kernel.h, kernel.w));
   const auto& s = x.shape();
-  const long h = static_cast<long>(s[2]), w = static_cast<long>(s[3]);
+  const std::size_t height = s[s.size() - 2], width = s[s.size() - 1];
+  const long h = static_cast<long>(height), w = static_cast<long>(width);
   const long out_h = pooled_size(h, kernel.h, padding.h, stride.h, dilation.h, ceil_mode);
   const long out_w = pooled_size(w, kernel.w, padding.w, stride.w, dilation.w, ceil_mode);
   if (out_h < 1 || out_w < 1)
@@ -69,8 +89,8 @@ PoolGeometry pool_geometry(const char* op, const BasicTensor<S>& x, Size2 kernel
                               pair_string(kernel.h, kernel.w) + " with padding " + pair_string(padding.h, padding.w) +
                               " and dilation " + pair_string(dilation.h, dilation.w) + ": output size would be " +
                               pair_string(out_h, out_w));
-  return {s[0] * s[1],       s[2],     s[3],      std::size_t(out_h), std::size_t(out_w), kernel.h, kernel.w,
-          stride.h,          stride.w, padding.h, padding.w,          dilation.h,         dilation.w};
+  return {plane_count(s), height,    width,     std::size_t(out_h), std::size_t(out_w), kernel.h, kernel.w,
+          stride.h,       stride.w,  padding.h, padding.w,          dilation.h,         dilation.w};
 }
 
 }  // namespace
@@ -83,7 +103,7 @@ BasicTensor<S> max_pool2d(const BasicTensor<S>& x, Size2 kernel_size, MaxPool2dO
   const PoolGeometry g =
       pool_geometry("max_pool2d", x, kernel_size, options.stride, options.padding, options.dilation, options.ceil_mode);
   const std::size_t in_plane = g.height * g.width, out_plane = g.out_h * g.out_w;
-  auto out = Array<S>::from_shape({x.shape()[0], x.shape()[1], g.out_h, g.out_w});
+  auto out = Array<S>::from_shape(pooled_shape(x.shape(), g.out_h, g.out_w));
   // Where a window holds no input cell at all (possible with dilation and padding), nothing gets the gradient.
   constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
   std::vector<std::size_t> argmax(out.size(), none);
@@ -145,7 +165,7 @@ BasicTensor<S> avg_pool2d(const BasicTensor<S>& x, Size2 kernel_size, AvgPool2dO
     return Window{h0, h1, w0, w1, cells > 0 ? S(1) / S(cells) : S(0)};
   };
   const std::size_t in_plane = g.height * g.width, out_plane = g.out_h * g.out_w;
-  auto out = Array<S>::from_shape({x.shape()[0], x.shape()[1], g.out_h, g.out_w});
+  auto out = Array<S>::from_shape(pooled_shape(x.shape(), g.out_h, g.out_w));
   const S* src = x.value().data();
   S* dst = out.data();
   for (std::size_t p = 0; p < g.planes; ++p)
@@ -181,11 +201,11 @@ BasicTensor<S> adaptive_avg_pool2d(const BasicTensor<S>& x, Size2 output_size) {
     throw_invalid_argument("adaptive_avg_pool2d", "output_size must be positive, got " +
                                                       pair_string(output_size.h, output_size.w));
   const auto& s = x.shape();
-  const std::size_t planes = s[0] * s[1], height = s[2], width = s[3];
+  const std::size_t planes = plane_count(s), height = s[s.size() - 2], width = s[s.size() - 1];
   const auto out_h = static_cast<std::size_t>(output_size.h), out_w = static_cast<std::size_t>(output_size.w);
   if (height == 0 || width == 0)
     throw_shape_error("adaptive_avg_pool2d", "input of shape " + shape_to_string(s) + " has an empty plane");
-  auto out = Array<S>::from_shape({s[0], s[1], out_h, out_w});
+  auto out = Array<S>::from_shape(pooled_shape(s, out_h, out_w));
   const auto start = [](std::size_t i, std::size_t in, std::size_t n) { return i * in / n; };
   const auto end = [](std::size_t i, std::size_t in, std::size_t n) { return ((i + 1) * in + n - 1) / n; };
   // Visits every (output cell, input cell, 1 / window size) triple.

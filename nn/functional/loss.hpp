@@ -39,10 +39,18 @@ struct KLDivOptions {
   bool log_target = false;                // whether the target holds log-probabilities too
 };
 
+// The tensors' {} spares designated initializers ({.reduction = ...}) -Wmissing-field-initializers.
 template <class S>
 struct BinaryCrossEntropyOptions {
   Reduction reduction = Reduction::mean;
-  BasicTensor<S> weight;  // each element's factor, broadcast to the input's shape; none when undefined
+  BasicTensor<S> weight{};  // each element's factor, broadcast to the input's shape; none when undefined
+};
+
+template <class S>
+struct BinaryCrossEntropyWithLogitsOptions {
+  Reduction reduction = Reduction::mean;
+  BasicTensor<S> weight{};      // each element's factor, broadcast to the input's shape; none when undefined
+  BasicTensor<S> pos_weight{};  // the positive term's factor, broadcast to the input's shape (one per class)
 };
 
 namespace functional {
@@ -58,11 +66,13 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
 template <class S>
 BasicTensor<S> nll_loss(const BasicTensor<S>& log_probs, std::span<const std::size_t> labels, LossOptions options = {});
 
-// max(x, 0) - x t + log(1 + exp(-|x|)) elementwise: the binary cross-entropy of
-// sigmoid(x) against targets t in [0, 1], never forming sigmoid(x) itself.
+// -w [p t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))] elementwise, as
+// torch.nn.functional.binary_cross_entropy_with_logits, never forming
+// sigmoid(x) itself: stable for any finite x. w is options.weight and p
+// options.pos_weight (1 when undefined); neither gets a gradient.
 template <class S>
 BasicTensor<S> binary_cross_entropy_with_logits(const BasicTensor<S>& logits, const BasicTensor<S>& targets,
-                                                LossOptions options = {});
+                                                BinaryCrossEntropyWithLogitsOptions<S> options = {});
 
 // (input - target)^2 elementwise; the shapes must be equal.
 template <class S>
