@@ -48,9 +48,9 @@ BagOfWords& BagOfWords::fit(const std::vector<std::string>& texts) {
   return *this;
 }
 
-CsrMatrix BagOfWords::transform_sparse(const std::vector<std::string>& texts) const {
+CsrMatrix<float> BagOfWords::transform_sparse(const std::vector<std::string>& texts) const {
   if (!fitted_) throw std::logic_error("BagOfWords::transform: called before fit");
-  CsrMatrix out;
+  CsrMatrix<float> out;
   out.rows = texts.size();
   out.cols = vocabulary_.size();
   out.row_ptr.reserve(texts.size() + 1);

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include <xgrad/core/array.hpp>
-#include <xgrad/datasets/csr_matrix.hpp>
+#include <xgrad/core/csr_matrix.hpp>
 #include <xgrad/datasets/vocabulary.hpp>
 
 namespace xg::datasets {
@@ -39,7 +39,7 @@ class BagOfWords {
   // (texts, vocabulary size). Throws std::logic_error before fit.
   Array<float> transform(const std::vector<std::string>& texts) const;
   // The same values, as one sparse row per text.
-  CsrMatrix transform_sparse(const std::vector<std::string>& texts) const;
+  CsrMatrix<float> transform_sparse(const std::vector<std::string>& texts) const;
   Array<float> fit_transform(const std::vector<std::string>& texts);
 
   bool fitted() const { return fitted_; }

@@ -7,49 +7,44 @@
 //   for (const auto& [x, y] : loader) { ... model(x) ... }
 
 #include <cstddef>
-#include <iterator>
+#include <span>
 #include <vector>
 
+#include <xgrad/core/csr_matrix.hpp>
 #include <xgrad/core/generator.hpp>
-#include <xgrad/datasets/batch_iterator.hpp>
-#include <xgrad/datasets/csr_matrix.hpp>
-#include <xgrad/datasets/sample_order.hpp>
+#include <xgrad/datasets/batch_loader.hpp>
 
 namespace xg::datasets {
 
 struct CsrBatch {
-  CsrMatrix x;          // (rows, features)
+  CsrMatrix<float> x;          // (rows, features)
   std::vector<std::size_t> y;  // rows labels
 };
 
-class CsrDataLoader {
+// CsrDataLoader's Gather (batch_loader.hpp): CSR rows with their labels.
+class LabelledCsrRows {
  public:
-  using Iterator = BatchIterator<CsrDataLoader, CsrBatch>;
+  using Batch = CsrBatch;
+  static constexpr const char* name = "CsrDataLoader";
 
-  // One label per row of `features`; the generator must outlive the loader.
-  CsrDataLoader(CsrMatrix features, std::vector<std::size_t> labels, DataLoaderOptions options = {},
-                Generator& generator = default_generator());
+  // One label per row of a valid CSR matrix; std::invalid_argument or a
+  // ShapeError naming what is wrong otherwise.
+  LabelledCsrRows(CsrMatrix<float> features, std::vector<std::size_t> labels);
 
-  // A new epoch. Starting one ends any iteration still running on this loader.
-  Iterator begin();
-  std::default_sentinel_t end() const { return {}; }
-
-  std::size_t size() const { return order_.num_batches(); }  // batches per epoch
-  std::size_t num_samples() const { return order_.num_samples(); }  // this process's, per epoch
-  const DataLoaderOptions& options() const { return order_.options(); }
-
-  // The position in the epoch and the generator's states, to resume
-  // mid-epoch bit-identically: see SampleOrder::state_dict.
-  io::Archive state_dict() const { return order_.state_dict(); }
-  void load_state_dict(const io::Archive& state) { order_.load_state_dict(state); }
+  std::size_t num_samples() const { return labels_.size(); }
+  void fill(std::span<const std::size_t> samples, Batch& out) const;
 
  private:
-  friend Iterator;
-  void fill(std::size_t batch, CsrBatch& out) const;
-
-  CsrMatrix features_;
+  CsrMatrix<float> features_;
   std::vector<std::size_t> labels_;
-  SampleOrder order_;
+};
+
+class CsrDataLoader : public BatchLoader<LabelledCsrRows> {
+ public:
+  // One label per row of `features`; the generator must outlive the loader.
+  CsrDataLoader(CsrMatrix<float> features, std::vector<std::size_t> labels, DataLoaderOptions options = {},
+                Generator& generator = default_generator())
+      : BatchLoader(LabelledCsrRows(std::move(features), std::move(labels)), options, generator) {}
 };
 
 }  // namespace xg::datasets

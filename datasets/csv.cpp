@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -171,13 +172,20 @@ std::vector<std::string> sorted_class_names(std::vector<std::string> names) {
   return names;
 }
 
+// The name of scalar type S in messages.
+template <class S>
+constexpr const char* scalar_name = sizeof(S) == 4 ? "float32" : "float64";
+
 }  // namespace
 
-Dataset parse_csv(std::string_view content, const std::string& file, const CsvOptions& options) {
+template <class S>
+BasicDataset<S> parse_csv(std::string_view content, const std::string& file, const CsvOptions& options) {
   if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
     throw DataError(file, 1, "load_csv: the delimiter cannot be a quote or a line end");
-  if (options.missing && !std::isfinite(*options.missing))
-    throw DataError(file, 1, "load_csv: .missing must be a finite number, got " + std::to_string(*options.missing));
+  constexpr double largest = std::numeric_limits<S>::max();
+  if (options.missing && !(std::abs(*options.missing) <= largest))
+    throw DataError(file, 1, "load_csv: .missing must be a finite " + std::string(scalar_name<S>) + " number, got " +
+                                 number_text(*options.missing));
   RecordReader reader(content, options.delimiter, file);
   std::vector<Field> record;
   if (!reader.next(record)) throw DataError(file, 1, "load_csv: the file has no rows");
@@ -204,7 +212,7 @@ Dataset parse_csv(std::string_view content, const std::string& file, const CsvOp
   const std::size_t target = target_index(options.target, header, columns, file, header_line);
   const std::size_t features = target < columns ? columns - 1 : columns;
 
-  std::vector<float> values, targets;
+  std::vector<S> values, targets;
   std::vector<std::string> class_of_row;
   std::size_t rows = 0;
   const auto take = [&](const std::vector<Field>& fields) {
@@ -235,10 +243,11 @@ Dataset parse_csv(std::string_view content, const std::string& file, const CsvOp
           throw DataError(file, cell.line, cell.column, column_name(header, j) + ": " + quoted_text(cell.text) + " is not a number");
         v = *parsed;
       }
-      if (!std::isfinite(v) || std::abs(v) > static_cast<double>(std::numeric_limits<float>::max()))
+      if (!(std::abs(v) <= largest))
         throw DataError(file, cell.line, cell.column,
-                        column_name(header, j) + ": " + quoted_text(cell.text) + " is not a finite float32 number");
-      (j == target ? targets : values).push_back(static_cast<float>(v));
+                        column_name(header, j) + ": " + quoted_text(cell.text) + " is not a finite " +
+                            scalar_name<S> + " number");
+      (j == target ? targets : values).push_back(static_cast<S>(v));
     }
     ++rows;
   };
@@ -246,9 +255,9 @@ Dataset parse_csv(std::string_view content, const std::string& file, const CsvOp
   while (reader.next(record)) take(record);
   if (rows == 0) throw DataError(file, reader.line(), "load_csv: the file has a header but no rows");
 
-  Dataset out;
+  BasicDataset<S> out;
   out.source = file;
-  out.features = Array<float>::from_shape({rows, features});
+  out.features = Array<S>::from_shape({rows, features});
   std::copy(values.begin(), values.end(), out.features.data());
   if (target < columns && options.categorical_target) {
     out.class_names = sorted_class_names(class_of_row);
@@ -256,14 +265,20 @@ Dataset parse_csv(std::string_view content, const std::string& file, const CsvOp
     for (std::size_t c = 0; c < out.class_names.size(); ++c) index[out.class_names[c]] = c;
     for (const auto& name : class_of_row) out.labels.push_back(index[name]);
   } else if (target < columns) {
-    out.targets = Array<float>::from_shape({rows});
+    out.targets = Array<S>::from_shape({rows});
     std::copy(targets.begin(), targets.end(), out.targets.data());
   }
   return out;
 }
 
-Dataset load_csv(const std::string& path, const CsvOptions& options) {
-  return parse_csv(read_text_file(path), path, options);
+template <class S>
+BasicDataset<S> load_csv(const std::string& path, const CsvOptions& options) {
+  return parse_csv<S>(read_text_file(path), path, options);
 }
+
+template Dataset load_csv(const std::string&, const CsvOptions&);
+template Dataset64 load_csv(const std::string&, const CsvOptions&);
+template Dataset parse_csv(std::string_view, const std::string&, const CsvOptions&);
+template Dataset64 parse_csv(std::string_view, const std::string&, const CsvOptions&);
 
 }  // namespace xg::datasets

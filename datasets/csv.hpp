@@ -3,11 +3,14 @@
 //
 //   auto data = datasets::load_csv("houses.csv", {.target = "price", .categorical_target = false});
 //   auto iris = datasets::load_csv("iris.csv", {.target = -1});          // last column, class names kept
+//   auto exact = datasets::load_csv<double>("houses.csv", {.target = "price", .categorical_target = false});
 //
 // The format is RFC 4180's: fields separated by `delimiter`, a field in
 // double quotes may hold the delimiter, line breaks and "" for a quote;
 // "\n" or "\r\n" line ends, a UTF-8 byte order mark, blank lines (trailing
-// ones too) skipped. Every feature cell is a finite number (float32). A cell
+// ones too) skipped. Every feature cell is a finite number of the scalar type
+// asked for (float32 by default, float64 with load_csv<double>, each cell
+// rounded once from its decimal text to that type). A cell
 // that is empty or nan is refused unless `missing` gives the value to put
 // there; any failure is a DataError "<file>:<line>:<column>: <what>" naming
 // the column.
@@ -56,12 +59,19 @@ struct CsvOptions {
   // sorted as numpy.unique sorts them (by value when all are integers), the
   // labels their indices. false: float targets in Dataset::targets, (rows).
   bool categorical_target = true;
-  std::optional<float> missing{};    // the value of an empty or nan feature cell; none: refused
+  std::optional<double> missing{};   // the value of an empty or nan feature cell; none: refused
 };
 
-Dataset load_csv(const std::string& path, const CsvOptions& options = {});
+template <class S = float>
+BasicDataset<S> load_csv(const std::string& path, const CsvOptions& options = {});
 // The parser behind load_csv, on a file's content; `file` names it in errors.
-// Any bytes either give a consistent Dataset or throw a DataError.
-Dataset parse_csv(std::string_view content, const std::string& file, const CsvOptions& options = {});
+// Any bytes either give a consistent data set or throw a DataError.
+template <class S = float>
+BasicDataset<S> parse_csv(std::string_view content, const std::string& file, const CsvOptions& options = {});
+
+extern template Dataset load_csv(const std::string&, const CsvOptions&);
+extern template Dataset64 load_csv(const std::string&, const CsvOptions&);
+extern template Dataset parse_csv(std::string_view, const std::string&, const CsvOptions&);
+extern template Dataset64 parse_csv(std::string_view, const std::string&, const CsvOptions&);
 
 }  // namespace xg::datasets

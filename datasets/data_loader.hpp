@@ -7,56 +7,64 @@
 //
 // Each begin() starts an epoch; with `shuffle` it draws a new order from the
 // generator, so a seeded generator gives the same batches on every run.
+// BasicDataLoader<double> (DataLoader64) serves float64 batches from a
+// Dataset64, for a model converted with model.to<double>().
 
 #include <cstddef>
-#include <iterator>
+#include <span>
 #include <vector>
 
 #include <xgrad/core/array.hpp>
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/tensor.hpp>
-#include <xgrad/datasets/batch_iterator.hpp>
+#include <xgrad/datasets/batch_loader.hpp>
 #include <xgrad/datasets/dataset.hpp>
-#include <xgrad/datasets/sample_order.hpp>
 
 namespace xg::datasets {
 
-struct Batch {
-  Tensor x;                      // (rows, features)
+template <class S>
+struct BasicBatch {
+  BasicTensor<S> x;              // (rows, features)
   std::vector<std::size_t> y;    // rows labels
 };
 
-class DataLoader {
+using Batch = BasicBatch<float>;
+
+// DataLoader's Gather (batch_loader.hpp): rows of features with their labels.
+template <class S>
+class LabelledRows {
  public:
-  using Iterator = BatchIterator<DataLoader, Batch>;
+  using Batch = BasicBatch<S>;
+  static constexpr const char* name = "DataLoader";
 
-  // `features` of shape (samples, features), one label per sample. The
-  // generator must outlive the loader.
-  DataLoader(Array<float> features, std::vector<std::size_t> labels, DataLoaderOptions options = {},
-             Generator& generator = default_generator());
-  explicit DataLoader(const Dataset& dataset, DataLoaderOptions options = {},
-                      Generator& generator = default_generator());
+  // `features` of shape (samples, features), one label per sample; a
+  // ShapeError naming both otherwise.
+  LabelledRows(Array<S> features, std::vector<std::size_t> labels);
 
-  // A new epoch. Starting one ends any iteration still running on this loader.
-  Iterator begin();
-  std::default_sentinel_t end() const { return {}; }
-
-  std::size_t size() const { return order_.num_batches(); }  // batches per epoch
-  std::size_t num_samples() const { return order_.num_samples(); }  // this process's, per epoch
-  const DataLoaderOptions& options() const { return order_.options(); }
-
-  // The position in the epoch and the generator's states, to resume
-  // mid-epoch bit-identically: see SampleOrder::state_dict.
-  io::Archive state_dict() const { return order_.state_dict(); }
-  void load_state_dict(const io::Archive& state) { order_.load_state_dict(state); }
+  std::size_t num_samples() const { return labels_.size(); }
+  void fill(std::span<const std::size_t> samples, Batch& out) const;
 
  private:
-  friend Iterator;
-  void fill(std::size_t batch, Batch& out) const;
-
-  Array<float> features_;
+  Array<S> features_;
   std::vector<std::size_t> labels_;
-  SampleOrder order_;
 };
+
+template <class S>
+class BasicDataLoader : public BatchLoader<LabelledRows<S>> {
+ public:
+  // The generator must outlive the loader.
+  BasicDataLoader(Array<S> features, std::vector<std::size_t> labels, DataLoaderOptions options = {},
+                  Generator& generator = default_generator())
+      : BatchLoader<LabelledRows<S>>(LabelledRows<S>(std::move(features), std::move(labels)), options, generator) {}
+  explicit BasicDataLoader(const BasicDataset<S>& dataset, DataLoaderOptions options = {},
+                           Generator& generator = default_generator())
+      : BasicDataLoader(dataset.features, dataset.labels, options, generator) {}
+};
+
+using DataLoader = BasicDataLoader<float>;
+using DataLoader64 = BasicDataLoader<double>;
+
+extern template class LabelledRows<float>;
+extern template class LabelledRows<double>;
 
 }  // namespace xg::datasets

@@ -17,18 +17,20 @@ void check_indices(const char* op, const std::vector<std::size_t>& indices, std:
 }
 
 // The rows of `rows`, (n, ...) in C order, at `indices`.
-Array<float> take_rows(const Array<float>& rows, const std::vector<std::size_t>& indices) {
+template <class S>
+Array<S> take_rows(const Array<S>& rows, const std::vector<std::size_t>& indices) {
   auto shape = rows.shape();
   const std::size_t width = shape[0] ? rows.size() / shape[0] : 0;
   shape[0] = indices.size();
-  Array<float> out = Array<float>::from_shape(shape);
+  Array<S> out = Array<S>::from_shape(shape);
   for (std::size_t r = 0; r < indices.size(); ++r)
-    if (width) std::memcpy(out.data() + r * width, rows.data() + indices[r] * width, width * sizeof(float));
+    if (width) std::memcpy(out.data() + r * width, rows.data() + indices[r] * width, width * sizeof(S));
   return out;
 }
 
 // The ShapeError of a data set whose parts disagree, or nothing.
-void check_parts(const char* op, const Dataset& dataset) {
+template <class S>
+void check_parts(const char* op, const BasicDataset<S>& dataset) {
   const auto& shape = dataset.features.shape();
   if (shape.size() != 2)
     throw_shape_error(op, "features of shape " + shape_to_string(shape) + ", expected (samples, features)");
@@ -45,12 +47,14 @@ void check_parts(const char* op, const Dataset& dataset) {
 
 }  // namespace
 
-Dataset tensor_dataset(Array<float> features, std::vector<std::size_t> labels, std::vector<std::string> class_names) {
+template <class S>
+BasicDataset<S> tensor_dataset(Array<S> features, std::vector<std::size_t> labels,
+                               std::vector<std::string> class_names) {
   if (class_names.empty()) {
     const std::size_t classes = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
     for (std::size_t c = 0; c < classes; ++c) class_names.push_back(std::to_string(c));
   }
-  Dataset out{std::move(features), std::move(labels), std::move(class_names)};
+  BasicDataset<S> out{std::move(features), std::move(labels), std::move(class_names)};
   check_parts("tensor_dataset", out);
   for (std::size_t i = 0; i < out.labels.size(); ++i)
     if (out.labels[i] >= out.class_names.size())
@@ -60,19 +64,21 @@ Dataset tensor_dataset(Array<float> features, std::vector<std::size_t> labels, s
   return out;
 }
 
-Dataset tensor_dataset(Array<float> features, Array<float> targets) {
+template <class S>
+BasicDataset<S> tensor_dataset(Array<S> features, Array<S> targets) {
   if (targets.dimension() == 0)
     throw_shape_error("tensor_dataset", "targets of shape () have no sample dimension; expected (samples) or "
                                         "(samples, outputs)");
-  Dataset out{std::move(features), {}, {}, std::move(targets)};
+  BasicDataset<S> out{std::move(features), {}, {}, std::move(targets)};
   check_parts("tensor_dataset", out);
   return out;
 }
 
-Dataset subset(const Dataset& dataset, const std::vector<std::size_t>& indices) {
+template <class S>
+BasicDataset<S> subset(const BasicDataset<S>& dataset, const std::vector<std::size_t>& indices) {
   check_parts("subset", dataset);
   check_indices("subset", indices, dataset.size());
-  Dataset out{take_rows(dataset.features, indices), {}, dataset.class_names, {}, dataset.source};
+  BasicDataset<S> out{take_rows(dataset.features, indices), {}, dataset.class_names, {}, dataset.source};
   if (dataset.has_targets()) out.targets = take_rows(dataset.targets, indices);
   if (!dataset.labels.empty()) {
     out.labels.reserve(indices.size());
@@ -98,5 +104,12 @@ TextDataset subset(const TextDataset& dataset, const std::vector<std::size_t>& i
   }
   return out;
 }
+
+template BasicDataset<float> tensor_dataset(Array<float>, std::vector<std::size_t>, std::vector<std::string>);
+template BasicDataset<double> tensor_dataset(Array<double>, std::vector<std::size_t>, std::vector<std::string>);
+template BasicDataset<float> tensor_dataset(Array<float>, Array<float>);
+template BasicDataset<double> tensor_dataset(Array<double>, Array<double>);
+template BasicDataset<float> subset(const BasicDataset<float>&, const std::vector<std::size_t>&);
+template BasicDataset<double> subset(const BasicDataset<double>&, const std::vector<std::size_t>&);
 
 }  // namespace xg::datasets

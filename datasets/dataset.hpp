@@ -1,7 +1,9 @@
 #pragma once
 // In-memory data sets: numeric features with class labels or float targets,
 // and labelled texts. Plain structs, so a data set from elsewhere is built in
-// one line (or checked on the way in by tensor_dataset).
+// one line (or checked on the way in by tensor_dataset). The features and
+// targets are float32 (`Dataset`) or float64 (`Dataset64`), as the tensors
+// of the model they feed.
 
 #include <cstddef>
 #include <string>
@@ -11,13 +13,16 @@
 
 namespace xg::datasets {
 
-struct Dataset {
-  Array<float> features;              // (samples, features)
+template <class S>
+struct BasicDataset {
+  using scalar_type = S;
+
+  Array<S> features;              // (samples, features)
   std::vector<std::size_t> labels;    // one per sample, each < class_names.size(); empty for regression
   std::vector<std::string> class_names;
   // Float targets for regression, (samples) or (samples, outputs); a
   // default-constructed (0-dimensional) array when the data set has labels.
-  Array<float> targets{};
+  Array<S> targets{};
   // The file the data set was read from, for messages; empty otherwise.
   std::string source{};
 
@@ -26,6 +31,9 @@ struct Dataset {
   std::size_t num_features() const { return features.dimension() == 2 ? features.shape()[1] : 0; }
   std::size_t num_classes() const { return class_names.size(); }
 };
+
+using Dataset = BasicDataset<float>;
+using Dataset64 = BasicDataset<double>;
 
 struct TextDataset {
   std::vector<std::string> texts;
@@ -43,14 +51,24 @@ struct TextDataset {
 // float targets whose first dimension is the samples. Throws a ShapeError
 // naming both shapes when they disagree, std::invalid_argument for a label
 // out of range.
-Dataset tensor_dataset(Array<float> features, std::vector<std::size_t> labels,
-                       std::vector<std::string> class_names = {});
-Dataset tensor_dataset(Array<float> features, Array<float> targets);
+template <class S>
+BasicDataset<S> tensor_dataset(Array<S> features, std::vector<std::size_t> labels,
+                               std::vector<std::string> class_names = {});
+template <class S>
+BasicDataset<S> tensor_dataset(Array<S> features, Array<S> targets);
 
 // The samples at `indices`, in that order (repeats allowed). Throws a
 // ShapeError when the data set's parts disagree in length and
 // std::invalid_argument for an index past the end.
-Dataset subset(const Dataset& dataset, const std::vector<std::size_t>& indices);
+template <class S>
+BasicDataset<S> subset(const BasicDataset<S>& dataset, const std::vector<std::size_t>& indices);
 TextDataset subset(const TextDataset& dataset, const std::vector<std::size_t>& indices);
+
+extern template BasicDataset<float> tensor_dataset(Array<float>, std::vector<std::size_t>, std::vector<std::string>);
+extern template BasicDataset<double> tensor_dataset(Array<double>, std::vector<std::size_t>, std::vector<std::string>);
+extern template BasicDataset<float> tensor_dataset(Array<float>, Array<float>);
+extern template BasicDataset<double> tensor_dataset(Array<double>, Array<double>);
+extern template BasicDataset<float> subset(const BasicDataset<float>&, const std::vector<std::size_t>&);
+extern template BasicDataset<double> subset(const BasicDataset<double>&, const std::vector<std::size_t>&);
 
 }  // namespace xg::datasets

@@ -3,9 +3,9 @@
 // and text vectorization.
 
 #include <xgrad/datasets/bag_of_words.hpp>
+#include <xgrad/datasets/batch_loader.hpp>
 #include <xgrad/datasets/csv.hpp>
 #include <xgrad/datasets/csr_data_loader.hpp>
-#include <xgrad/datasets/csr_matrix.hpp>
 #include <xgrad/datasets/data_error.hpp>
 #include <xgrad/datasets/data_files.hpp>
 #include <xgrad/datasets/data_loader.hpp>

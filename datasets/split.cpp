@@ -55,7 +55,9 @@ std::vector<std::size_t> approximate_mode(const std::vector<std::size_t>& counts
 SplitIndices split_indices(std::size_t n, double test_fraction, std::uint64_t seed) {
   check_fraction(test_fraction);
   Generator generator(seed);
-  const auto order = randperm(n, generator);
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  shuffle(order, generator);
   const std::size_t count = test_count(n, test_fraction, "the data set");
   SplitIndices out;
   out.test.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count));
@@ -101,8 +103,9 @@ SplitIndices split_indices(const std::vector<std::size_t>& labels, double test_f
   return out;
 }
 
-TrainTestSplit<Dataset> train_test_split(const Dataset& dataset, double test_fraction, std::uint64_t seed,
-                                         bool stratify) {
+template <class S>
+TrainTestSplit<BasicDataset<S>> train_test_split(const BasicDataset<S>& dataset, double test_fraction,
+                                                 std::uint64_t seed, bool stratify) {
   if (stratify && dataset.has_targets())
     throw_invalid_argument("train_test_split", "a data set with float targets cannot be stratified");
   check_fraction(test_fraction);
@@ -120,5 +123,8 @@ TrainTestSplit<TextDataset> train_test_split(const TextDataset& dataset, double 
   const auto parts = split_indices(dataset.labels, test_fraction, seed, stratify);
   return {subset(dataset, parts.train), subset(dataset, parts.test)};
 }
+
+template TrainTestSplit<Dataset> train_test_split(const Dataset&, double, std::uint64_t, bool);
+template TrainTestSplit<Dataset64> train_test_split(const Dataset64&, double, std::uint64_t, bool);
 
 }  // namespace xg::datasets

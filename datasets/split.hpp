@@ -42,9 +42,13 @@ struct TrainTestSplit {
 // auto [train, test] = train_test_split(load_iris(), 0.2, 42, true);
 // A data set with float targets splits unstratified; a split that would leave
 // a part empty names the data set's file and its row count.
-TrainTestSplit<Dataset> train_test_split(const Dataset& dataset, double test_fraction, std::uint64_t seed,
-                                         bool stratify = false);
+template <class S>
+TrainTestSplit<BasicDataset<S>> train_test_split(const BasicDataset<S>& dataset, double test_fraction,
+                                                 std::uint64_t seed, bool stratify = false);
 TrainTestSplit<TextDataset> train_test_split(const TextDataset& dataset, double test_fraction, std::uint64_t seed,
                                              bool stratify = false);
+
+extern template TrainTestSplit<Dataset> train_test_split(const Dataset&, double, std::uint64_t, bool);
+extern template TrainTestSplit<Dataset64> train_test_split(const Dataset64&, double, std::uint64_t, bool);
 
 }  // namespace xg::datasets

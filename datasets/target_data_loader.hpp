@@ -7,58 +7,66 @@
 // DataLoader's twin for targets rather than class labels: the same options
 // and the same SampleOrder, so generators seeded alike give both loaders the
 // same batches. y is a tensor of shape (rows) or (rows, outputs), as the
-// targets are (samples) or (samples, outputs).
+// targets are (samples) or (samples, outputs). BasicTargetDataLoader<double>
+// (TargetDataLoader64) serves float64 batches from a Dataset64.
 
 #include <cstddef>
-#include <iterator>
+#include <span>
 
 #include <xgrad/core/array.hpp>
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/tensor.hpp>
-#include <xgrad/datasets/batch_iterator.hpp>
+#include <xgrad/datasets/batch_loader.hpp>
 #include <xgrad/datasets/dataset.hpp>
-#include <xgrad/datasets/sample_order.hpp>
 
 namespace xg::datasets {
 
-struct TargetBatch {
-  Tensor x;  // (rows, features)
-  Tensor y;  // (rows) or (rows, outputs)
+template <class S>
+struct BasicTargetBatch {
+  BasicTensor<S> x;  // (rows, features)
+  BasicTensor<S> y;  // (rows) or (rows, outputs)
 };
 
-class TargetDataLoader {
+using TargetBatch = BasicTargetBatch<float>;
+
+// TargetDataLoader's Gather (batch_loader.hpp): rows of features with their
+// rows of targets.
+template <class S>
+class TargetRows {
  public:
-  using Iterator = BatchIterator<TargetDataLoader, TargetBatch>;
+  using Batch = BasicTargetBatch<S>;
+  static constexpr const char* name = "TargetDataLoader";
 
   // `features` of shape (samples, features), `targets` (samples) or
-  // (samples, outputs); a ShapeError naming both otherwise. The generator
-  // must outlive the loader.
-  TargetDataLoader(Array<float> features, Array<float> targets, DataLoaderOptions options = {},
-                   Generator& generator = default_generator());
+  // (samples, outputs); a ShapeError naming both otherwise.
+  TargetRows(Array<S> features, Array<S> targets);
   // A data set with float targets; std::invalid_argument for one with labels.
-  explicit TargetDataLoader(const Dataset& dataset, DataLoaderOptions options = {},
-                            Generator& generator = default_generator());
+  explicit TargetRows(const BasicDataset<S>& dataset);
 
-  // A new epoch. Starting one ends any iteration still running on this loader.
-  Iterator begin();
-  std::default_sentinel_t end() const { return {}; }
-
-  std::size_t size() const { return order_.num_batches(); }  // batches per epoch
-  std::size_t num_samples() const { return order_.num_samples(); }
-  const DataLoaderOptions& options() const { return order_.options(); }
-
-  // The position in the epoch and the generator's states, to resume
-  // mid-epoch bit-identically: see SampleOrder::state_dict.
-  io::Archive state_dict() const { return order_.state_dict(); }
-  void load_state_dict(const io::Archive& state) { order_.load_state_dict(state); }
+  std::size_t num_samples() const { return targets_.shape()[0]; }
+  void fill(std::span<const std::size_t> samples, Batch& out) const;
 
  private:
-  friend Iterator;
-  void fill(std::size_t batch, TargetBatch& out) const;
-
-  Array<float> features_;
-  Array<float> targets_;
-  SampleOrder order_;
+  Array<S> features_;
+  Array<S> targets_;
 };
+
+template <class S>
+class BasicTargetDataLoader : public BatchLoader<TargetRows<S>> {
+ public:
+  // The generator must outlive the loader.
+  BasicTargetDataLoader(Array<S> features, Array<S> targets, DataLoaderOptions options = {},
+                        Generator& generator = default_generator())
+      : BatchLoader<TargetRows<S>>(TargetRows<S>(std::move(features), std::move(targets)), options, generator) {}
+  explicit BasicTargetDataLoader(const BasicDataset<S>& dataset, DataLoaderOptions options = {},
+                                 Generator& generator = default_generator())
+      : BatchLoader<TargetRows<S>>(TargetRows<S>(dataset), options, generator) {}
+};
+
+using TargetDataLoader = BasicTargetDataLoader<float>;
+using TargetDataLoader64 = BasicTargetDataLoader<double>;
+
+extern template class TargetRows<float>;
+extern template class TargetRows<double>;
 
 }  // namespace xg::datasets

@@ -113,19 +113,19 @@ TEST_CASE("text: sparse rows hold the same values as the dense matrix") {
   CHECK(m.row_ptr == std::vector<std::size_t>{0, 3, 3, 4});
   CHECK(m.col == std::vector<std::size_t>{1, 2, 3, 3});
   CHECK(m.val == std::vector<float>{1, 2, 1, 1});
-  const auto dense = ds::to_dense(m);
+  const auto dense = xg::to_dense(m);
   CHECK(dense(0, 2) == 2.0f);
   CHECK(dense(2, 3) == 1.0f);
   CHECK(dense(1, 1) == 0.0f);
 
-  ds::CsrMatrix broken = m;
+  xg::CsrMatrix<float> broken = m;
   broken.col[0] = 4;
-  CHECK_THROWS_AS(ds::to_dense(broken), std::invalid_argument);
+  CHECK_THROWS_AS(xg::to_dense(broken), std::invalid_argument);
   broken = m;
   broken.row_ptr.pop_back();
-  CHECK_THROWS_AS(ds::to_dense(broken), std::invalid_argument);
-  const ds::CsrMatrix huge{.rows = 2, .cols = std::size_t{1} << 63, .row_ptr = {0, 0, 0}};
-  CHECK_THROWS_AS(ds::to_dense(huge), std::invalid_argument);  // 2^64 elements would wrap to 0
+  CHECK_THROWS_AS(xg::to_dense(broken), std::invalid_argument);
+  const xg::CsrMatrix<float> huge{.rows = 2, .cols = std::size_t{1} << 63, .row_ptr = {0, 0, 0}};
+  CHECK_THROWS_AS(xg::to_dense(huge), std::invalid_argument);  // 2^64 elements would wrap to 0
 }
 
 TEST_CASE("text: vectorizing the sentiment data set") {

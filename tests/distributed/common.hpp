@@ -48,7 +48,7 @@ inline xg::datasets::Dataset digits(std::size_t rows) {
 
 // The sentiment sentences as word counts (CSR) and their labels.
 struct Sentences {
-  xg::datasets::CsrMatrix counts;
+  xg::CsrMatrix<float> counts;
   std::vector<std::size_t> labels;
 };
 inline const Sentences& sentences() {
