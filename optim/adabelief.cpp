@@ -30,12 +30,9 @@ void AdaBelief<Scalar>::update(const AdaBeliefOptions& o, ParamState<Scalar>& st
         s = decayed_average(b2, s, rest2 * error * error) + eps_root;
         p -= step_size * m / (xsimd::sqrt(s / bc2) + eps);
       },
-      param, grad, &state.buffer(0, param), &state.buffer(1, param));
+      param, grad, &state.buffer(state_slot(state_names, "exp_avg"), param), &state.buffer(state_slot(state_names, "exp_avg_var"), param));
 }
 
-template class Optimizer<float, AdaBeliefOptions, AdaBelief<float>>;
-template class Optimizer<double, AdaBeliefOptions, AdaBelief<double>>;
-template class AdaBelief<float>;
-template class AdaBelief<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(AdaBelief, AdaBeliefOptions);
 
 }  // namespace xg::optim

@@ -4,7 +4,6 @@
 // instead of its raw square: optax's adabelief.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -38,16 +37,6 @@ class AdaBelief final : public Optimizer<Scalar, AdaBeliefOptions, AdaBelief<Sca
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-AdaBelief(std::vector<BasicTensor<S>>, AdaBeliefOptions = {}) -> AdaBelief<S>;
-template <class S>
-AdaBelief(std::initializer_list<BasicTensor<S>>, AdaBeliefOptions = {}) -> AdaBelief<S>;
-template <class S>
-AdaBelief(NamedTensors<S>, AdaBeliefOptions = {}) -> AdaBelief<S>;
-
-extern template class Optimizer<float, AdaBeliefOptions, AdaBelief<float>>;
-extern template class Optimizer<double, AdaBeliefOptions, AdaBelief<double>>;
-extern template class AdaBelief<float>;
-extern template class AdaBelief<double>;
+XGRAD_DECLARE_OPTIMIZER(AdaBelief, AdaBeliefOptions);
 
 }  // namespace xg::optim

@@ -19,8 +19,8 @@ void Adadelta<Scalar>::update(const AdadeltaOptions& o, ParamState<Scalar>& stat
                               const Gradient<Scalar>& grad) {
   const Scalar lr = o.lr, rho = o.rho, rest = 1 - o.rho, eps = o.eps;
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
-  Array<Scalar>* square_avg = &state.buffer(0, param);
-  Array<Scalar>* acc_delta = &state.buffer(1, param);
+  Array<Scalar>* square_avg = &state.buffer(state_slot(state_names, "square_avg"), param);
+  Array<Scalar>* acc_delta = &state.buffer(state_slot(state_names, "acc_delta"), param);
   for_each_element(
       [=](auto& p, auto& g, auto& v, auto& u) {
         g = sign * g + decay * p;
@@ -32,9 +32,6 @@ void Adadelta<Scalar>::update(const AdadeltaOptions& o, ParamState<Scalar>& stat
       param, grad, square_avg, acc_delta);
 }
 
-template class Optimizer<float, AdadeltaOptions, Adadelta<float>>;
-template class Optimizer<double, AdadeltaOptions, Adadelta<double>>;
-template class Adadelta<float>;
-template class Adadelta<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Adadelta, AdadeltaOptions);
 
 }  // namespace xg::optim

@@ -4,7 +4,6 @@
 // parameter: torch.optim.Adadelta.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -42,16 +41,6 @@ class Adadelta final : public Optimizer<Scalar, AdadeltaOptions, Adadelta<Scalar
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Adadelta(std::vector<BasicTensor<S>>, AdadeltaOptions = {}) -> Adadelta<S>;
-template <class S>
-Adadelta(std::initializer_list<BasicTensor<S>>, AdadeltaOptions = {}) -> Adadelta<S>;
-template <class S>
-Adadelta(NamedTensors<S>, AdadeltaOptions = {}) -> Adadelta<S>;
-
-extern template class Optimizer<float, AdadeltaOptions, Adadelta<float>>;
-extern template class Optimizer<double, AdadeltaOptions, Adadelta<double>>;
-extern template class Adadelta<float>;
-extern template class Adadelta<double>;
+XGRAD_DECLARE_OPTIMIZER(Adadelta, AdadeltaOptions);
 
 }  // namespace xg::optim

@@ -97,7 +97,7 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
     // U² = g²/max(V, ε1²), the second applies U, reading V without writing
     // it back (through for_each_element, V's store made the step 1.6x the
     // memory-bound floor).
-    Array<Scalar>& variance = state.buffer(2, param);
+    Array<Scalar>& variance = state.buffer(state_slot(state_names, "variance"), param);
     Scalar* v_data = variance.data();
     const double u_squares = sum_by_blocks<Scalar>(size, [=](auto width, std::size_t i) {
       using V = typename decltype(width)::type;
@@ -121,8 +121,9 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
   }
   const std::size_t n = param.shape()[param.dimension() - 2], m = param.shape()[param.dimension() - 1];
   const std::size_t matrices = n * m != 0 ? size / (n * m) : 0;
-  Scalar* row_var = state.buffer_of_shape(0, state_shape(0, to_shape(param.shape()))).data();
-  Scalar* col_var = state.buffer_of_shape(1, state_shape(1, to_shape(param.shape()))).data();
+  constexpr std::size_t row_slot = state_slot(state_names, "row_var"), col_slot = state_slot(state_names, "col_var");
+  Scalar* row_var = state.buffer_of_shape(row_slot, state_shape(row_slot, to_shape(param.shape()))).data();
+  Scalar* col_var = state.buffer_of_shape(col_slot, state_shape(col_slot, to_shape(param.shape()))).data();
   Array<Scalar> step = Array<Scalar>::from_shape(param.shape());
   std::vector<double> col_sum(m);
   double u_squares = 0;
@@ -156,9 +157,6 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
   for (std::size_t i = 0; i < size; ++i) param.data()[i] -= scale * step.data()[i];
 }
 
-template class Optimizer<float, AdafactorOptions, Adafactor<float>>;
-template class Optimizer<double, AdafactorOptions, Adafactor<double>>;
-template class Adafactor<float>;
-template class Adafactor<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Adafactor, AdafactorOptions);
 
 }  // namespace xg::optim

@@ -5,7 +5,6 @@
 // torch.optim.Adafactor.
 
 #include <array>
-#include <initializer_list>
 #include <optional>
 
 #include <xgrad/optim/optimizer.hpp>
@@ -59,16 +58,6 @@ class Adafactor final : public Optimizer<Scalar, AdafactorOptions, Adafactor<Sca
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Adafactor(std::vector<BasicTensor<S>>, AdafactorOptions = {}) -> Adafactor<S>;
-template <class S>
-Adafactor(std::initializer_list<BasicTensor<S>>, AdafactorOptions = {}) -> Adafactor<S>;
-template <class S>
-Adafactor(NamedTensors<S>, AdafactorOptions = {}) -> Adafactor<S>;
-
-extern template class Optimizer<float, AdafactorOptions, Adafactor<float>>;
-extern template class Optimizer<double, AdafactorOptions, Adafactor<double>>;
-extern template class Adafactor<float>;
-extern template class Adafactor<double>;
+XGRAD_DECLARE_OPTIMIZER(Adafactor, AdafactorOptions);
 
 }  // namespace xg::optim

@@ -4,7 +4,6 @@
 // torch.optim.Adagrad.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -47,16 +46,6 @@ class Adagrad final : public Optimizer<Scalar, AdagradOptions, Adagrad<Scalar>> 
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Adagrad(std::vector<BasicTensor<S>>, AdagradOptions = {}) -> Adagrad<S>;
-template <class S>
-Adagrad(std::initializer_list<BasicTensor<S>>, AdagradOptions = {}) -> Adagrad<S>;
-template <class S>
-Adagrad(NamedTensors<S>, AdagradOptions = {}) -> Adagrad<S>;
-
-extern template class Optimizer<float, AdagradOptions, Adagrad<float>>;
-extern template class Optimizer<double, AdagradOptions, Adagrad<double>>;
-extern template class Adagrad<float>;
-extern template class Adagrad<double>;
+XGRAD_DECLARE_OPTIMIZER(Adagrad, AdagradOptions);
 
 }  // namespace xg::optim

@@ -1,9 +1,10 @@
 #pragma once
 // Adam: steps from bias-corrected running averages of the gradient and of
 // its square, optionally with AMSGrad's running maximum: torch.optim.Adam.
+// AdamW (adamw.hpp) is the same update with the weight decay decoupled from
+// the gradient, as torch.optim.AdamW is Adam with decoupled_weight_decay.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -23,12 +24,14 @@ struct AdamOptions {
   bool lazy = false;
 };
 
-template <class Scalar>
-class Adam final : public Optimizer<Scalar, AdamOptions, Adam<Scalar>> {
+// The policy of Adam and AdamW, which differ in their name, their default
+// weight_decay and where the decay enters: with `decoupled_weight_decay` it
+// shrinks the weights, θ ← θ·(1 − lr·λ), instead of adding λθ to the gradient.
+template <class Scalar, class Options, class Derived, bool decoupled_weight_decay>
+class AdamPolicy : public Optimizer<Scalar, Options, Derived> {
  public:
-  using Optimizer<Scalar, AdamOptions, Adam<Scalar>>::Optimizer;
+  using Optimizer<Scalar, Options, Derived>::Optimizer;
 
-  static constexpr const char* name = "Adam";
   static constexpr std::array<const char*, 3> state_names{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
   static constexpr std::array<const char*, 2> non_negative_state{"exp_avg_sq", "max_exp_avg_sq"};
 
@@ -41,20 +44,19 @@ class Adam final : public Optimizer<Scalar, AdamOptions, Adam<Scalar>> {
     visit("maximize", o.maximize);
     visit("lazy", o.lazy);
   }
-  static void update(const AdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Gradient<Scalar>& grad);
+  static void update(const Options& o, ParamState<Scalar>& state, Array<Scalar>& param, const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Adam(std::vector<BasicTensor<S>>, AdamOptions = {}) -> Adam<S>;
-template <class S>
-Adam(std::initializer_list<BasicTensor<S>>, AdamOptions = {}) -> Adam<S>;
-template <class S>
-Adam(NamedTensors<S>, AdamOptions = {}) -> Adam<S>;
+template <class Scalar>
+class Adam final : public AdamPolicy<Scalar, AdamOptions, Adam<Scalar>, false> {
+ public:
+  using AdamPolicy<Scalar, AdamOptions, Adam<Scalar>, false>::AdamPolicy;
 
-extern template class Optimizer<float, AdamOptions, Adam<float>>;
-extern template class Optimizer<double, AdamOptions, Adam<double>>;
-extern template class Adam<float>;
-extern template class Adam<double>;
+  static constexpr const char* name = "Adam";
+};
+
+XGRAD_DECLARE_OPTIMIZER(Adam, AdamOptions);
+extern template class AdamPolicy<float, AdamOptions, Adam<float>, false>;
+extern template class AdamPolicy<double, AdamOptions, Adam<double>, false>;
 
 }  // namespace xg::optim

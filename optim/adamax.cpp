@@ -22,8 +22,8 @@ void Adamax<Scalar>::update(const AdamaxOptions& o, ParamState<Scalar>& state, A
   const Scalar b1 = beta1, b2 = o.betas[1], rest1 = 1 - beta1, eps = o.eps;
   const Scalar step_size = o.lr / (1 - std::pow(beta1, static_cast<double>(state.step)));
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
-  Array<Scalar>* exp_avg = &state.buffer(0, param);
-  Array<Scalar>* exp_inf = &state.buffer(1, param);
+  Array<Scalar>* exp_avg = &state.buffer(state_slot(state_names, "exp_avg"), param);
+  Array<Scalar>* exp_inf = &state.buffer(state_slot(state_names, "exp_inf"), param);
   for_each_element(
       [=](auto& p, auto& g, auto& m, auto& u) {
         g = sign * g + decay * p;
@@ -34,9 +34,6 @@ void Adamax<Scalar>::update(const AdamaxOptions& o, ParamState<Scalar>& state, A
       param, grad, exp_avg, exp_inf);
 }
 
-template class Optimizer<float, AdamaxOptions, Adamax<float>>;
-template class Optimizer<double, AdamaxOptions, Adamax<double>>;
-template class Adamax<float>;
-template class Adamax<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Adamax, AdamaxOptions);
 
 }  // namespace xg::optim

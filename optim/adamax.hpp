@@ -3,7 +3,6 @@
 // of the gradients: torch.optim.Adamax.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -43,16 +42,6 @@ class Adamax final : public Optimizer<Scalar, AdamaxOptions, Adamax<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Adamax(std::vector<BasicTensor<S>>, AdamaxOptions = {}) -> Adamax<S>;
-template <class S>
-Adamax(std::initializer_list<BasicTensor<S>>, AdamaxOptions = {}) -> Adamax<S>;
-template <class S>
-Adamax(NamedTensors<S>, AdamaxOptions = {}) -> Adamax<S>;
-
-extern template class Optimizer<float, AdamaxOptions, Adamax<float>>;
-extern template class Optimizer<double, AdamaxOptions, Adamax<double>>;
-extern template class Adamax<float>;
-extern template class Adamax<double>;
+XGRAD_DECLARE_OPTIMIZER(Adamax, AdamaxOptions);
 
 }  // namespace xg::optim

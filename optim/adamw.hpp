@@ -1,14 +1,15 @@
 #pragma once
 // AdamW: Adam with the weight decay applied to the weights directly instead
-// of through the gradient: torch.optim.AdamW.
+// of through the gradient: torch.optim.AdamW. The update is Adam's
+// (adam.cpp); checkpoints name it AdamW, and only AdamW loads them.
 
 #include <array>
-#include <initializer_list>
 
-#include <xgrad/optim/optimizer.hpp>
+#include <xgrad/optim/adam.hpp>
 
 namespace xg::optim {
 
+// AdamOptions with PyTorch's AdamW default weight_decay = 1e-2.
 struct AdamWOptions {
   double lr = 1e-3;
   std::array<double, 2> betas{0.9, 0.999};
@@ -16,45 +17,19 @@ struct AdamWOptions {
   double weight_decay = 1e-2;
   bool amsgrad = false;
   bool maximize = false;
-  // Not in PyTorch (its SparseAdam; TensorFlow's LazyAdam): with a row-sparse
-  // gradient, update only the rows it holds, with the global step in the bias
-  // corrections. An approximation: in the dense algorithm rows without
-  // gradient still move. Without it the gradient is made dense, exactly.
-  bool lazy = false;
+  bool lazy = false;  // as AdamOptions::lazy
 };
 
 template <class Scalar>
-class AdamW final : public Optimizer<Scalar, AdamWOptions, AdamW<Scalar>> {
+class AdamW final : public AdamPolicy<Scalar, AdamWOptions, AdamW<Scalar>, true> {
  public:
-  using Optimizer<Scalar, AdamWOptions, AdamW<Scalar>>::Optimizer;
+  using AdamPolicy<Scalar, AdamWOptions, AdamW<Scalar>, true>::AdamPolicy;
 
   static constexpr const char* name = "AdamW";
-  static constexpr std::array<const char*, 3> state_names{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
-  static constexpr std::array<const char*, 2> non_negative_state{"exp_avg_sq", "max_exp_avg_sq"};
-
-  static void for_each_option(auto& o, auto&& visit) {
-    visit("lr", o.lr, Range::non_negative);
-    visit("betas", o.betas, Range::unit_half_open);
-    visit("eps", o.eps, Range::positive);
-    visit("weight_decay", o.weight_decay, Range::non_negative);
-    visit("amsgrad", o.amsgrad);
-    visit("maximize", o.maximize);
-    visit("lazy", o.lazy);
-  }
-  static void update(const AdamWOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
-                     const Gradient<Scalar>& grad);
 };
 
-template <class S>
-AdamW(std::vector<BasicTensor<S>>, AdamWOptions = {}) -> AdamW<S>;
-template <class S>
-AdamW(std::initializer_list<BasicTensor<S>>, AdamWOptions = {}) -> AdamW<S>;
-template <class S>
-AdamW(NamedTensors<S>, AdamWOptions = {}) -> AdamW<S>;
-
-extern template class Optimizer<float, AdamWOptions, AdamW<float>>;
-extern template class Optimizer<double, AdamWOptions, AdamW<double>>;
-extern template class AdamW<float>;
-extern template class AdamW<double>;
+XGRAD_DECLARE_OPTIMIZER(AdamW, AdamWOptions);
+extern template class AdamPolicy<float, AdamWOptions, AdamW<float>, true>;
+extern template class AdamPolicy<double, AdamWOptions, AdamW<double>, true>;
 
 }  // namespace xg::optim

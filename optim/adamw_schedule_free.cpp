@@ -37,12 +37,10 @@ void AdamWScheduleFree<Scalar>::update(const AdamWScheduleFreeOptions& o, ParamS
         x = keep * x + take * z;
         y = b1 * x + rest1 * z;
       },
-      param, grad, &*state.buffers[0], &*state.buffers[1], &state.buffer(3, param));
+      param, grad, &*state.buffers[state_slot(state_names, "z")], &*state.buffers[state_slot(state_names, "x")],
+      &state.buffer(state_slot(state_names, "exp_avg_sq"), param));
 }
 
-template class Optimizer<float, AdamWScheduleFreeOptions, AdamWScheduleFree<float>>;
-template class Optimizer<double, AdamWScheduleFreeOptions, AdamWScheduleFree<double>>;
-template class AdamWScheduleFree<float>;
-template class AdamWScheduleFree<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(AdamWScheduleFree, AdamWScheduleFreeOptions);
 
 }  // namespace xg::optim

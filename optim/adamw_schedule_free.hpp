@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdint>
-#include <initializer_list>
 
 #include <xgrad/optim/schedule_free.hpp>
 
@@ -45,16 +44,6 @@ class AdamWScheduleFree final
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-AdamWScheduleFree(std::vector<BasicTensor<S>>, AdamWScheduleFreeOptions = {}) -> AdamWScheduleFree<S>;
-template <class S>
-AdamWScheduleFree(std::initializer_list<BasicTensor<S>>, AdamWScheduleFreeOptions = {}) -> AdamWScheduleFree<S>;
-template <class S>
-AdamWScheduleFree(NamedTensors<S>, AdamWScheduleFreeOptions = {}) -> AdamWScheduleFree<S>;
-
-extern template class Optimizer<float, AdamWScheduleFreeOptions, AdamWScheduleFree<float>>;
-extern template class Optimizer<double, AdamWScheduleFreeOptions, AdamWScheduleFree<double>>;
-extern template class AdamWScheduleFree<float>;
-extern template class AdamWScheduleFree<double>;
+XGRAD_DECLARE_OPTIMIZER(AdamWScheduleFree, AdamWScheduleFreeOptions);
 
 }  // namespace xg::optim

@@ -22,8 +22,8 @@ namespace xg::optim {
 template <class Scalar>
 void ASGD<Scalar>::update(const ASGDOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
                           const Gradient<Scalar>& grad) {
-  double& eta = state.scalars[0];
-  double& mu = state.scalars[1];
+  double& eta = state.scalars[state_slot(scalar_state, "eta")];
+  double& mu = state.scalars[state_slot(scalar_state, "mu")];
   if (state.step == 1) eta = o.lr;
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   const Scalar shrink = 1 - o.lambd * eta, step_size = eta, weight = mu;
@@ -34,15 +34,12 @@ void ASGD<Scalar>::update(const ASGDOptions& o, ParamState<Scalar>& state, Array
         p = p * shrink - step_size * g;
         ax = averaging ? ax + weight * (p - ax) : p;
       },
-      param, grad, &state.buffer(0, param));
+      param, grad, &state.buffer(state_slot(state_names, "ax"), param));
   const double t = static_cast<double>(state.step);
   eta = o.lr / std::pow(1 + o.lambd * o.lr * t, o.alpha);
   mu = 1 / std::max(1.0, t - o.t0);
 }
 
-template class Optimizer<float, ASGDOptions, ASGD<float>>;
-template class Optimizer<double, ASGDOptions, ASGD<double>>;
-template class ASGD<float>;
-template class ASGD<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(ASGD, ASGDOptions);
 
 }  // namespace xg::optim

@@ -4,7 +4,6 @@
 // torch.optim.ASGD.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -43,16 +42,6 @@ class ASGD final : public Optimizer<Scalar, ASGDOptions, ASGD<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-ASGD(std::vector<BasicTensor<S>>, ASGDOptions = {}) -> ASGD<S>;
-template <class S>
-ASGD(std::initializer_list<BasicTensor<S>>, ASGDOptions = {}) -> ASGD<S>;
-template <class S>
-ASGD(NamedTensors<S>, ASGDOptions = {}) -> ASGD<S>;
-
-extern template class Optimizer<float, ASGDOptions, ASGD<float>>;
-extern template class Optimizer<double, ASGDOptions, ASGD<double>>;
-extern template class ASGD<float>;
-extern template class ASGD<double>;
+XGRAD_DECLARE_OPTIMIZER(ASGD, ASGDOptions);
 
 }  // namespace xg::optim

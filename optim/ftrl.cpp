@@ -65,7 +65,7 @@ void Ftrl<Scalar>::update(const FtrlOptions& o, ParamState<Scalar>& state, Array
         p = (xsimd::min(xsimd::max(z, V(-l1)), V(l1)) - z) / (root_new / lr + quadratic_extra);
         n = n_new;
       },
-      param, grad, &state.buffer(0, param, initial), &state.buffer(1, param));
+      param, grad, &state.buffer(state_slot(state_names, "accumulator"), param, initial), &state.buffer(state_slot(state_names, "linear"), param));
   if (grad.dense || state.step != 1) return;
   const std::size_t rows = param.shape()[0];
   std::vector<bool> held(rows, false);
@@ -74,9 +74,6 @@ void Ftrl<Scalar>::update(const FtrlOptions& o, ParamState<Scalar>& state, Array
     if (!held[row]) std::fill_n(param.data() + row * grad.row_size, grad.row_size, Scalar(0));
 }
 
-template class Optimizer<float, FtrlOptions, Ftrl<float>>;
-template class Optimizer<double, FtrlOptions, Ftrl<double>>;
-template class Ftrl<float>;
-template class Ftrl<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Ftrl, FtrlOptions);
 
 }  // namespace xg::optim

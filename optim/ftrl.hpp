@@ -5,7 +5,6 @@
 // Adagrad's idea as it runs on large sparse models: Keras's Ftrl.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -46,16 +45,6 @@ class Ftrl final : public Optimizer<Scalar, FtrlOptions, Ftrl<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Ftrl(std::vector<BasicTensor<S>>, FtrlOptions = {}) -> Ftrl<S>;
-template <class S>
-Ftrl(std::initializer_list<BasicTensor<S>>, FtrlOptions = {}) -> Ftrl<S>;
-template <class S>
-Ftrl(NamedTensors<S>, FtrlOptions = {}) -> Ftrl<S>;
-
-extern template class Optimizer<float, FtrlOptions, Ftrl<float>>;
-extern template class Optimizer<double, FtrlOptions, Ftrl<double>>;
-extern template class Ftrl<float>;
-extern template class Ftrl<double>;
+XGRAD_DECLARE_OPTIMIZER(Ftrl, FtrlOptions);
 
 }  // namespace xg::optim

@@ -33,8 +33,8 @@ void LAMB<Scalar>::update(const LAMBOptions& o, ParamState<Scalar>& state, Array
   // the second reads θ, m and v and writes θ (storing θ in the first pass
   // too made the step 2.0x the memory-bound floor).
   Scalar* p = param.data();
-  Scalar* m = state.buffer(0, param).data();
-  Scalar* v = state.buffer(1, param).data();
+  Scalar* m = state.buffer(state_slot(state_names, "exp_avg"), param).data();
+  Scalar* v = state.buffer(state_slot(state_names, "exp_avg_sq"), param).data();
   const Scalar* g = grad.values;
   const std::size_t n = param.size();
   // The squares are summed lane by lane (a horizontal sum per batch made the
@@ -73,9 +73,6 @@ void LAMB<Scalar>::update(const LAMBOptions& o, ParamState<Scalar>& state, Array
   for (; i < n; ++i) p[i] -= step_size * adam_step(p[i], m[i], v[i]);
 }
 
-template class Optimizer<float, LAMBOptions, LAMB<float>>;
-template class Optimizer<double, LAMBOptions, LAMB<double>>;
-template class LAMB<float>;
-template class LAMB<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(LAMB, LAMBOptions);
 
 }  // namespace xg::optim

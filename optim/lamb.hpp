@@ -4,7 +4,6 @@
 // of its norm (large-batch training): optax's lamb.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -38,16 +37,6 @@ class LAMB final : public Optimizer<Scalar, LAMBOptions, LAMB<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-LAMB(std::vector<BasicTensor<S>>, LAMBOptions = {}) -> LAMB<S>;
-template <class S>
-LAMB(std::initializer_list<BasicTensor<S>>, LAMBOptions = {}) -> LAMB<S>;
-template <class S>
-LAMB(NamedTensors<S>, LAMBOptions = {}) -> LAMB<S>;
-
-extern template class Optimizer<float, LAMBOptions, LAMB<float>>;
-extern template class Optimizer<double, LAMBOptions, LAMB<double>>;
-extern template class LAMB<float>;
-extern template class LAMB<double>;
+XGRAD_DECLARE_OPTIMIZER(LAMB, LAMBOptions);
 
 }  // namespace xg::optim

@@ -85,6 +85,17 @@ class LBFGS final : public OptimizerBase {
     double prev_loss = 0;
   };
 
+  static void check_options(const LBFGSOptions& o);
+  // The options in PyTorch's order, for state_dict and load_state_dict.
+  template <class Options, class Visit>
+  static void for_each_option(Options& o, Visit&& visit) {
+    visit("lr", o.lr);
+    visit("max_iter", o.max_iter);
+    visit("tolerance_grad", o.tolerance_grad);
+    visit("tolerance_change", o.tolerance_change);
+    visit("history_size", o.history_size);
+    visit("line_search_fn", o.line_search_fn);
+  }
   std::size_t checked_group(const char* function, std::size_t group) const;
   void check_parameters();
   Flat gather_flat_grad() const;

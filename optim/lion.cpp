@@ -23,12 +23,9 @@ void Lion<Scalar>::update(const LionOptions& o, ParamState<Scalar>& state, Array
         p = p * shrink - lr * sign_of(b1 * m + rest1 * g);
         m = b2 * m + rest2 * g;
       },
-      param, grad, &state.buffer(0, param));
+      param, grad, &state.buffer(state_slot(state_names, "exp_avg"), param));
 }
 
-template class Optimizer<float, LionOptions, Lion<float>>;
-template class Optimizer<double, LionOptions, Lion<double>>;
-template class Lion<float>;
-template class Lion<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Lion, LionOptions);
 
 }  // namespace xg::optim

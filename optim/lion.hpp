@@ -4,7 +4,6 @@
 // the authors' reference code (google/automl lion/lion_pytorch.py).
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -35,16 +34,6 @@ class Lion final : public Optimizer<Scalar, LionOptions, Lion<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Lion(std::vector<BasicTensor<S>>, LionOptions = {}) -> Lion<S>;
-template <class S>
-Lion(std::initializer_list<BasicTensor<S>>, LionOptions = {}) -> Lion<S>;
-template <class S>
-Lion(NamedTensors<S>, LionOptions = {}) -> Lion<S>;
-
-extern template class Optimizer<float, LionOptions, Lion<float>>;
-extern template class Optimizer<double, LionOptions, Lion<double>>;
-extern template class Lion<float>;
-extern template class Lion<double>;
+XGRAD_DECLARE_OPTIMIZER(Lion, LionOptions);
 
 }  // namespace xg::optim

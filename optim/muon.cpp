@@ -93,7 +93,7 @@ template <class Scalar>
 void Muon<Scalar>::update(const MuonOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
                           const Gradient<Scalar>& grad) {
   const Scalar mu = o.momentum;
-  Array<Scalar>& buffer = state.buffer(0, param);
+  Array<Scalar>& buffer = state.buffer(state_slot(state_names, "momentum_buffer"), param);
   Array<Scalar> direction = Array<Scalar>::from_shape(param.shape());
   for (std::size_t i = 0; i < param.size(); ++i) {
     const Scalar g = grad.values[i];
@@ -114,9 +114,6 @@ template Array<float> zeropower_via_newtonschulz(const Array<float>&, const std:
                                                  double);
 template Array<double> zeropower_via_newtonschulz(const Array<double>&, const std::array<double, 3>&, std::int64_t,
                                                   double);
-template class Optimizer<float, MuonOptions, Muon<float>>;
-template class Optimizer<double, MuonOptions, Muon<double>>;
-template class Muon<float>;
-template class Muon<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Muon, MuonOptions);
 
 }  // namespace xg::optim

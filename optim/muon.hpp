@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 
 #include <xgrad/optim/optimizer.hpp>
@@ -63,16 +62,6 @@ class Muon final : public Optimizer<Scalar, MuonOptions, Muon<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Muon(std::vector<BasicTensor<S>>, MuonOptions = {}) -> Muon<S>;
-template <class S>
-Muon(std::initializer_list<BasicTensor<S>>, MuonOptions = {}) -> Muon<S>;
-template <class S>
-Muon(NamedTensors<S>, MuonOptions = {}) -> Muon<S>;
-
-extern template class Optimizer<float, MuonOptions, Muon<float>>;
-extern template class Optimizer<double, MuonOptions, Muon<double>>;
-extern template class Muon<float>;
-extern template class Muon<double>;
+XGRAD_DECLARE_OPTIMIZER(Muon, MuonOptions);
 
 }  // namespace xg::optim

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <xgrad/optim/adam_moments.hpp>
 #include <xgrad/optim/elementwise.hpp>
 #include <xgrad/optim/optimizer_impl.hpp>
 
@@ -20,31 +21,27 @@ namespace xg::optim {
 template <class Scalar>
 void NAdam<Scalar>::update(const NAdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
                            const Gradient<Scalar>& grad) {
-  const double t = static_cast<double>(state.step), beta1 = o.betas[0], beta2 = o.betas[1];
+  const AdamMoments<Scalar> moments(o.betas, state.step);
+  const double t = static_cast<double>(state.step), beta1 = o.betas[0];
   const double mu = beta1 * (1 - 0.5 * std::pow(0.96, t * o.momentum_decay));
   const double mu_next = beta1 * (1 - 0.5 * std::pow(0.96, (t + 1) * o.momentum_decay));
-  double& mu_product = state.scalars[0];
+  double& mu_product = state.scalars[state_slot(scalar_state, "mu_product")];
   mu_product *= mu;
   const Scalar grad_weight = o.lr * (1 - mu) / (1 - mu_product);
   const Scalar avg_weight = o.lr * mu_next / (1 - mu_product * mu_next);
-  const Scalar b1 = beta1, b2 = beta2, rest1 = 1 - beta1, rest2 = 1 - beta2, eps = o.eps;
-  const Scalar inv_sqrt_bc2 = 1 / std::sqrt(1 - std::pow(beta2, t));
-  const Scalar decay = o.weight_decay;
-  Array<Scalar>* exp_avg = &state.buffer(0, param);
-  Array<Scalar>* exp_avg_sq = &state.buffer(1, param);
+  const Scalar eps = o.eps, decay = o.weight_decay;
+  const Scalar inv_sqrt_bc2 = 1 / std::sqrt(moments.bias_correction2);
+  Array<Scalar>* exp_avg = &state.buffer(state_slot(state_names, "exp_avg"), param);
+  Array<Scalar>* exp_avg_sq = &state.buffer(state_slot(state_names, "exp_avg_sq"), param);
   for_each_element(
       [=](auto& p, auto& g, auto& m, auto& v) {
         g += decay * p;
-        m = b1 * m + rest1 * g;
-        v = decayed_average(b2, v, rest2 * g * g);
+        moments.accumulate(m, v, g);
         p -= (grad_weight * g + avg_weight * m) / (xsimd::sqrt(v) * inv_sqrt_bc2 + eps);
       },
       param, grad, exp_avg, exp_avg_sq);
 }
 
-template class Optimizer<float, NAdamOptions, NAdam<float>>;
-template class Optimizer<double, NAdamOptions, NAdam<double>>;
-template class NAdam<float>;
-template class NAdam<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(NAdam, NAdamOptions);
 
 }  // namespace xg::optim

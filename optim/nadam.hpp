@@ -3,7 +3,6 @@
 // up over the first steps: torch.optim.NAdam.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -45,16 +44,6 @@ class NAdam final : public Optimizer<Scalar, NAdamOptions, NAdam<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-NAdam(std::vector<BasicTensor<S>>, NAdamOptions = {}) -> NAdam<S>;
-template <class S>
-NAdam(std::initializer_list<BasicTensor<S>>, NAdamOptions = {}) -> NAdam<S>;
-template <class S>
-NAdam(NamedTensors<S>, NAdamOptions = {}) -> NAdam<S>;
-
-extern template class Optimizer<float, NAdamOptions, NAdam<float>>;
-extern template class Optimizer<double, NAdamOptions, NAdam<double>>;
-extern template class NAdam<float>;
-extern template class NAdam<double>;
+XGRAD_DECLARE_OPTIMIZER(NAdam, NAdamOptions);
 
 }  // namespace xg::optim

@@ -10,6 +10,7 @@
 //     static constexpr const char* name = "Adam";
 //     // PyTorch's keys of optimizer.state[p], in the order of ParamState::buffers.
 //     static constexpr std::array<const char*, 3> state_names{"exp_avg", ...};
+//     // (the update finds a buffer by name: state_slot(state_names, "exp_avg"))
 //     // visit(name, field[, range]) for every option, in PyTorch's order.
 //     static void for_each_option(auto& options, auto&& visit);
 //     // The formula, applied to one parameter whose gradient exists.
@@ -43,11 +44,14 @@
 //          approximation the user asked for;
 //   dense  otherwise the gradient is made dense and the usual update runs.
 //
-// The member definitions are in optimizer_impl.hpp, which each optimizer's
-// .cpp includes to instantiate them for float and double.
+// After the class, XGRAD_DECLARE_OPTIMIZER(Adam, AdamOptions) declares what
+// every optimizer header needs; the member definitions are in
+// optimizer_impl.hpp, which each optimizer's .cpp includes to instantiate
+// them for float and double with XGRAD_INSTANTIATE_OPTIMIZER.
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +66,7 @@
 #include <xgrad/optim/optimizer_base.hpp>
 #include <xgrad/optim/param_group.hpp>
 #include <xgrad/optim/param_state.hpp>
+#include <xgrad/optim/state_slot.hpp>
 
 namespace xg::optim {
 
@@ -162,3 +167,19 @@ class Optimizer : public OptimizerBase {
 };
 
 }  // namespace xg::optim
+
+// In namespace xg::optim, after an optimizer's class: the deduction guides
+// that make `Adam opt(params, {.lr = 0.1})` an Adam<float> or Adam<double>,
+// and the extern templates that keep user code from instantiating the
+// members the optimizer's .cpp instantiates (XGRAD_INSTANTIATE_OPTIMIZER).
+#define XGRAD_DECLARE_OPTIMIZER(Name, NameOptions)                                  \
+  template <class S>                                                                \
+  Name(std::vector<BasicTensor<S>>, NameOptions = {}) -> Name<S>;                     \
+  template <class S>                                                                \
+  Name(std::initializer_list<BasicTensor<S>>, NameOptions = {}) -> Name<S>;           \
+  template <class S>                                                                \
+  Name(NamedTensors<S>, NameOptions = {}) -> Name<S>;                                 \
+  extern template class Optimizer<float, NameOptions, Name<float>>;                 \
+  extern template class Optimizer<double, NameOptions, Name<double>>;               \
+  extern template class Name<float>;                                                \
+  extern template class Name<double>

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <xgrad/optim/adam_moments.hpp>
 #include <xgrad/optim/elementwise.hpp>
 #include <xgrad/optim/optimizer_impl.hpp>
 
@@ -20,25 +21,24 @@ namespace xg::optim {
 template <class Scalar>
 void RAdam<Scalar>::update(const RAdamOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
                            const Gradient<Scalar>& grad) {
-  const double t = static_cast<double>(state.step), beta1 = o.betas[0], beta2 = o.betas[1];
-  const double bias_correction2 = 1 - std::pow(beta2, t);
+  const AdamMoments<Scalar> moments(o.betas, state.step);
+  const double t = static_cast<double>(state.step), beta2 = o.betas[1];
+  const double bias_correction2 = moments.bias_correction2;
   const double rho_inf = 2 / (1 - beta2) - 1;
   const double rho_t = rho_inf - 2 * t * std::pow(beta2, t) / bias_correction2;
   const bool rectified = rho_t > 5;
   const double rect = rectified ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
                                             ((rho_inf - 4) * (rho_inf - 2) * rho_t))
                                 : 0;
-  const Scalar sgd_step = o.lr / (1 - std::pow(beta1, t));
+  const Scalar sgd_step = o.lr / moments.bias_correction1;
   const Scalar adaptive_step = sgd_step * rect * std::sqrt(bias_correction2);
-  const Scalar b1 = beta1, b2 = beta2, rest1 = 1 - beta1, rest2 = 1 - beta2, eps = o.eps;
-  const Scalar decay = o.weight_decay;
-  Array<Scalar>* exp_avg = &state.buffer(0, param);
-  Array<Scalar>* exp_avg_sq = &state.buffer(1, param);
+  const Scalar eps = o.eps, decay = o.weight_decay;
+  Array<Scalar>* exp_avg = &state.buffer(state_slot(state_names, "exp_avg"), param);
+  Array<Scalar>* exp_avg_sq = &state.buffer(state_slot(state_names, "exp_avg_sq"), param);
   for_each_element(
       [=](auto& p, auto& g, auto& m, auto& v) {
         g += decay * p;
-        m = b1 * m + rest1 * g;
-        v = decayed_average(b2, v, rest2 * g * g);
+        moments.accumulate(m, v, g);
         if (rectified)
           p -= adaptive_step * m / (xsimd::sqrt(v) + eps);
         else
@@ -47,9 +47,6 @@ void RAdam<Scalar>::update(const RAdamOptions& o, ParamState<Scalar>& state, Arr
       param, grad, exp_avg, exp_avg_sq);
 }
 
-template class Optimizer<float, RAdamOptions, RAdam<float>>;
-template class Optimizer<double, RAdamOptions, RAdam<double>>;
-template class RAdam<float>;
-template class RAdam<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(RAdam, RAdamOptions);
 
 }  // namespace xg::optim

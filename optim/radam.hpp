@@ -4,7 +4,6 @@
 // size: torch.optim.RAdam.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -42,16 +41,6 @@ class RAdam final : public Optimizer<Scalar, RAdamOptions, RAdam<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-RAdam(std::vector<BasicTensor<S>>, RAdamOptions = {}) -> RAdam<S>;
-template <class S>
-RAdam(std::initializer_list<BasicTensor<S>>, RAdamOptions = {}) -> RAdam<S>;
-template <class S>
-RAdam(NamedTensors<S>, RAdamOptions = {}) -> RAdam<S>;
-
-extern template class Optimizer<float, RAdamOptions, RAdam<float>>;
-extern template class Optimizer<double, RAdamOptions, RAdam<double>>;
-extern template class RAdam<float>;
-extern template class RAdam<double>;
+XGRAD_DECLARE_OPTIMIZER(RAdam, RAdamOptions);
 
 }  // namespace xg::optim

@@ -26,7 +26,7 @@ void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state,
   const Scalar lr = o.lr, alpha = o.alpha, rest = 1 - o.alpha, mu = o.momentum;
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   const Scalar eps_in = o.eps_inside_sqrt ? o.eps : 0, eps_out = o.eps_inside_sqrt ? 0 : o.eps;
-  Array<Scalar>* square_avg = &state.buffer(0, param);
+  Array<Scalar>* square_avg = &state.buffer(state_slot(state_names, "square_avg"), param);
   // Centered and momentum are fixed per pass, and a pass reads only the
   // buffers it uses: tested per element, and with the unused buffers'
   // null checks, they made the plain step 1.6x the memory-bound floor.
@@ -58,13 +58,14 @@ void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state,
     };
     // The kernel writes nothing to the buffer a pass leaves out.
     if constexpr (centered && momentum)
-      for_each_element(kernel, param, grad, square_avg, &state.buffer(1, param), &state.buffer(2, param));
+      for_each_element(kernel, param, grad, square_avg, &state.buffer(state_slot(state_names, "momentum_buffer"), param),
+                       &state.buffer(state_slot(state_names, "grad_avg"), param));
     else if constexpr (momentum)
       for_each_element([=](auto& p, auto& g, auto& v, auto& b) { auto unused = p; kernel(p, g, v, b, unused); },
-                       param, grad, square_avg, &state.buffer(1, param));
+                       param, grad, square_avg, &state.buffer(state_slot(state_names, "momentum_buffer"), param));
     else if constexpr (centered)
       for_each_element([=](auto& p, auto& g, auto& v, auto& gbar) { auto unused = p; kernel(p, g, v, unused, gbar); },
-                       param, grad, square_avg, &state.buffer(2, param));
+                       param, grad, square_avg, &state.buffer(state_slot(state_names, "grad_avg"), param));
     else
       for_each_element([=](auto& p, auto& g, auto& v) { auto unused = p; kernel(p, g, v, unused, unused); }, param,
                        grad, square_avg);
@@ -77,9 +78,6 @@ void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state,
     o.momentum > 0 ? pass(no{}, yes{}) : pass(no{}, no{});
 }
 
-template class Optimizer<float, RMSpropOptions, RMSprop<float>>;
-template class Optimizer<double, RMSpropOptions, RMSprop<double>>;
-template class RMSprop<float>;
-template class RMSprop<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(RMSprop, RMSpropOptions);
 
 }  // namespace xg::optim

@@ -3,7 +3,6 @@
 // optionally centered and with momentum: torch.optim.RMSprop.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -50,16 +49,6 @@ class RMSprop final : public Optimizer<Scalar, RMSpropOptions, RMSprop<Scalar>> 
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-RMSprop(std::vector<BasicTensor<S>>, RMSpropOptions = {}) -> RMSprop<S>;
-template <class S>
-RMSprop(std::initializer_list<BasicTensor<S>>, RMSpropOptions = {}) -> RMSprop<S>;
-template <class S>
-RMSprop(NamedTensors<S>, RMSpropOptions = {}) -> RMSprop<S>;
-
-extern template class Optimizer<float, RMSpropOptions, RMSprop<float>>;
-extern template class Optimizer<double, RMSpropOptions, RMSprop<double>>;
-extern template class RMSprop<float>;
-extern template class RMSprop<double>;
+XGRAD_DECLARE_OPTIMIZER(RMSprop, RMSpropOptions);
 
 }  // namespace xg::optim

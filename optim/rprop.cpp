@@ -53,8 +53,8 @@ void Rprop<Scalar>::update(const RpropOptions& o, ParamState<Scalar>& state, Arr
                            const Gradient<Scalar>& grad) {
   const Scalar sign = o.maximize ? -1 : 1, eta_minus = o.etas[0], eta_plus = o.etas[1];
   const Scalar step_min = o.step_sizes[0], step_max = o.step_sizes[1];
-  Array<Scalar>* prev = &state.buffer(0, param);
-  Array<Scalar>* step_size = &state.buffer(1, param, static_cast<Scalar>(o.lr));
+  Array<Scalar>* prev = &state.buffer(state_slot(state_names, "prev"), param);
+  Array<Scalar>* step_size = &state.buffer(state_slot(state_names, "step_size"), param, static_cast<Scalar>(o.lr));
   for_each_element(
       [=](auto& p, auto& g, auto& g_prev, auto& delta) {
         using V = std::remove_reference_t<decltype(p)>;
@@ -70,9 +70,6 @@ void Rprop<Scalar>::update(const RpropOptions& o, ParamState<Scalar>& state, Arr
       param, grad, prev, step_size);
 }
 
-template class Optimizer<float, RpropOptions, Rprop<float>>;
-template class Optimizer<double, RpropOptions, Rprop<double>>;
-template class Rprop<float>;
-template class Rprop<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Rprop, RpropOptions);
 
 }  // namespace xg::optim

@@ -4,7 +4,6 @@
 // torch.optim.Rprop. Meant for full-batch training.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -44,16 +43,6 @@ class Rprop final : public Optimizer<Scalar, RpropOptions, Rprop<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Rprop(std::vector<BasicTensor<S>>, RpropOptions = {}) -> Rprop<S>;
-template <class S>
-Rprop(std::initializer_list<BasicTensor<S>>, RpropOptions = {}) -> Rprop<S>;
-template <class S>
-Rprop(NamedTensors<S>, RpropOptions = {}) -> Rprop<S>;
-
-extern template class Optimizer<float, RpropOptions, Rprop<float>>;
-extern template class Optimizer<double, RpropOptions, Rprop<double>>;
-extern template class Rprop<float>;
-extern template class Rprop<double>;
+XGRAD_DECLARE_OPTIMIZER(Rprop, RpropOptions);
 
 }  // namespace xg::optim

@@ -33,8 +33,8 @@ void SGD<Scalar>::update(const SGDOptions& o, ParamState<Scalar>& state, Array<S
   const Scalar lr = o.lr, sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   const Scalar mu = o.momentum, undamped = 1 - o.dampening;
   const bool momentum = o.momentum != 0, nesterov = o.nesterov;
-  const bool first = momentum && !state.buffers[0];
-  Array<Scalar>* buffer = momentum ? &state.buffer(0, param) : nullptr;
+  const bool first = momentum && !state.buffers[state_slot(state_names, "momentum_buffer")];
+  Array<Scalar>* buffer = momentum ? &state.buffer(state_slot(state_names, "momentum_buffer"), param) : nullptr;
   for_each_element(
       [=](auto& p, auto& g, auto& b) {
         g = sign * g + decay * p;
@@ -47,9 +47,6 @@ void SGD<Scalar>::update(const SGDOptions& o, ParamState<Scalar>& state, Array<S
       param, grad, buffer);
 }
 
-template class Optimizer<float, SGDOptions, SGD<float>>;
-template class Optimizer<double, SGDOptions, SGD<double>>;
-template class SGD<float>;
-template class SGD<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(SGD, SGDOptions);
 
 }  // namespace xg::optim

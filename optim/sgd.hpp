@@ -3,7 +3,6 @@
 // torch.optim.SGD.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -45,16 +44,6 @@ class SGD final : public Optimizer<Scalar, SGDOptions, SGD<Scalar>> {
   static void update(const SGDOptions& o, ParamState<Scalar>& state, Array<Scalar>& param, const Gradient<Scalar>& grad);
 };
 
-template <class S>
-SGD(std::vector<BasicTensor<S>>, SGDOptions = {}) -> SGD<S>;
-template <class S>
-SGD(std::initializer_list<BasicTensor<S>>, SGDOptions = {}) -> SGD<S>;
-template <class S>
-SGD(NamedTensors<S>, SGDOptions = {}) -> SGD<S>;
-
-extern template class Optimizer<float, SGDOptions, SGD<float>>;
-extern template class Optimizer<double, SGDOptions, SGD<double>>;
-extern template class SGD<float>;
-extern template class SGD<double>;
+XGRAD_DECLARE_OPTIMIZER(SGD, SGDOptions);
 
 }  // namespace xg::optim

@@ -37,12 +37,9 @@ void SGDScheduleFree<Scalar>::update(const SGDScheduleFreeOptions& o, ParamState
         x = keep * x + take * z;
         y = beta * x + rest * z;
       },
-      param, grad, &*state.buffers[0], &*state.buffers[1]);
+      param, grad, &*state.buffers[state_slot(state_names, "z")], &*state.buffers[state_slot(state_names, "x")]);
 }
 
-template class Optimizer<float, SGDScheduleFreeOptions, SGDScheduleFree<float>>;
-template class Optimizer<double, SGDScheduleFreeOptions, SGDScheduleFree<double>>;
-template class SGDScheduleFree<float>;
-template class SGDScheduleFree<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(SGDScheduleFree, SGDScheduleFreeOptions);
 
 }  // namespace xg::optim

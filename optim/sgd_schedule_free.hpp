@@ -5,7 +5,6 @@
 
 #include <array>
 #include <cstdint>
-#include <initializer_list>
 
 #include <xgrad/optim/schedule_free.hpp>
 
@@ -43,16 +42,6 @@ class SGDScheduleFree final
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-SGDScheduleFree(std::vector<BasicTensor<S>>, SGDScheduleFreeOptions = {}) -> SGDScheduleFree<S>;
-template <class S>
-SGDScheduleFree(std::initializer_list<BasicTensor<S>>, SGDScheduleFreeOptions = {}) -> SGDScheduleFree<S>;
-template <class S>
-SGDScheduleFree(NamedTensors<S>, SGDScheduleFreeOptions = {}) -> SGDScheduleFree<S>;
-
-extern template class Optimizer<float, SGDScheduleFreeOptions, SGDScheduleFree<float>>;
-extern template class Optimizer<double, SGDScheduleFreeOptions, SGDScheduleFree<double>>;
-extern template class SGDScheduleFree<float>;
-extern template class SGDScheduleFree<double>;
+XGRAD_DECLARE_OPTIMIZER(SGDScheduleFree, SGDScheduleFreeOptions);
 
 }  // namespace xg::optim

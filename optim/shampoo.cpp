@@ -103,14 +103,20 @@ void Shampoo<Scalar>::update(const ShampooOptions& o, ParamState<Scalar>& state,
   // only root is the (−1/2)-th power.
   const std::size_t sides = shape.vector ? 1 : 2;
   const double exponent = shape.vector ? 0.5 : 0.25;
-  const bool refresh = (state.step - 1) % o.update_freq == 0 || !state.buffers[2] || (sides == 2 && !state.buffers[3]);
+  // The statistic of side 0 (left) or 1 (right), and its root.
+  constexpr std::array<std::size_t, 2> statistic_slot{state_slot(state_names, "preconditioner_left"),
+                                                      state_slot(state_names, "preconditioner_right")};
+  constexpr std::array<std::size_t, 2> root_slot{state_slot(state_names, "inverse_root_left"),
+                                                 state_slot(state_names, "inverse_root_right")};
+  const bool refresh = (state.step - 1) % o.update_freq == 0 || !state.buffers[root_slot[0]] ||
+                       (sides == 2 && !state.buffers[root_slot[1]]);
   // New statistics and roots are computed aside and committed together, so
   // that a failing eigendecomposition leaves the state as it was.
   std::array<Array<Scalar>, 2> statistics, roots;
   for (std::size_t side = 0; side < sides; ++side) {
     const std::size_t size = side == 0 ? m : n;
-    if (state.buffers[side]) {
-      statistics[side] = *state.buffers[side];
+    if (state.buffers[statistic_slot[side]]) {
+      statistics[side] = *state.buffers[statistic_slot[side]];
     } else {
       statistics[side] = Array<Scalar>::from_shape({size, size});
       statistics[side].fill(0);
@@ -123,18 +129,19 @@ void Shampoo<Scalar>::update(const ShampooOptions& o, ParamState<Scalar>& state,
     if (refresh) inverse_root(statistics[side], exponent, o.epsilon, roots[side]);
   }
   for (std::size_t side = 0; side < sides; ++side) {
-    state.buffers[side] = std::move(statistics[side]);
-    if (refresh) state.buffers[2 + side] = std::move(roots[side]);
+    state.buffers[statistic_slot[side]] = std::move(statistics[side]);
+    if (refresh) state.buffers[root_slot[side]] = std::move(roots[side]);
   }
   auto direction = Array<Scalar>::from_shape(param.shape());
   auto half = Array<Scalar>::from_shape({m, n});
-  blas::gemm<Scalar>(false, false, m, n, m, 1, state.buffers[2]->data(), m, g, n, 0,
+  blas::gemm<Scalar>(false, false, m, n, m, 1, state.buffers[root_slot[0]]->data(), m, g, n, 0,
                      sides == 1 ? direction.data() : half.data(), n);
   if (sides == 2)
-    blas::gemm<Scalar>(false, false, m, n, n, 1, half.data(), n, state.buffers[3]->data(), n, 0, direction.data(), n);
+    blas::gemm<Scalar>(false, false, m, n, n, 1, half.data(), n, state.buffers[root_slot[1]]->data(), n, 0,
+                       direction.data(), n);
   double scale = 1;
   if (o.graft == ShampooGraft::adagrad) {
-    Array<Scalar>& sum = state.buffer(4, param, static_cast<Scalar>(o.epsilon));
+    Array<Scalar>& sum = state.buffer(state_slot(state_names, "graft_sum"), param, static_cast<Scalar>(o.epsilon));
     double adagrad_sq = 0;
     for (std::size_t i = 0; i < param.size(); ++i) {
       sum.data()[i] += g[i] * g[i];
@@ -150,9 +157,6 @@ void Shampoo<Scalar>::update(const ShampooOptions& o, ParamState<Scalar>& state,
 
 template void inverse_root<float>(const Array<float>&, double, double, Array<float>&);
 template void inverse_root<double>(const Array<double>&, double, double, Array<double>&);
-template class Optimizer<float, ShampooOptions, Shampoo<float>>;
-template class Optimizer<double, ShampooOptions, Shampoo<double>>;
-template class Shampoo<float>;
-template class Shampoo<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Shampoo, ShampooOptions);
 
 }  // namespace xg::optim

@@ -5,7 +5,6 @@
 
 #include <array>
 #include <cstdint>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -57,16 +56,6 @@ class Shampoo final : public Optimizer<Scalar, ShampooOptions, Shampoo<Scalar>> 
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Shampoo(std::vector<BasicTensor<S>>, ShampooOptions = {}) -> Shampoo<S>;
-template <class S>
-Shampoo(std::initializer_list<BasicTensor<S>>, ShampooOptions = {}) -> Shampoo<S>;
-template <class S>
-Shampoo(NamedTensors<S>, ShampooOptions = {}) -> Shampoo<S>;
-
-extern template class Optimizer<float, ShampooOptions, Shampoo<float>>;
-extern template class Optimizer<double, ShampooOptions, Shampoo<double>>;
-extern template class Shampoo<float>;
-extern template class Shampoo<double>;
+XGRAD_DECLARE_OPTIMIZER(Shampoo, ShampooOptions);
 
 }  // namespace xg::optim

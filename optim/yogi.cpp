@@ -32,12 +32,9 @@ void Yogi<Scalar>::update(const YogiOptions& o, ParamState<Scalar>& state, Array
         v = v - rest2 * sign_of(v - g2) * g2;
         p -= step_size * m / (xsimd::sqrt(v / bc2) + eps);
       },
-      param, grad, &state.buffer(0, param, initial), &state.buffer(1, param, initial));
+      param, grad, &state.buffer(state_slot(state_names, "exp_avg"), param, initial), &state.buffer(state_slot(state_names, "exp_avg_sq"), param, initial));
 }
 
-template class Optimizer<float, YogiOptions, Yogi<float>>;
-template class Optimizer<double, YogiOptions, Yogi<double>>;
-template class Yogi<float>;
-template class Yogi<double>;
+XGRAD_INSTANTIATE_OPTIMIZER(Yogi, YogiOptions);
 
 }  // namespace xg::optim

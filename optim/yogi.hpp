@@ -4,7 +4,6 @@
 // Adam's average does: optax's yogi.
 
 #include <array>
-#include <initializer_list>
 
 #include <xgrad/optim/optimizer.hpp>
 
@@ -38,16 +37,6 @@ class Yogi final : public Optimizer<Scalar, YogiOptions, Yogi<Scalar>> {
                      const Gradient<Scalar>& grad);
 };
 
-template <class S>
-Yogi(std::vector<BasicTensor<S>>, YogiOptions = {}) -> Yogi<S>;
-template <class S>
-Yogi(std::initializer_list<BasicTensor<S>>, YogiOptions = {}) -> Yogi<S>;
-template <class S>
-Yogi(NamedTensors<S>, YogiOptions = {}) -> Yogi<S>;
-
-extern template class Optimizer<float, YogiOptions, Yogi<float>>;
-extern template class Optimizer<double, YogiOptions, Yogi<double>>;
-extern template class Yogi<float>;
-extern template class Yogi<double>;
+XGRAD_DECLARE_OPTIMIZER(Yogi, YogiOptions);
 
 }  // namespace xg::optim
