@@ -130,7 +130,7 @@ TEST_CASE("errors: index_select and gather name the bad index, its position and 
 TEST_CASE("errors: bad scalar arguments name the op and the values") {
   auto x = xg::zeros({2});
   CHECK(message_of<std::invalid_argument>([&] { xg::clamp(x, 1.0, -1.0); }) ==
-        "clamp: needs min <= max, got min=1.000000 max=-1.000000");
+        "clamp: needs min <= max, got min=1 max=-1");
   CHECK_THROWS_AS(xg::clamp(x, std::nan(""), 1.0), std::invalid_argument);
   CHECK(message_of<std::invalid_argument>([&] { xg::pow(x, std::nan("")); }) == "pow: the exponent is NaN");
   CHECK(contains(message_of<std::invalid_argument>([] { xg::arange(0, 1, 0); }), "arange"));

@@ -198,10 +198,26 @@ template <class S>
 BasicTensor<S> where(const BoolArray& condition, const BasicTensor<S>& a, const BasicTensor<S>& b) {
   broadcast_shapes("where", broadcast_shapes("where", condition.shape(), a.shape()), b.shape());
   Array<S> y = xt::where(condition, a.value(), b.value());
-  return record<S>("where", std::move(y), {&a, &b}, [condition](Node<S>& self) {
+  // The condition broadcast to the output once, and the gradient split by
+  // plain loops: xt::where on a broadcast boolean condition and the gradient
+  // gave wrong elements on AVX2 (xtensor 0.24, xsimd 8), found by the random
+  // op chains on an AMD EPYC.
+  BoolArray full = xt::broadcast(condition, y.shape());
+  return record<S>("where", std::move(y), {&a, &b}, [full = std::move(full)](Node<S>& self) {
     auto &a = *self.inputs[0], &b = *self.inputs[1];
-    if (a.requires_grad) accumulate_broadcast(a, Array<S>(xt::where(condition, self.grad, S(0))));
-    if (b.requires_grad) accumulate_broadcast(b, Array<S>(xt::where(condition, S(0), self.grad)));
+    const std::size_t n = self.grad.size();
+    const S* g = self.grad.data();
+    const auto* picked = full.data();
+    if (a.requires_grad) {
+      Array<S> ga = Array<S>::from_shape(self.grad.shape());
+      for (std::size_t i = 0; i < n; ++i) ga.data()[i] = picked[i] ? g[i] : S(0);
+      accumulate_broadcast(a, ga);
+    }
+    if (b.requires_grad) {
+      Array<S> gb = Array<S>::from_shape(self.grad.shape());
+      for (std::size_t i = 0; i < n; ++i) gb.data()[i] = picked[i] ? S(0) : g[i];
+      accumulate_broadcast(b, gb);
+    }
   });
 }
 
