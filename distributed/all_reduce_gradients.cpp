@@ -11,16 +11,14 @@
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/row_sparse.hpp>
 #include <xgrad/distributed/environment.hpp>
+#include <xgrad/distributed/mpi_type.hpp>
 
 namespace xg::distributed {
 namespace {
 
-constexpr const char* op = "all_reduce_gradients";
+using detail::mpi_type;
 
-template <class Scalar>
-MPI_Datatype mpi_type() {
-  return sizeof(Scalar) == sizeof(float) ? MPI_FLOAT : MPI_DOUBLE;
-}
+constexpr const char* op = "all_reduce_gradients";
 
 int mpi_count(std::size_t n, const char* what) {
   if (n > static_cast<std::size_t>(INT_MAX))

@@ -9,14 +9,12 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/distributed/environment.hpp>
+#include <xgrad/distributed/mpi_type.hpp>
 
 namespace xg::distributed {
 namespace {
 
-template <class Scalar>
-MPI_Datatype mpi_type() {
-  return sizeof(Scalar) == sizeof(float) ? MPI_FLOAT : MPI_DOUBLE;
-}
+using detail::mpi_type;
 
 int this_rank() {
   int rank = 0;

@@ -8,16 +8,14 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/distributed/environment.hpp>
+#include <xgrad/distributed/mpi_type.hpp>
 
 namespace xg::distributed {
 namespace {
 
-constexpr const char* op = "DistributedDataParallel";
+using detail::mpi_type;
 
-template <class Scalar>
-MPI_Datatype mpi_type() {
-  return sizeof(Scalar) == sizeof(float) ? MPI_FLOAT : MPI_DOUBLE;
-}
+constexpr const char* op = "DistributedDataParallel";
 
 // Adds the wall time of the MPI calls in its scope to `seconds`.
 class Timed {
