@@ -15,19 +15,17 @@
 
 namespace {
 
-// A small MLP with default (default-generator) initialization, trained 20
-// steps of Adagrad on data drawn from the default generator too; returns
+// `steps` Adagrad steps of `model` on random inputs of `input_shape` with
+// random labels of 3 classes, everything drawn from the default generator;
 // every parameter value at the end.
-std::vector<float> train_with_defaults() {
-  namespace nn = xg::nn;
-  nn::Sequential model{nn::Linear(4, 8), nn::Tanh(), nn::Linear(8, 3)};
-  const auto x = xg::randn({16, 4});
-  std::vector<std::size_t> labels(16);
+std::vector<float> train(xg::nn::Sequential model, const xg::Shape& input_shape, int steps) {
+  const auto x = xg::randn(input_shape);
+  std::vector<std::size_t> labels(input_shape[0]);
   for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = xg::default_generator().randint(3);
   xg::optim::Adagrad opt(model.parameters(), {.lr = 0.1});
-  for (int step = 0; step < 20; ++step) {
+  for (int step = 0; step < steps; ++step) {
     opt.zero_grad();
-    nn::functional::cross_entropy(model.forward(x), labels).backward();
+    xg::nn::functional::cross_entropy(model.forward(x), labels).backward();
     opt.step();
   }
   std::vector<float> out;
@@ -35,24 +33,19 @@ std::vector<float> train_with_defaults() {
   return out;
 }
 
+// A small MLP with default (default-generator) initialization.
+std::vector<float> train_with_defaults() {
+  namespace nn = xg::nn;
+  return train(nn::Sequential{nn::Linear(4, 8), nn::Tanh(), nn::Linear(8, 3)}, {16, 4}, 20);
+}
+
 // The same with a CNN: conv2d's column buffers come from one free list shared
 // by all threads (autograd/ops/column_buffer.hpp).
 std::vector<float> train_cnn_with_defaults() {
   namespace nn = xg::nn;
-  nn::Sequential model{nn::Conv2d(1, 4, 3, {.padding = 1}), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(),
-                       nn::Linear(4 * 4 * 4, 3)};
-  const auto x = xg::randn({8, 1, 8, 8});
-  std::vector<std::size_t> labels(8);
-  for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = xg::default_generator().randint(3);
-  xg::optim::Adagrad opt(model.parameters(), {.lr = 0.1});
-  for (int step = 0; step < 10; ++step) {
-    opt.zero_grad();
-    nn::functional::cross_entropy(model.forward(x), labels).backward();
-    opt.step();
-  }
-  std::vector<float> out;
-  for (const auto& p : model.parameters()) out.insert(out.end(), p.value().begin(), p.value().end());
-  return out;
+  return train(nn::Sequential{nn::Conv2d(1, 4, 3, {.padding = 1}), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(),
+                              nn::Linear(4 * 4 * 4, 3)},
+               {8, 1, 8, 8}, 10);
 }
 
 struct TwoThreads {
