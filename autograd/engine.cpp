@@ -3,6 +3,7 @@
 // backward closures from the output down, releasing the graph as it goes.
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -68,35 +69,88 @@ void check_recorded_shapes(const Node<Scalar>& node) {
   }
 }
 
-// Interior nodes reachable from `root`, each after all nodes that consume it
-// (reverse post-order of a depth-first search). Checked before any gradient is
-// touched, so a refused backward changes nothing.
+// The nodes a pass has reached, an open-addressed set of pointers: an
+// unordered_set would allocate once per node per backward.
+class ReachedSet {
+ public:
+  bool insert(const void* p) {
+    if ((filled_.size() + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash(p) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == p) return false;
+      if (!slots_[i]) {
+        slots_[i] = p;
+        filled_.push_back(i);
+        return true;
+      }
+    }
+  }
+  // Costs what was inserted, not the capacity a larger graph left behind.
+  void clear() noexcept {
+    for (std::size_t i : filled_) slots_[i] = nullptr;
+    filled_.clear();
+  }
+
+ private:
+  static std::size_t hash(const void* p) {
+    return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(p) >> 4) * 0x9E3779B97F4A7C15ull >> 16);
+  }
+  void grow() {
+    std::vector<const void*> kept;
+    kept.reserve(filled_.size());
+    for (std::size_t i : filled_) kept.push_back(slots_[i]);
+    slots_.assign(std::max<std::size_t>(64, slots_.size() * 2), nullptr);
+    filled_.clear();
+    filled_.reserve(slots_.size() / 2);
+    for (const void* p : kept) insert(p);
+  }
+  std::vector<const void*> slots_;
+  std::vector<std::size_t> filled_;
+};
+
+// What a pass needs besides the graph, kept per thread between passes so a
+// steady training step allocates none of it. A backward started from inside
+// another (a hook's or a custom function's) gets its own.
 template <class Scalar>
-std::vector<std::shared_ptr<Node<Scalar>>> interior_nodes_in_backward_order(const std::shared_ptr<Node<Scalar>>& root) {
+struct PassScratch {
   using Ptr = std::shared_ptr<Node<Scalar>>;
-  std::vector<Ptr> post_order;
-  std::unordered_set<const Node<Scalar>*> visited;
+  std::vector<Ptr> order;
   std::vector<std::pair<Ptr, std::size_t>> stack;
+  ReachedSet reached;
+  bool in_use = false;
+
+  void clear() noexcept {
+    order.clear();
+    stack.clear();
+    reached.clear();
+  }
+};
+
+// Interior nodes reachable from `root` into `scratch.order`, each after all
+// nodes that consume it (reverse post-order of a depth-first search). Checked
+// before any gradient is touched, so a refused backward changes nothing.
+template <class Scalar>
+void order_interior_nodes_for_backward(const std::shared_ptr<Node<Scalar>>& root, PassScratch<Scalar>& scratch) {
+  using Ptr = std::shared_ptr<Node<Scalar>>;
+  auto& post_order = scratch.order;
+  auto& stack = scratch.stack;
   auto interior = [](const Ptr& n) { return n->requires_grad && (n->backward || n->graph_freed); };
-  if (!interior(root)) return post_order;
+  if (!interior(root)) return;
   stack.emplace_back(root, 0);
-  visited.insert(root.get());
+  scratch.reached.insert(root.get());
   while (!stack.empty()) {
     auto& [node, next] = stack.back();
     if (node->graph_freed) throw_freed(*node);
     if (next < node->inputs.size()) {
       const Ptr& child = node->inputs[next++];
-      if (interior(child) && visited.insert(child.get()).second) stack.emplace_back(child, 0);
+      if (interior(child) && scratch.reached.insert(child.get())) stack.emplace_back(child, 0);
     } else {
       check_recorded_shapes(*node);
       post_order.push_back(std::move(node));
       stack.pop_back();
     }
   }
-  // Reversed in place: a reversed copy would allocate again and bump every
-  // node's reference count once more.
   std::reverse(post_order.begin(), post_order.end());
-  return post_order;
 }
 
 // The gradients of the leaves a pass reaches, as they were before it: in
@@ -132,8 +186,10 @@ class LeafGradients {
 };
 
 template <class Scalar>
-void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>& seed, bool retain_graph) {
-  auto order = interior_nodes_in_backward_order(root);
+void run_backward_with(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>& seed, bool retain_graph,
+                       PassScratch<Scalar>& scratch) {
+  order_interior_nodes_for_backward(root, scratch);
+  const auto& order = scratch.order;
   std::optional<LeafGradients<Scalar>> leaves_before;
   if (is_anomaly_enabled()) [[unlikely]] leaves_before.emplace(order);
   detail::PendingLeafHooks<Scalar> hooks(order, root);
@@ -168,6 +224,23 @@ void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>
       node.graph_freed = true;
     }
   }
+}
+
+template <class Scalar>
+void run_backward(const std::shared_ptr<Node<Scalar>>& root, const Array<Scalar>& seed, bool retain_graph) {
+  thread_local PassScratch<Scalar> kept;
+  PassScratch<Scalar> own;
+  PassScratch<Scalar>& scratch = kept.in_use ? own : kept;
+  scratch.in_use = true;
+  // Emptied on every exit: the order holds the graph's nodes alive.
+  struct Release {
+    PassScratch<Scalar>& scratch;
+    ~Release() {
+      scratch.clear();
+      scratch.in_use = false;
+    }
+  } release{scratch};
+  run_backward_with(root, seed, retain_graph, scratch);
 }
 
 }  // namespace

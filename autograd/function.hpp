@@ -4,7 +4,9 @@
 // closure; nothing is recorded when no input requires a gradient or recording
 // is off.
 
+#include <algorithm>
 #include <initializer_list>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <utility>
@@ -28,8 +30,8 @@ const BasicTensor<Scalar>& input_tensor(const BasicTensor<Scalar>& t) {
   return t;
 }
 
-template <class S>
-void record_shape(std::vector<std::size_t>& out, const S& shape) {
+template <class Out, class S>
+void record_shape(Out& out, const S& shape) {
   out.push_back(shape.size());
   out.insert(out.end(), shape.begin(), shape.end());
 }
@@ -44,7 +46,7 @@ BasicTensor<Scalar> record_inputs(const char* op, Array<Scalar>&& value, const I
                                   " is an undefined (default-constructed) tensor");
     ++position;
   }
-  auto node = std::make_shared<Node<Scalar>>(std::move(value));
+  auto node = Node<Scalar>::make(std::move(value));
   node->op = op;
   if (is_anomaly_enabled()) [[unlikely]] {
     std::vector<const Node<Scalar>*> input_nodes;
@@ -88,10 +90,35 @@ BasicTensor<Scalar> record(const char* op, Array<Scalar>&& value, std::span<cons
 // to the input's own shape first when broadcasting stretched it.
 template <class Scalar, class E>
 void accumulate_broadcast(Node<Scalar>& input, E&& g) {
-  if (shapes_equal(g.shape(), input.value.shape()))
+  const auto& to = input.value.shape();
+  if (shapes_equal(g.shape(), to)) {
     input.accumulate_grad(std::forward<E>(g));
-  else
-    input.accumulate_grad(sum_to_shape(Array<Scalar>(std::forward<E>(g)), input.value.shape()));
+    return;
+  }
+  // An input broadcast along one leading axis (a bias added to every row)
+  // gets the rows' sum in one pass, without a temporary, in the order
+  // sum_to_shape adds them.
+  if constexpr (std::is_same_v<std::decay_t<E>, Array<Scalar>>) {
+    const std::size_t block = input.value.size();
+    if (block > 0 && g.shape()[0] > 0 && to.size() + 1 == g.dimension() &&
+        std::equal(to.begin(), to.end(), g.shape().begin() + 1)) {
+      const Scalar* src = g.data();
+      std::size_t i = 0;
+      if (!input.has_grad) {
+        input.grad = Array<Scalar>::from_shape(to);
+        std::copy(src, src + block, input.grad.data());
+        input.has_grad = true;
+        i = block;
+      } else {
+        input.check_grad_shape();
+      }
+      Scalar* sum = input.grad.data();
+      for (const std::size_t n = g.size(); i < n; i += block)
+        for (std::size_t j = 0; j < block; ++j) sum[j] += src[i + j];
+      return;
+    }
+  }
+  input.accumulate_grad(sum_to_shape(Array<Scalar>(std::forward<E>(g)), to));
 }
 
 // f applied to every element of `x`, into a new array of its shape. A plain

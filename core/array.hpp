@@ -8,6 +8,7 @@
 
 #include <xtensor/xarray.hpp>
 
+#include <xgrad/core/buffer_cache.hpp>
 #include <xgrad/core/error.hpp>
 
 namespace xg {
@@ -15,10 +16,14 @@ namespace xg {
 // Values and gradients are row-major dynamic-rank arrays: tensors change rank
 // through reductions and reshapes, and a fixed-rank container per rank would
 // multiply every op by five. Hot paths use raw pointers and BLAS on them.
+// Their buffers come from the per-thread cache of core/buffer_cache.hpp.
 template <class Scalar>
-using Array = xt::xarray<Scalar, xt::layout_type::row_major>;
+using Array = xt::xarray<Scalar, xt::layout_type::row_major, memory::BufferAllocator<Scalar>>;
 
 using Shape = std::vector<std::size_t>;
+// A shape kept inline up to rank 4, as arrays keep theirs: what an op builds
+// per call, so that it allocates nothing for the shape.
+using InlineShape = Array<float>::shape_type;
 
 template <class S>
 Shape to_shape(const S& s) {

@@ -3,7 +3,6 @@
 // gradient back to the inputs it was computed from.
 
 #include <atomic>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +10,7 @@
 #include <xtensor/xnoalias.hpp>
 
 #include <xgrad/core/array.hpp>
+#include <xgrad/core/backward_closure.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/row_sparse.hpp>
 
@@ -27,7 +27,13 @@ struct Node {
   using Ptr = std::shared_ptr<Node>;
   // Receives the node itself: its gradient is complete when this runs, and its
   // inputs are in `inputs`. Closures must hold evaluated containers only.
-  using BackwardFn = std::function<void(Node&)>;
+  using BackwardFn = BackwardClosure<Node>;
+  // A node, its lists and its closure come from the buffer cache too: the
+  // next step records the same graph.
+  template <class... Args>
+  static Ptr make(Args&&... args) {
+    return std::allocate_shared<Node>(memory::BufferAllocator<Node>(), std::forward<Args>(args)...);
+  }
 
   Array<Scalar> value;
   Array<Scalar> grad;  // meaningful only when has_grad
@@ -40,12 +46,12 @@ struct Node {
   bool graph_freed = false;  // an interior node whose backward already ran without retain_graph
   const char* op = "leaf";
   std::string origin;  // where the op was recorded, kept only in anomaly mode (autograd/anomaly.hpp)
-  std::vector<Ptr> inputs;
+  BufferVector<Ptr> inputs;
   // The shapes of this node's value and of each input's value when the op
   // was recorded, as rank then extents, one after the other: a backward
   // closure indexes them by these shapes, so the engine refuses to run it
   // once a value was replaced by one of another shape.
-  std::vector<std::size_t> recorded_shapes;
+  BufferVector<std::size_t> recorded_shapes;
   BackwardFn backward;
 
   Node() { ++detail::live_node_count; }
@@ -59,7 +65,7 @@ struct Node {
   // destructor calls; unlink it iteratively instead.
   ~Node() {
     --detail::live_node_count;
-    std::vector<Ptr> pending = std::move(inputs);
+    BufferVector<Ptr> pending = std::move(inputs);
     while (!pending.empty()) {
       Ptr n = std::move(pending.back());
       pending.pop_back();
@@ -89,7 +95,7 @@ struct Node {
   // Adds a row-sparse gradient: into the dense gradient if there is one,
   // otherwise merged with the sparse rows held so far.
   void accumulate_sparse_grad(RowSparse<Scalar>&& g) {
-    check_rows_fit(op, g, to_shape(value.shape()));
+    check_rows_fit(op, g, {value.shape().data(), value.shape().size()});
     if (has_grad) {
       check_grad_shape();
       add_rows_to(grad, g);

@@ -3,7 +3,7 @@
 // not compile or crash in some include orders and its lazy ones re-evaluate
 // per element, so reductions are written once here, for every op to use.
 
-#include <vector>
+#include <span>
 
 #include <xgrad/core/array.hpp>
 
@@ -17,7 +17,7 @@ Array<Scalar> reduce_axis(const Array<Scalar>& x, std::size_t axis, Combine comb
   const std::size_t n = x.shape()[axis];
   for (std::size_t i = 0; i < axis; ++i) outer *= x.shape()[i];
   for (std::size_t i = axis + 1; i < x.dimension(); ++i) inner *= x.shape()[i];
-  Shape kept(x.shape().begin(), x.shape().end());
+  InlineShape kept(x.shape().begin(), x.shape().end());
   kept[axis] = 1;
   auto out = Array<Scalar>::from_shape(kept);
   const Scalar* src = x.data();
@@ -34,7 +34,7 @@ Array<Scalar> reduce_axis(const Array<Scalar>& x, std::size_t axis, Combine comb
 
 // Reduces along every axis in `axes` (sorted, distinct), keeping them as size 1.
 template <class Scalar, class Combine>
-Array<Scalar> reduce_axes(const Array<Scalar>& x, const std::vector<std::size_t>& axes, Combine combine) {
+Array<Scalar> reduce_axes(const Array<Scalar>& x, std::span<const std::size_t> axes, Combine combine) {
   if (axes.empty()) return x;
   Array<Scalar> out = reduce_axis(x, axes.back(), combine);
   for (auto it = axes.rbegin() + 1; it != axes.rend(); ++it) out = reduce_axis(out, *it, combine);
@@ -42,7 +42,7 @@ Array<Scalar> reduce_axes(const Array<Scalar>& x, const std::vector<std::size_t>
 }
 
 template <class Scalar>
-Array<Scalar> sum_axes(const Array<Scalar>& x, const std::vector<std::size_t>& axes) {
+Array<Scalar> sum_axes(const Array<Scalar>& x, std::span<const std::size_t> axes) {
   return reduce_axes(x, axes, [](Scalar a, Scalar b) { return a + b; });
 }
 

@@ -30,7 +30,7 @@ void merge_rows(RowSparse<Scalar>& into, const RowSparse<Scalar>& other) {
   std::vector<std::size_t> rows;
   rows.reserve(into.rows.size() + other.rows.size());
   std::set_union(into.rows.begin(), into.rows.end(), other.rows.begin(), other.rows.end(), std::back_inserter(rows));
-  Shape shape = to_shape(into.values.shape());
+  InlineShape shape(into.values.shape().begin(), into.values.shape().end());
   shape[0] = rows.size();
   auto values = Array<Scalar>::from_shape(shape);
   values.fill(Scalar(0));
@@ -62,7 +62,7 @@ void add_rows_to(Array<Scalar>& dense, const RowSparse<Scalar>& sparse) {
 }
 
 template <class Scalar>
-void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, const Shape& dense_shape) {
+void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, std::span<const std::size_t> dense_shape) {
   const auto& vs = sparse.values.shape();
   bool fits = !dense_shape.empty() && vs.size() == dense_shape.size() && vs[0] == sparse.rows.size();
   for (std::size_t d = 1; fits && d < vs.size(); ++d) fits = vs[d] == dense_shape[d];
@@ -81,7 +81,7 @@ void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, const Shape
   template struct RowSparse<S>;                                             \
   template void merge_rows(RowSparse<S>&, const RowSparse<S>&);             \
   template void add_rows_to(Array<S>&, const RowSparse<S>&);                \
-  template void check_rows_fit(const char*, const RowSparse<S>&, const Shape&);
+  template void check_rows_fit(const char*, const RowSparse<S>&, std::span<const std::size_t>);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)
 

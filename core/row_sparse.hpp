@@ -4,6 +4,7 @@
 // as PyTorch's sparse gradients of nn.Embedding(sparse=True).
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include <xgrad/core/array.hpp>
@@ -31,7 +32,7 @@ void add_rows_to(Array<Scalar>& dense, const RowSparse<Scalar>& sparse);
 // Throws a ShapeError naming `op` unless `sparse` is a gradient of a tensor of
 // shape `dense_shape`: same trailing dimensions, rows ascending and in range.
 template <class Scalar>
-void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, const Shape& dense_shape);
+void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, std::span<const std::size_t> dense_shape);
 
 extern template struct RowSparse<float>;
 extern template struct RowSparse<double>;

@@ -13,7 +13,7 @@ namespace xg {
 
 template <class Scalar>
 BasicTensor<Scalar>::BasicTensor(array_type value, bool requires_grad)
-    : node_(std::make_shared<node_type>(std::move(value), requires_grad)) {}
+    : node_(node_type::make(std::move(value), requires_grad)) {}
 
 template <class Scalar>
 BasicTensor<Scalar>::BasicTensor(std::shared_ptr<node_type> node) : node_(std::move(node)) {}
@@ -74,7 +74,7 @@ void BasicTensor<Scalar>::zero_grad(bool set_to_none) const {
   if (n.has_grad) n.grad.fill(Scalar(0));
   if (n.sparse_grad) {
     n.sparse_grad->rows.clear();
-    Shape empty = to_shape(n.sparse_grad->values.shape());
+    InlineShape empty(n.sparse_grad->values.shape().begin(), n.sparse_grad->values.shape().end());
     empty[0] = 0;
     n.sparse_grad->values = array_type::from_shape(empty);
   }
@@ -134,7 +134,7 @@ BasicTensor<To> BasicTensor<Scalar>::to() const {
     auto converted = Array<To>::from_shape(n.value.shape());
     std::copy(n.value.begin(), n.value.end(), converted.begin());
     if (!n.requires_grad || !is_grad_enabled()) return BasicTensor<To>(std::move(converted));
-    auto node = std::make_shared<Node<To>>(std::move(converted), true);
+    auto node = Node<To>::make(std::move(converted), true);
     node->op = "to";
     autograd::record_shape(node->recorded_shapes, node->value.shape());
     node->backward = [source = node_](Node<To>& self) {

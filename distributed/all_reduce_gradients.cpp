@@ -76,7 +76,7 @@ class Exchange {
                                       shape_to_string(node.value.shape()));
           counts[1 + 2 * i] = 1;
         } else if (node.sparse_grad) {
-          check_rows_fit(op, *node.sparse_grad, to_shape(node.value.shape()));
+          check_rows_fit(op, *node.sparse_grad, {node.value.shape().data(), node.value.shape().size()});
           counts[2 + 2 * i] = 1;
         }
       } catch (const ShapeError& e) {

@@ -16,8 +16,10 @@ namespace xg::optim {
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::check_state_shapes(const ParamState<Scalar>& s, const Array<Scalar>& param,
                                                              std::size_t group, std::size_t index) const {
+  constexpr bool own_shapes = requires { Derived::state_shape(std::size_t{}, Shape{}); };
   for (std::size_t k = 0; k < s.buffers.size(); ++k)
-    if (s.buffers[k] && !shapes_equal(s.buffers[k]->shape(), state_shape(k, param)))
+    if (s.buffers[k] && !(own_shapes ? shapes_equal(s.buffers[k]->shape(), state_shape(k, param))
+                                     : shapes_equal(s.buffers[k]->shape(), param.shape())))
       throw_shape_error(std::string(Derived::name) + ".step",
                         "the state '" + std::string(Derived::state_names[k]) + "' of " + describe(group, index) +
                             " has shape " + shape_to_string(s.buffers[k]->shape()) + " but the parameter now has " +
@@ -47,7 +49,7 @@ void Optimizer<Scalar, Options, Derived>::step() {
                                                                     " but the parameter has shape " +
                                                                     shape_to_string(node.value.shape()));
       if (node.sparse_grad) check_rows_fit((std::string(Derived::name) + ".step").c_str(), *node.sparse_grad,
-                                           to_shape(node.value.shape()));
+                                           {node.value.shape().data(), node.value.shape().size()});
       if (auto it = state_.find(&node); it != state_.end()) check_state_shapes(it->second, node.value, g, i);
     }
   }

@@ -40,20 +40,20 @@ std::string shortest(double v) {
 
 }  // namespace
 
-void check_option(const char* optimizer, const std::string& name, double value, Range range) {
+void check_option(const char* optimizer, std::string_view name, double value, Range range) {
   if (!in_range(value, range))
-    throw std::invalid_argument(std::string(optimizer) + ": invalid " + name + " = " + shortest(value) +
+    throw std::invalid_argument(std::string(optimizer) + ": invalid " + std::string(name) + " = " + shortest(value) +
                                 " (must be " + requirement(range) + ")");
 }
 
-void check_option_rounded(const char* optimizer, const std::string& name, double value, double rounded, Range range,
+void check_option_rounded(const char* optimizer, std::string_view name, double value, double rounded, Range range,
                           const char* scalar_name, double largest) {
   if (std::abs(value) > largest)
-    throw std::invalid_argument(std::string(optimizer) + ": invalid " + name + " = " + shortest(value) + " for " +
+    throw std::invalid_argument(std::string(optimizer) + ": invalid " + std::string(name) + " = " + shortest(value) + " for " +
                                 scalar_name + " parameters (it overflows " + scalar_name + ", whose largest value is " +
                                 shortest(largest) + ")");
   if (!in_range(rounded, range))
-    throw std::invalid_argument(std::string(optimizer) + ": invalid " + name + " = " + shortest(value) + " for " +
+    throw std::invalid_argument(std::string(optimizer) + ": invalid " + std::string(name) + " = " + shortest(value) + " for " +
                                 scalar_name + " parameters (it rounds to " + shortest(rounded) + " in " + scalar_name +
                                 ", and must be " + requirement(range) + ")");
 }

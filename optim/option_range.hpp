@@ -4,6 +4,7 @@
 // instead of turning the parameters into NaN.
 
 #include <string>
+#include <string_view>
 
 namespace xg::optim {
 
@@ -17,7 +18,7 @@ enum class Range {
 
 // Throws std::invalid_argument "<optimizer>: invalid <name> = <value> (must be
 // ...)" unless `value` is finite and lies in `range`.
-void check_option(const char* optimizer, const std::string& name, double value, Range range);
+void check_option(const char* optimizer, std::string_view name, double value, Range range);
 
 // Throws std::invalid_argument unless `value`, valid as a double, stays in
 // `range` once rounded to the parameters' scalar type (`scalar_name`, e.g.
@@ -25,7 +26,7 @@ void check_option(const char* optimizer, const std::string& name, double value, 
 // overflows float to Inf, an eps of 1e-300 underflows to 0, a beta of
 // 1 - 1e-10 rounds to 1. `rounded` is the value after that rounding (any
 // number when |value| > largest).
-void check_option_rounded(const char* optimizer, const std::string& name, double value, double rounded, Range range,
+void check_option_rounded(const char* optimizer, std::string_view name, double value, double rounded, Range range,
                           const char* scalar_name, double largest);
 
 }  // namespace xg::optim

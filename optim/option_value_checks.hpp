@@ -25,7 +25,7 @@ inline constexpr bool is_whole_number = std::is_integral_v<T> && !std::is_same_v
 
 // A number checked as a double, then as the parameters' scalar type holds it.
 template <class Scalar>
-void check_number(const char* optimizer, const std::string& name, double value, Range range) {
+void check_number(const char* optimizer, std::string_view name, double value, Range range) {
   check_option(optimizer, name, value, range);
   constexpr double largest = std::numeric_limits<Scalar>::max();
   // Rounded only when in range: converting a larger double to float is undefined.

@@ -31,7 +31,7 @@ struct ConvCase {
 // y[n, o, i, j] = b[o] + sum over the input channels c of o's group and the
 // kernel cells (ki, kj) of x[n, c, i sh - ph + ki dh, j sw - pw + kj dw] w[o, c - first, ki, kj],
 // x being zero outside the image.
-xt::xarray<double> direct_conv2d(const xt::xarray<double>& x, const xt::xarray<double>& w, const xt::xarray<double>* b,
+xt::xarray<double> direct_conv2d(const xt::xarray<double>& x, const xt::xarray<double>& w, const xg::Array<double>* b,
                                  const ConvCase& k) {
   const long N = long(x.shape()[0]), C = long(x.shape()[1]), H = long(x.shape()[2]), W = long(x.shape()[3]);
   const long O = long(w.shape()[0]), Cg = long(w.shape()[1]), KH = long(w.shape()[2]), KW = long(w.shape()[3]);

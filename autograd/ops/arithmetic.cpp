@@ -1,6 +1,8 @@
 // + - * / and negation. Gradients of broadcast operands are summed back to
 // their shapes by accumulate_broadcast.
 
+#include <algorithm>
+
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
 
@@ -9,11 +11,38 @@ namespace xg {
 using autograd::accumulate_broadcast;
 using autograd::record;
 
+namespace {
+
+// a op b, as plain loops when b is a's trailing block (a bias added to every
+// row) or has a's shape: xtensor's broadcasting assignment steps an index
+// per element, which for a batch of a few logits costs more than the sums.
+// Anything else goes through xtensor.
+template <class S, class Op, class Broadcast>
+Array<S> combine(const Array<S>& a, const Array<S>& b, Op op, Broadcast broadcast) {
+  const auto& as = a.shape();
+  const auto& bs = b.shape();
+  const std::size_t block = b.size();
+  if (block == 0 || bs.size() > as.size() || !std::equal(bs.begin(), bs.end(), as.end() - bs.size()))
+    return broadcast(a, b);
+  auto out = Array<S>::from_shape(as);
+  const S* pa = a.data();
+  const S* pb = b.data();
+  S* po = out.data();
+  for (std::size_t i = 0, n = a.size(); i < n; i += block)
+    for (std::size_t j = 0; j < block; ++j) po[i + j] = op(pa[i + j], pb[j]);
+  return out;
+}
+
+}  // namespace
+
 // d(a+b) = da + db
 template <class S>
 BasicTensor<S> add(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   broadcast_shapes("add", a.shape(), b.shape());
-  return record<S>("add", a.value() + b.value(), {&a, &b}, [](Node<S>& self) {
+  Array<S> sum = combine<S>(
+      a.value(), b.value(), [](S x, S y) { return x + y; },
+      [](const Array<S>& x, const Array<S>& y) -> Array<S> { return x + y; });
+  return record<S>("add", std::move(sum), {&a, &b}, [](Node<S>& self) {
     for (auto& in : self.inputs)
       if (in->requires_grad) accumulate_broadcast(*in, self.grad);
   });

@@ -30,7 +30,7 @@ std::optional<std::size_t> absolute_padding_index(std::optional<long> padding_id
 struct EmbeddingRows {
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
   std::vector<std::size_t> rows;
-  std::vector<std::size_t> slot;
+  BufferVector<std::size_t> slot;
 };
 
 EmbeddingRows distinct_rows(std::span<const std::size_t> indices, std::optional<std::size_t> padding) {

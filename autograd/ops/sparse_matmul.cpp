@@ -2,9 +2,12 @@
 // nonzero of x; backward gives W a row-sparse gradient over the distinct
 // columns of x, never a dense (V, d) array: xᵀ·dOut restricted to those rows.
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -20,10 +23,10 @@ namespace {
 // the distinct columns.
 template <class S>
 struct SparseOperand {
-  std::vector<std::size_t> row_ptr;
-  std::vector<std::size_t> slot;
-  std::vector<S> val;
-  std::vector<std::size_t> columns;  // distinct, ascending: the rows of dW
+  BufferVector<std::size_t> row_ptr;
+  BufferVector<std::size_t> slot;
+  BufferVector<S> val;
+  BufferVector<std::size_t> columns;  // distinct, ascending: the rows of dW
 };
 
 // The distinct columns come out ascending without a sort: each nonzero sets
@@ -36,19 +39,28 @@ struct SparseOperand {
 template <class S>
 SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
   thread_local std::vector<std::uint64_t> column_bits, word_bits;
-  thread_local std::vector<std::size_t> slot_of_column;
+  thread_local std::vector<std::size_t> slot_of_column, new_words;
   const std::size_t words = (x.cols + 63) / 64;
   if (slot_of_column.size() < x.cols) {
     column_bits.resize(words, 0);
     word_bits.resize((words + 63) / 64, 0);
     slot_of_column.resize(x.cols);
   }
-  SparseOperand<S> kept{x.row_ptr, std::vector<std::size_t>(x.col.size()), x.val, {}};
+  SparseOperand<S> kept{{x.row_ptr.begin(), x.row_ptr.end()}, BufferVector<std::size_t>(x.col.size()), {x.val.begin(), x.val.end()}, {}};
   kept.columns.reserve(x.col.size());  // push_back cannot throw with the bits set
+  // The upper bits are set afterwards, once per newly marked word: set by
+  // every nonzero, the same few upper words made one long chain of dependent
+  // loads and stores, and a branch on "new word" mispredicted. Recording the
+  // word unconditionally and advancing the count by the test is neither.
+  if (new_words.size() < x.col.size()) new_words.resize(x.col.size());
+  std::size_t marked_words = 0;
   for (std::size_t column : x.col) {
-    column_bits[column / 64] |= std::uint64_t{1} << (column % 64);
-    word_bits[column / 4096] |= std::uint64_t{1} << (column / 64 % 64);
+    std::uint64_t& seen = column_bits[column / 64];
+    new_words[marked_words] = column / 64;
+    marked_words += seen == 0;
+    seen |= std::uint64_t{1} << (column % 64);
   }
+  for (std::size_t n = 0; n < marked_words; ++n) word_bits[new_words[n] / 64] |= std::uint64_t{1} << (new_words[n] % 64);
   for (std::size_t upper = 0; upper < (words + 63) / 64; ++upper) {
     for (std::uint64_t marked = std::exchange(word_bits[upper], 0); marked; marked &= marked - 1) {
       const std::size_t word = upper * 64 + static_cast<std::size_t>(std::countr_zero(marked));
@@ -69,7 +81,7 @@ SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
 // length, which the compiler unrolls: those rows are as short as the
 // per-nonzero work, and a loop of unknown length costs more than the sums.
 template <std::size_t Width, class S, class RowsOf>
-void add_scaled_rows_of(const std::vector<std::size_t>& row_ptr, const std::vector<S>& val, std::size_t d,
+void add_scaled_rows_of(std::span<const std::size_t> row_ptr, std::type_identity_t<std::span<const S>> val, std::size_t d,
                         const S* from, S* to, RowsOf rows_of) {
   const std::size_t width = Width ? Width : d;
   for (std::size_t i = 0; i + 1 < row_ptr.size(); ++i) {
@@ -84,11 +96,35 @@ void add_scaled_rows_of(const std::vector<std::size_t>& row_ptr, const std::vect
 }
 
 template <class S, class RowsOf>
-void add_scaled_rows(const std::vector<std::size_t>& row_ptr, const std::vector<S>& val, std::size_t d,
+void add_scaled_rows(std::span<const std::size_t> row_ptr, std::type_identity_t<std::span<const S>> val, std::size_t d,
                      const S* from, S* to, RowsOf rows_of) {
   if (d == 1) return add_scaled_rows_of<1>(row_ptr, val, d, from, to, rows_of);
   if (d == 2) return add_scaled_rows_of<2>(row_ptr, val, d, from, to, rows_of);
   add_scaled_rows_of<0>(row_ptr, val, d, from, to, rows_of);
+}
+
+// out = x·W. A row of a few logits is summed in registers: summed in place, each
+// nonzero's add waited for the store of the one before it.
+template <std::size_t Width, class S>
+void rows_times_of(const CsrMatrix<S>& x, const S* w, S* out) {
+  for (std::size_t i = 0; i < x.rows; ++i) {
+    S sum[Width] = {};
+    for (std::size_t k = x.row_ptr[i]; k < x.row_ptr[i + 1]; ++k) {
+      const S v = x.val[k];
+      const S* w_row = w + x.col[k] * Width;
+      for (std::size_t j = 0; j < Width; ++j) sum[j] += v * w_row[j];
+    }
+    for (std::size_t j = 0; j < Width; ++j) out[i * Width + j] = sum[j];
+  }
+}
+
+template <class S>
+void rows_times(const CsrMatrix<S>& x, std::size_t d, const S* w, S* out) {
+  if (d == 1) return rows_times_of<1>(x, w, out);
+  if (d == 2) return rows_times_of<2>(x, w, out);
+  std::fill(out, out + x.rows * d, S(0));
+  const std::size_t* col = x.col.data();
+  add_scaled_rows(x.row_ptr, x.val, d, w, out, [col](std::size_t i, std::size_t k) { return std::pair{i, col[k]}; });
 }
 
 }  // namespace
@@ -106,14 +142,11 @@ BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w) {
   x.validate(op);
   const std::size_t d = w.shape()[1];
   auto out = Array<S>::from_shape({x.rows, d});
-  out.fill(S(0));
-  const std::size_t* col = x.col.data();
-  add_scaled_rows(x.row_ptr, x.val, d, w.value().data(), out.data(),
-                  [col](std::size_t i, std::size_t k) { return std::pair{i, col[k]}; });
+  rows_times(x, d, w.value().data(), out.data());
   typename Node<S>::BackwardFn backward;
   if (w.requires_grad() && is_grad_enabled())
     backward = [kept = keep_for_backward(x), d](Node<S>& self) {
-      RowSparse<S> g{kept.columns, Array<S>::from_shape({kept.columns.size(), d})};
+      RowSparse<S> g{{kept.columns.begin(), kept.columns.end()}, Array<S>::from_shape({kept.columns.size(), d})};
       g.values.fill(S(0));
       const std::size_t* slot = kept.slot.data();
       add_scaled_rows(kept.row_ptr, kept.val, d, self.grad.data(), g.values.data(),

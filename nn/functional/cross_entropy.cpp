@@ -52,7 +52,7 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
   const S keep = static_cast<S>(1.0 - smoothing);
   const S spread = static_cast<S>(smoothing / static_cast<double>(s.classes));
 
-  std::vector<S> lse(s.rows);
+  BufferVector<S> lse(s.rows);
   auto losses = Array<S>::from_shape({s.rows});
   const S* x = logits.value().data();
   for (std::size_t i = 0; i < s.rows; ++i) {
@@ -72,7 +72,7 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
   }
   Array<S> out = detail::reduce_losses<S>("cross_entropy", std::move(losses), options.reduction);
 
-  std::vector<std::size_t> kept_labels(labels.begin(), labels.end());
+  BufferVector<std::size_t> kept_labels(labels.begin(), labels.end());
   return autograd::record<S>("cross_entropy", std::move(out), {&logits},
                              [s, keep, spread, reduction = options.reduction, lse = std::move(lse),
                               labels = std::move(kept_labels)](Node<S>& self) {
@@ -108,7 +108,7 @@ BasicTensor<S> nll_loss(const BasicTensor<S>& log_probs, std::span<const std::si
   for (std::size_t i = 0; i < s.rows; ++i) losses(i) = -lp[i * s.classes + labels[i]];
   Array<S> out = detail::reduce_losses<S>("nll_loss", std::move(losses), options.reduction);
 
-  std::vector<std::size_t> kept_labels(labels.begin(), labels.end());
+  BufferVector<std::size_t> kept_labels(labels.begin(), labels.end());
   return autograd::record<S>("nll_loss", std::move(out), {&log_probs},
                              [s, reduction = options.reduction, labels = std::move(kept_labels)](Node<S>& self) {
                                const detail::LossGradient<S> upstream(self, reduction, s.rows);

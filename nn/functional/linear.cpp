@@ -31,7 +31,7 @@ BasicTensor<S> linear(const BasicTensor<S>& input, const BasicTensor<S>& weight,
   if (has_bias && (bias.dim() != 1 || bias.shape()[0] != out_features))
     throw_shape_error("linear", "expects a bias of shape (" + std::to_string(out_features) + ",) for weight " +
                                     shape_to_string(weight.shape()) + ", got " + shape_to_string(bias.shape()));
-  Shape out_shape(input.shape().begin(), input.shape().end());
+  typename Array<S>::shape_type out_shape(input.shape().begin(), input.shape().end());
   out_shape.back() = out_features;
   std::size_t rows = 1;
   for (std::size_t i = 0; i + 1 < input.dim(); ++i) rows *= input.shape()[i];
