@@ -1,8 +1,10 @@
 #include <xgrad/core/buffer_cache.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <new>
+#include <vector>
 
 namespace xg::detail {
 
@@ -35,8 +37,7 @@ void heap_free(void* p) noexcept { ::operator delete(p, std::align_val_t{alignme
 // each with a few buffers alive at once.
 class Cache {
  public:
-  static constexpr std::size_t bins = 256;
-  static constexpr std::size_t blocks_per_bin = 16;
+  static constexpr std::size_t bins = 512;
   static constexpr std::size_t probes = 8;
 
   ~Cache() {
@@ -47,39 +48,49 @@ class Cache {
   void* take(std::size_t block) {
     for (std::size_t p = 0; p < probes; ++p) {
       Bin& bin = bins_[slot(block, p)];
-      if (bin.size == block && bin.count > 0) {
+      if (bin.size == block && !bin.blocks.empty()) {
+        bin.last_use = ++clock_;
         total_ -= block;
-        return bin.blocks[--bin.count];
+        void* p = bin.blocks.back();
+        bin.blocks.pop_back();
+        return p;
       }
     }
     return nullptr;
   }
 
   bool keep(void* p, std::size_t block) {
-    if (total_ + block > max_cached_bytes) return false;
-    Bin* free_bin = nullptr;
+    // The bin of this size, or an empty one, or else the least recently used
+    // of those probed, emptied: sizes a program stopped using (another
+    // model's, the last epoch's evaluation) must not crowd out the sizes of
+    // the steps it runs now.
+    Bin* chosen = nullptr;
     for (std::size_t q = 0; q < probes; ++q) {
       Bin& bin = bins_[slot(block, q)];
       if (bin.size == block) {
-        if (bin.count == blocks_per_bin) return false;
-        bin.blocks[bin.count++] = p;
-        total_ += block;
-        return true;
+        chosen = &bin;
+        break;
       }
-      if (bin.count == 0 && !free_bin) free_bin = &bin;
+      if (!chosen || (!chosen->blocks.empty() && (bin.blocks.empty() || bin.last_use < chosen->last_use)))
+        chosen = &bin;
     }
-    if (!free_bin) return false;
-    free_bin->size = block;
-    free_bin->blocks[free_bin->count++] = p;
+    if (chosen->size != block) {
+      empty(*chosen);
+      chosen->size = block;
+    }
+    if (chosen->blocks.size() >= blocks_per_bin(block) || total_ + block > max_cached_bytes) return false;
+    try {
+      chosen->blocks.push_back(p);
+    } catch (const std::bad_alloc&) {
+      return false;
+    }
+    chosen->last_use = ++clock_;
     total_ += block;
     return true;
   }
 
   void release() noexcept {
-    for (Bin& bin : bins_) {
-      while (bin.count > 0) heap_free(bin.blocks[--bin.count]);
-    }
-    total_ = 0;
+    for (Bin& bin : bins_) empty(bin);
   }
 
   std::size_t total() const noexcept { return total_; }
@@ -91,17 +102,30 @@ class Cache {
  private:
   struct Bin {
     std::size_t size = 0;
-    std::size_t count = 0;
-    void* blocks[blocks_per_bin];
+    std::uint64_t last_use = 0;
+    std::vector<void*> blocks;  // grows during the first steps only
   };
+
+  // Many small blocks are alive at once (a node's input list and recorded
+  // shapes, 0-d values), few large ones.
+  static std::size_t blocks_per_bin(std::size_t block) {
+    return std::clamp<std::size_t>((std::size_t{4} << 20) / block, 16, 4096);
+  }
+
+  void empty(Bin& bin) noexcept {
+    total_ -= bin.blocks.size() * bin.size;
+    for (void* p : bin.blocks) heap_free(p);
+    bin.blocks.clear();
+  }
 
   static std::size_t slot(std::size_t block, std::size_t probe) {
     const std::uint64_t h = static_cast<std::uint64_t>(block / alignment) * 0x9E3779B97F4A7C15ull;
-    return (static_cast<std::size_t>(h >> 56) + probe) % bins;
+    return (static_cast<std::size_t>(h >> 55) + probe) % bins;  // the top 9 bits: 512 bins
   }
 
   Bin bins_[bins];
   std::size_t total_ = 0;
+  std::uint64_t clock_ = 0;
 };
 
 thread_local bool Cache::destroyed = false;

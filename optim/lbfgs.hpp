@@ -48,7 +48,7 @@ class LBFGS final : public OptimizerBase {
   double step(const std::function<double()>& closure) override;
   // L-BFGS needs the closure: this throws, saying so.
   void step() override;
-  void zero_grad(bool set_to_none = false) override;
+  void zero_grad(bool set_to_none = true) override;
 
   // The options, to change between steps (checked at the next step).
   LBFGSOptions& options(std::size_t group = 0);

@@ -71,7 +71,7 @@ class Lookahead final : public OptimizerBase {
     count_inner_step();
     return loss;
   }
-  void zero_grad(bool set_to_none = false) override { inner_.zero_grad(set_to_none); }
+  void zero_grad(bool set_to_none = true) override { inner_.zero_grad(set_to_none); }
 
   std::size_t num_param_groups() const override { return inner_.num_param_groups(); }
   double lr(std::size_t group = 0) const override { return inner_.lr(group); }

@@ -115,7 +115,7 @@ class Optimizer : public OptimizerBase {
 
   using OptimizerBase::step;
   void step() override;
-  void zero_grad(bool set_to_none = false) override;
+  void zero_grad(bool set_to_none = true) override;
 
   std::size_t num_param_groups() const override { return groups_.size(); }
   double lr(std::size_t group = 0) const override;

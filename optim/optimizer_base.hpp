@@ -30,7 +30,11 @@ class OptimizerBase {
     step();
     return loss;
   }
-  virtual void zero_grad(bool set_to_none = false) = 0;
+  // As torch.optim since 2.0: gradients are dropped, not zeroed, so the next
+  // backward writes them fresh (a BLAS product with beta = 0, which
+  // OpenBLAS's small-matrix kernels take; their buffers come back from the
+  // buffer cache) and a parameter no backward reached is skipped by step().
+  virtual void zero_grad(bool set_to_none = true) = 0;
 
   virtual std::size_t num_param_groups() const = 0;
   virtual double lr(std::size_t group = 0) const = 0;

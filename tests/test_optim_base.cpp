@@ -81,13 +81,16 @@ TEST_CASE("Optimizers: parameters without a gradient are skipped and get no stat
   CHECK_THROWS_AS(optimizer.state(without, "exp_avg"), std::invalid_argument);
 }
 
-TEST_CASE("Optimizers: zero_grad zeroes the gradients in place, or drops them with set_to_none") {
+TEST_CASE("Optimizers: zero_grad drops the gradients (set_to_none, as torch.optim since 2.0), or zeroes them in place") {
   auto w = xg::zeros<double>({2}, true);
   xg::optim::SGD optimizer(std::vector{w}, {.lr = 0.1});
   w.grad() = xg::Array<double>{3.0, 4.0};
-  optimizer.zero_grad();
+  optimizer.zero_grad(false);
   CHECK(w.has_grad());
   CHECK(w.grad() == xg::Array<double>{0.0, 0.0});
+  optimizer.zero_grad();
+  CHECK_FALSE(w.has_grad());
+  w.grad() = xg::Array<double>{3.0, 4.0};
   optimizer.zero_grad(true);
   CHECK_FALSE(w.has_grad());
   optimizer.step();  // nothing to do: no gradient

@@ -39,7 +39,7 @@ ClassShape check_labels(const char* op, const BasicTensor<S>& input, std::span<c
 // With p = softmax(x) and the smoothed target t = (1 - e) onehot(y) + e / C:
 // loss = -sum_c t_c log p_c = (1 - e)(lse - x_y) + e (lse - mean_c x_c),
 // where lse = log sum_c exp(x_c) is taken after subtracting the row's max;
-// d loss / dx_c = p_c - t_c.
+// d loss / dx_c = p_c - t_c, with p_c = exp(x_c - max) / sum_c exp(x_c - max).
 template <class S>
 BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::size_t> labels,
                              CrossEntropyOptions options) {
@@ -52,29 +52,35 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
   const S keep = static_cast<S>(1.0 - smoothing);
   const S spread = static_cast<S>(smoothing / static_cast<double>(s.classes));
 
-  BufferVector<S> lse(s.rows);
+  // The softmax is kept for backward, so each logit's exp is taken once.
+  BufferVector<S> probabilities(s.rows * s.classes);
   auto losses = Array<S>::from_shape({s.rows});
   const S* x = logits.value().data();
   for (std::size_t i = 0; i < s.rows; ++i) {
     const S* row = x + i * s.classes;
+    S* p = probabilities.data() + i * s.classes;
     const S top = *std::max_element(row, row + s.classes);
     S total = 0, row_sum = 0;
     for (std::size_t c = 0; c < s.classes; ++c) {
-      total += std::exp(row[c] - top);
+      p[c] = std::exp(row[c] - top);
+      total += p[c];
       row_sum += row[c];
     }
-    lse[i] = top + std::log(total);
+    const S lse = top + std::log(total);
+    const S inverse_total = S(1) / total;
+    for (std::size_t c = 0; c < s.classes; ++c) p[c] *= inverse_total;
     // A term whose weight is 0 is skipped, not multiplied: a logit of -inf
     // makes it infinite, and 0 * inf would turn a finite loss into NaN.
     losses(i) = 0;
-    if (keep != S(0)) losses(i) += keep * (lse[i] - row[labels[i]]);
-    if (smoothing != 0) losses(i) += static_cast<S>(smoothing) * (lse[i] - row_sum / static_cast<S>(s.classes));
+    if (keep != S(0)) losses(i) += keep * (lse - row[labels[i]]);
+    if (smoothing != 0) losses(i) += static_cast<S>(smoothing) * (lse - row_sum / static_cast<S>(s.classes));
   }
   Array<S> out = detail::reduce_losses<S>("cross_entropy", std::move(losses), options.reduction);
 
   BufferVector<std::size_t> kept_labels(labels.begin(), labels.end());
   return autograd::record<S>("cross_entropy", std::move(out), {&logits},
-                             [s, keep, spread, reduction = options.reduction, lse = std::move(lse),
+                             [s, keep, spread, reduction = options.reduction,
+                              probabilities = std::move(probabilities),
                               labels = std::move(kept_labels)](Node<S>& self) {
                                const detail::LossGradient<S> upstream(self, reduction, s.rows);
                                auto& in = *self.inputs[0];
@@ -88,11 +94,11 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
                                  in.check_grad_shape();
                                }
                                for (std::size_t i = 0; i < s.rows; ++i) {
-                                 const S* x = in.value.data() + i * s.classes;
+                                 const S* p = probabilities.data() + i * s.classes;
                                  S* g = in.grad.data() + i * s.classes;
                                  for (std::size_t c = 0; c < s.classes; ++c) {
                                    const S target = spread + (c == labels[i] ? keep : S(0));
-                                   const S d = upstream[i] * (std::exp(x[c] - lse[i]) - target);
+                                   const S d = upstream[i] * (p[c] - target);
                                    g[c] = fresh ? d : g[c] + d;
                                  }
                                }
