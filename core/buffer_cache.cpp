@@ -159,6 +159,8 @@ std::size_t cached_bytes() noexcept {
   return cache ? cache->total() : 0;
 }
 
+bool caches_freed_buffers() noexcept { return keep_blocks; }
+
 void release_cached_buffers() noexcept {
   if (Cache* cache = thread_cache()) cache->release();
 }

@@ -23,6 +23,9 @@ void cached_deallocate(void* block, std::size_t bytes) noexcept;
 std::size_t cached_bytes() noexcept;
 // Gives the calling thread's kept blocks back to the heap.
 void release_cached_buffers() noexcept;
+// False when the library was built with AddressSanitizer: every freed block
+// then goes straight back to the heap.
+bool caches_freed_buffers() noexcept;
 }  // namespace detail
 
 // In a namespace of its own: every Array names this type, so argument-dependent

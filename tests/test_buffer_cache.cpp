@@ -13,18 +13,6 @@
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool caching = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool caching = false;
-#else
-constexpr bool caching = true;
-#endif
-#else
-constexpr bool caching = true;
-#endif
-
 bool aligned_64(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 == 0; }
 
 }  // namespace
@@ -41,7 +29,7 @@ TEST_CASE("buffer cache: blocks are 64-byte aligned for every size, including 0"
 }
 
 TEST_CASE("buffer cache: a freed block is handed to the next request of its size, and only of its size") {
-  if (!caching) return;  // under AddressSanitizer every block goes back to the heap, so a stale read is reported
+  if (!xg::detail::caches_freed_buffers()) return;  // under AddressSanitizer every block goes back to the heap, so a stale read is reported
   xg::detail::release_cached_buffers();
   void* first = xg::detail::cached_allocate(1000);
   xg::detail::cached_deallocate(first, 1000);
@@ -58,7 +46,7 @@ TEST_CASE("buffer cache: a freed block is handed to the next request of its size
 }
 
 TEST_CASE("buffer cache: a training step reuses the previous step's buffers") {
-  if (!caching) return;
+  if (!xg::detail::caches_freed_buffers()) return;
   xg::manual_seed(3);
   xg::nn::Linear layer(8, 4);
   xg::optim::Adagrad<float> optimizer(layer.parameters(), {.lr = 0.1});
@@ -81,7 +69,7 @@ TEST_CASE("buffer cache: a training step reuses the previous step's buffers") {
 }
 
 TEST_CASE("buffer cache: what a thread keeps is bounded, and a block freed on another thread is reused there") {
-  if (!caching) return;
+  if (!xg::detail::caches_freed_buffers()) return;
   xg::detail::release_cached_buffers();
   // 16 blocks each of 20 sizes just over 1 MiB, all alive, then all freed:
   // 336 MiB, of which at most 256 MiB stay.
