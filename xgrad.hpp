@@ -2,8 +2,8 @@
 // The one header a user includes: #include <xgrad/xgrad.hpp>
 
 #include <xgrad/core/archive.hpp>
-#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/array.hpp>
+#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/csr_matrix.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>

@@ -30,8 +30,8 @@ std::string input_shapes(const Inputs& inputs) {
 
 [[noreturn]] void throw_anomaly(const char* op, const char* phase, const std::string& what, const std::string& shapes,
                                 const std::string& origin) {
-  throw AnomalyError(std::string("detect_anomaly: ") + phase + " of '" + op + "' " + what + "; input shapes: " +
-                     shapes + "; created under " + origin);
+  throw AnomalyError(std::string("detect_anomaly: ") + phase + " of '" + op + "' " + what +
+                     "; input shapes: " + shapes + "; created under " + origin);
 }
 
 }  // namespace

@@ -111,24 +111,21 @@ struct Function {
     auto ctx = std::make_shared<FunctionContext<S>>();
     for (const auto& t : inputs) ctx->needs_input_grad_.push_back(t.requires_grad());
     Array<S> value = Derived::forward(*ctx, detail::forward_argument(args)...);
-    return record<S>(Derived::name, std::move(value), std::span<const BasicTensor<S>>(inputs),
-                     [ctx](Node<S>& self) {
-                       std::vector<Array<S>> grads = Derived::backward(*ctx, std::as_const(self.grad));
-                       if (grads.size() != self.inputs.size())
-                         throw GraphError(std::string(Derived::name) + ": backward returned " +
-                                          std::to_string(grads.size()) + " gradients for " +
-                                          std::to_string(self.inputs.size()) + " tensor inputs");
-                       for (std::size_t i = 0; i < grads.size(); ++i) {
-                         const Node<S>& in = *self.inputs[i];
-                         if (in.requires_grad && !shapes_equal(grads[i].shape(), in.value.shape()))
-                           throw_shape_error(Derived::name, "backward returned a gradient of shape " +
-                                                                shape_to_string(grads[i].shape()) + " for input " +
-                                                                std::to_string(i) + " of shape " +
-                                                                shape_to_string(in.value.shape()));
-                       }
-                       for (std::size_t i = 0; i < grads.size(); ++i)
-                         if (self.inputs[i]->requires_grad) self.inputs[i]->accumulate_grad(std::move(grads[i]));
-                     });
+    return record<S>(Derived::name, std::move(value), std::span<const BasicTensor<S>>(inputs), [ctx](Node<S>& self) {
+      std::vector<Array<S>> grads = Derived::backward(*ctx, std::as_const(self.grad));
+      if (grads.size() != self.inputs.size())
+        throw GraphError(std::string(Derived::name) + ": backward returned " + std::to_string(grads.size()) +
+                         " gradients for " + std::to_string(self.inputs.size()) + " tensor inputs");
+      for (std::size_t i = 0; i < grads.size(); ++i) {
+        const Node<S>& in = *self.inputs[i];
+        if (in.requires_grad && !shapes_equal(grads[i].shape(), in.value.shape()))
+          throw_shape_error(Derived::name, "backward returned a gradient of shape " +
+                                               shape_to_string(grads[i].shape()) + " for input " + std::to_string(i) +
+                                               " of shape " + shape_to_string(in.value.shape()));
+      }
+      for (std::size_t i = 0; i < grads.size(); ++i)
+        if (self.inputs[i]->requires_grad) self.inputs[i]->accumulate_grad(std::move(grads[i]));
+    });
   }
 };
 

@@ -59,9 +59,9 @@ void check_recorded_shapes(const Node<Scalar>& node) {
     recorded += rank;
     if (tensor.has_grad) tensor.check_grad_shape();
     if (shapes_equal(now, then)) continue;
-    const std::string which = k == 0 ? std::string("the output of '") + node.op + "'"
-                                     : "input " + std::to_string(k - 1) + " of '" + node.op + "' (a '" + tensor.op +
-                                           "' tensor)";
+    const std::string which =
+        k == 0 ? std::string("the output of '") + node.op + "'"
+               : "input " + std::to_string(k - 1) + " of '" + node.op + "' (a '" + tensor.op + "' tensor)";
     throw ShapeError("backward: the value of " + which + " has shape " + shape_to_string(now) + " but had shape " +
                      shape_to_string(then) + " when '" + node.op +
                      "' was recorded; its value was replaced by one of another shape. Assign values of the same "
@@ -191,7 +191,8 @@ void run_backward_with(const std::shared_ptr<Node<Scalar>>& root, const Array<Sc
   order_interior_nodes_for_backward(root, scratch);
   const auto& order = scratch.order;
   std::optional<LeafGradients<Scalar>> leaves_before;
-  if (is_anomaly_enabled()) [[unlikely]] leaves_before.emplace(order);
+  if (is_anomaly_enabled()) [[unlikely]]
+    leaves_before.emplace(order);
   detail::PendingLeafHooks<Scalar> hooks(order, root);
   root->accumulate_grad(seed);
   hooks.seeded();
@@ -209,7 +210,8 @@ void run_backward_with(const std::shared_ptr<Node<Scalar>>& root, const Array<Sc
         // Ops' backward closures read a dense gradient.
         node.densify_grad();
         node.backward(node);
-        if (is_anomaly_enabled()) [[unlikely]] check_backward_anomaly(node);
+        if (is_anomaly_enabled()) [[unlikely]]
+          check_backward_anomaly(node);
       }
       hooks.ran(node);
     } catch (...) {

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <type_traits>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 

@@ -18,8 +18,7 @@ namespace {
 class GradientsRestorer {
  public:
   explicit GradientsRestorer(const std::vector<Tensor64>& inputs) : inputs_(inputs) {
-    for (const auto& t : inputs)
-      saved_.push_back(t.has_grad() ? std::optional<Array<double>>(t.grad()) : std::nullopt);
+    for (const auto& t : inputs) saved_.push_back(t.has_grad() ? std::optional<Array<double>>(t.grad()) : std::nullopt);
   }
   ~GradientsRestorer() {
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
@@ -136,10 +135,9 @@ GradcheckResult gradcheck(const std::function<Tensor64(const std::vector<Tensor6
   auto evaluate = [&](const char* side) {
     Tensor64 y = fn(inputs);
     if (!y.defined() || !shapes_equal(y.shape(), out_shape))
-      throw std::invalid_argument(std::string("gradcheck: the function's output changed shape from ") +
-                                  shape_to_string(out_shape) + " to " +
-                                  (y.defined() ? shape_to_string(y.shape()) : std::string("undefined")) + " at x " +
-                                  side + " eps");
+      throw std::invalid_argument(
+          std::string("gradcheck: the function's output changed shape from ") + shape_to_string(out_shape) + " to " +
+          (y.defined() ? shape_to_string(y.shape()) : std::string("undefined")) + " at x " + side + " eps");
     return Array<double>(y.value());
   };
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -174,12 +172,12 @@ GradcheckResult gradcheck(const std::function<Tensor64(const std::vector<Tensor6
 
   if (worst > 1) {
     result.passed = false;
-    result.message = "gradcheck: wrong gradient for input " + std::to_string(result.input) + " at index " +
-                     std::to_string(result.index) + " " + multi_index(result.index, inputs[result.input].shape()) +
-                     " of shape " + shape_to_string(inputs[result.input].shape()) + ", output element " +
-                     std::to_string(worst_output) + ": analytic " + number(result.analytic) + " vs numeric " +
-                     number(result.numeric) + " (tolerance atol + rtol*|numeric| = " +
-                     number(options.atol + options.rtol * std::abs(result.numeric)) + ")";
+    result.message =
+        "gradcheck: wrong gradient for input " + std::to_string(result.input) + " at index " +
+        std::to_string(result.index) + " " + multi_index(result.index, inputs[result.input].shape()) + " of shape " +
+        shape_to_string(inputs[result.input].shape()) + ", output element " + std::to_string(worst_output) +
+        ": analytic " + number(result.analytic) + " vs numeric " + number(result.numeric) +
+        " (tolerance atol + rtol*|numeric| = " + number(options.atol + options.rtol * std::abs(result.numeric)) + ")";
   }
   return result;
 }

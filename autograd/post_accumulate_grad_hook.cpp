@@ -52,7 +52,8 @@ bool same_node(const std::weak_ptr<Node<Scalar>>& a, const std::weak_ptr<Node<Sc
 }  // namespace
 
 template <class Scalar>
-RemovableHandle register_post_accumulate_grad_hook(const BasicTensor<Scalar>& leaf, PostAccumulateGradHook<Scalar> hook) {
+RemovableHandle register_post_accumulate_grad_hook(const BasicTensor<Scalar>& leaf,
+                                                   PostAccumulateGradHook<Scalar> hook) {
   if (!leaf.node()) throw_invalid_argument(op, "the tensor is empty (default-constructed)");
   if (!leaf.is_leaf())
     throw_invalid_argument(op, std::string("the tensor is the output of op '") + leaf.node()->op +

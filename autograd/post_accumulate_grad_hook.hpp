@@ -47,7 +47,8 @@ class RemovableHandle {
 // Throws std::invalid_argument for a tensor that is not a leaf, or does not
 // require grad (no gradient would ever reach it), or an empty hook.
 template <class Scalar>
-RemovableHandle register_post_accumulate_grad_hook(const BasicTensor<Scalar>& leaf, PostAccumulateGradHook<Scalar> hook);
+RemovableHandle register_post_accumulate_grad_hook(const BasicTensor<Scalar>& leaf,
+                                                   PostAccumulateGradHook<Scalar> hook);
 
 }  // namespace xg::autograd
 

@@ -15,7 +15,7 @@ namespace xg::autograd {
 
 struct Region {
   std::ptrdiff_t offset = 0;
-  Shape extents;                      // the output's shape
+  Shape extents;                        // the output's shape
   std::vector<std::ptrdiff_t> strides;  // in input elements, per output axis; 0 repeats an element
 };
 

@@ -100,8 +100,10 @@ int main(int argc, char** argv) try {
   }
   const double steps = static_cast<double>(batches.size()) * epochs_per_timing;
   const char* threads = std::getenv("OPENBLAS_NUM_THREADS");
-  std::printf("digits MLP step (64-64 tanh 64-10, batch 32, Adagrad), %.0f steps x %d repetitions, "
-              "OPENBLAS_NUM_THREADS=%s\n", steps, repetitions, threads ? threads : "unset");
+  std::printf(
+      "digits MLP step (64-64 tanh 64-10, batch 32, Adagrad), %.0f steps x %d repetitions, "
+      "OPENBLAS_NUM_THREADS=%s\n",
+      steps, repetitions, threads ? threads : "unset");
   std::printf("no guard:              %.2f us/step\n", 1e6 * median(seconds[0]) / steps);
   std::printf("detect_anomaly(false): %.2f us/step, ratio to no guard %.3f\n", 1e6 * median(seconds[1]) / steps,
               median(off_ratio));

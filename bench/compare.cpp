@@ -61,7 +61,8 @@ double median(std::vector<double> v) {
 
 double median_ratio(const Measured& a, const Measured& b) {
   std::vector<double> ratios;
-  for (std::size_t i = 0; i < a.seconds.size() && i < b.seconds.size(); ++i) ratios.push_back(a.seconds[i] / b.seconds[i]);
+  for (std::size_t i = 0; i < a.seconds.size() && i < b.seconds.size(); ++i)
+    ratios.push_back(a.seconds[i] / b.seconds[i]);
   return median(ratios);
 }
 
@@ -150,8 +151,10 @@ int run(const Options& o) {
   if (workloads.empty()) throw std::invalid_argument("--only takes W1, W2, W3 or W4, got " + o.only);
   std::vector<Variant> variants;
   for (const Workload& w : workloads) {
-    if (w.name.starts_with("W1")) variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, 1.1});
-    if (w.name.starts_with("W2")) variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, 1.1});
+    if (w.name.starts_with("W1"))
+      variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, 1.1});
+    if (w.name.starts_with("W2"))
+      variants.push_back({&w, w.name, train_handwritten, train_xgrad, libtorch_dense, {}, 1.1});
     if (w.name.starts_with("W3")) {
       variants.push_back({&w, w.name + " dense", train_handwritten, train_xgrad, libtorch_dense, {}, 1.3});
       variants.push_back(
@@ -230,7 +233,8 @@ int count_allocations() {
       {&digits, digits.name, train_handwritten, train_xgrad},
       {&sentiment, sentiment.name + " sparse", train_handwritten_csr, train_xgrad_sparse}};
   for (const auto& [w, name, hand, xgrad] : rows)
-    std::printf("| %s | %.1f | %.1f |\n", name.c_str(), allocations_per_step(hand, *w), allocations_per_step(xgrad, *w));
+    std::printf("| %s | %.1f | %.1f |\n", name.c_str(), allocations_per_step(hand, *w),
+                allocations_per_step(xgrad, *w));
   return 0;
 }
 

@@ -15,10 +15,10 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cmath>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -38,9 +38,16 @@ using namespace bench::conv;
 class HandwrittenConv {
  public:
   HandwrittenConv(const ConvShape& s, const ConvData& d)
-      : s_(s), d_(d), patch_(s.channels * s.kernel * s.kernel), pixels_(s.size * s.size),
-        columns_(s.batch * patch_ * pixels_), y_(s.batch * s.filters * pixels_), dw_(d.w.size()), db_(d.b.size()),
-        dx_(d.x.size()), dcol_(patch_ * pixels_) {}
+      : s_(s),
+        d_(d),
+        patch_(s.channels * s.kernel * s.kernel),
+        pixels_(s.size * s.size),
+        columns_(s.batch * patch_ * pixels_),
+        y_(s.batch * s.filters * pixels_),
+        dw_(d.w.size()),
+        db_(d.b.size()),
+        dx_(d.x.size()),
+        dcol_(patch_ * pixels_) {}
 
   void step() {
     const std::size_t image = s_.channels * pixels_, out = s_.filters * pixels_;
@@ -61,8 +68,8 @@ class HandwrittenConv {
         for (std::size_t p = 0; p < pixels_; ++p) total += dy[f * pixels_ + p];
         db_[f] += total;
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, o, k, l, 1.0f, dy, l,
-                  columns_.data() + n * patch_ * pixels_, l, n == 0 ? 0.0f : 1.0f, dw_.data(), k);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, o, k, l, 1.0f, dy, l, columns_.data() + n * patch_ * pixels_,
+                  l, n == 0 ? 0.0f : 1.0f, dw_.data(), k);
     }
     if (!s_.input_grad) return;
     for (std::size_t n = 0; n < s_.batch; ++n) {
@@ -101,7 +108,8 @@ class HandwrittenConv {
       }
       const auto [begin, end] = inside(shift);
       std::fill(out, out + begin, 0.0f);
-      std::memcpy(out + begin, image + (long(c) * size + ih) * size + begin + shift, sizeof(float) * std::size_t(end - begin));
+      std::memcpy(out + begin, image + (long(c) * size + ih) * size + begin + shift,
+                  sizeof(float) * std::size_t(end - begin));
       std::fill(out + end, out + size, 0.0f);
     });
   }
@@ -226,9 +234,12 @@ int main(int argc, char** argv) try {
   std::string markdown;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    if (flag == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
-    else if (flag == "--repetitions" && i + 1 < argc) repetitions = std::max(1, std::atoi(argv[++i]));
-    else if (flag == "--markdown" && i + 1 < argc) markdown = argv[++i];
+    if (flag == "--threads" && i + 1 < argc)
+      threads = std::atoi(argv[++i]);
+    else if (flag == "--repetitions" && i + 1 < argc)
+      repetitions = std::max(1, std::atoi(argv[++i]));
+    else if (flag == "--markdown" && i + 1 < argc)
+      markdown = argv[++i];
     else {
       std::fprintf(stderr, "usage: bench_conv2d [--threads N] [--repetitions N] [--markdown FILE]\n");
       return 2;
@@ -270,7 +281,10 @@ int main(int argc, char** argv) try {
 
   std::FILE* out = markdown.empty() ? stdout : std::fopen(markdown.c_str(), "w");
   if (!out) throw std::runtime_error("bench_conv2d: cannot write " + markdown);
-  std::fprintf(out, "| conv (threads=%d) | xgrad µs | hand-written im2col+sgemm µs | LibTorch µs | xgrad / hand-written | xgrad / LibTorch |\n", threads);
+  std::fprintf(out,
+               "| conv (threads=%d) | xgrad µs | hand-written im2col+sgemm µs | LibTorch µs | xgrad / hand-written | "
+               "xgrad / LibTorch |\n",
+               threads);
   std::fprintf(out, "| --- | --- | --- | --- | --- | --- |\n");
   for (const Row& r : rows) {
     const auto cell = [](double v, const char* format) {

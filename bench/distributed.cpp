@@ -67,11 +67,12 @@ void bytes_per_step(const xd::Environment& env) {
       ++steps;
     }
     if (env.rank() == 0)
-      std::printf("bytes exchange=%s processes=%d vocabulary=%zu steps=%zu bytes_sent_per_step=%.0f "
-                  "all_reduced_bytes_per_step=%.0f mpi_us_per_step=%.1f\n",
-                  dense ? "dense" : "sparse", env.world_size(), vocabulary, steps,
-                  static_cast<double>(sent) / static_cast<double>(steps),
-                  static_cast<double>(dense_bytes) / static_cast<double>(steps), 1e6 * seconds / static_cast<double>(steps));
+      std::printf(
+          "bytes exchange=%s processes=%d vocabulary=%zu steps=%zu bytes_sent_per_step=%.0f "
+          "all_reduced_bytes_per_step=%.0f mpi_us_per_step=%.1f\n",
+          dense ? "dense" : "sparse", env.world_size(), vocabulary, steps,
+          static_cast<double>(sent) / static_cast<double>(steps),
+          static_cast<double>(dense_bytes) / static_cast<double>(steps), 1e6 * seconds / static_cast<double>(steps));
   }
 }
 
@@ -111,7 +112,8 @@ void w4_step_time(const xd::Environment& env, bool overlap) {
     optimizer.zero_grad();
     if (overlap) ddp->prepare_for_backward(labels[b].size());
     xg::nn::functional::cross_entropy(model(inputs[b]), labels[b]).backward();
-    mpi_seconds += overlap ? ddp->finalize_backward().seconds : xd::all_reduce_gradients(model, labels[b].size()).seconds;
+    mpi_seconds +=
+        overlap ? ddp->finalize_backward().seconds : xd::all_reduce_gradients(model, labels[b].size()).seconds;
     optimizer.step();
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -120,8 +122,8 @@ void w4_step_time(const xd::Environment& env, bool overlap) {
   const char* threads = std::getenv("OPENBLAS_NUM_THREADS");
   if (env.rank() == 0)
     std::printf("w4 processes=%d blas_threads=%s exchange=%s steps=%zu step_ms=%.2f mpi_ms=%.2f mpi_share=%.3f\n",
-                env.world_size(), threads ? threads : "unset", overlap ? "overlapped" : "after_backward",
-                w.timed_steps, step_ms, mpi_ms, mpi_ms / step_ms);
+                env.world_size(), threads ? threads : "unset", overlap ? "overlapped" : "after_backward", w.timed_steps,
+                step_ms, mpi_ms, mpi_ms / step_ms);
 }
 
 }  // namespace
@@ -130,10 +132,14 @@ int main(int argc, char** argv) {
   xd::Environment env(argc, argv);
   try {
     const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "--bytes") bytes_per_step(env);
-    else if (mode == "--w4") w4_step_time(env, false);
-    else if (mode == "--w4-overlap") w4_step_time(env, true);
-    else throw std::invalid_argument("usage: bench_distributed --bytes | --w4 | --w4-overlap");
+    if (mode == "--bytes")
+      bytes_per_step(env);
+    else if (mode == "--w4")
+      w4_step_time(env, false);
+    else if (mode == "--w4-overlap")
+      w4_step_time(env, true);
+    else
+      throw std::invalid_argument("usage: bench_distributed --bytes | --w4 | --w4-overlap");
   } catch (const std::exception& e) {
     env.abort(std::string("bench_distributed: ") + e.what());
   }

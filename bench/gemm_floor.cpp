@@ -20,15 +20,15 @@ TrainingResult gemm_floor(const Workload& w) {
       gradient(widest * widest);
   return run_training(w, [&](std::size_t) {
     for (const LinearInit& l : w.layers)
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, l.out, l.in, 1.0f, a.data(), l.in, weight.data(),
-                  l.in, 1.0f, c.data(), l.out);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, l.out, l.in, 1.0f, a.data(), l.in, weight.data(), l.in,
+                  1.0f, c.data(), l.out);
     for (std::size_t i = w.layers.size(); i-- > 0;) {
       const LinearInit& l = w.layers[i];
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, l.out, l.in, rows, 1.0f, b.data(), l.out, a.data(), l.in,
                   0.0f, gradient.data(), l.in);
       if (i > 0)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, l.in, l.out, 1.0f, b.data(), l.out,
-                    weight.data(), l.in, 0.0f, c.data(), l.in);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, l.in, l.out, 1.0f, b.data(), l.out, weight.data(),
+                    l.in, 0.0f, c.data(), l.in);
     }
     return 0.0;
   });

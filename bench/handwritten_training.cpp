@@ -36,8 +36,8 @@ void tanh_in_place(float* z, std::size_t n) {
 
 // Mean cross-entropy of `logits` (rows x classes); leaves (softmax - onehot) / rows
 // in `delta`.
-float cross_entropy(const float* logits, const std::vector<std::size_t>& labels, std::size_t rows,
-                    std::size_t classes, float* delta) {
+float cross_entropy(const float* logits, const std::vector<std::size_t>& labels, std::size_t rows, std::size_t classes,
+                    float* delta) {
   float total = 0.0f;
   const float inv_rows = 1.0f / static_cast<float>(rows);
   for (std::size_t r = 0; r < rows; ++r) {
@@ -112,7 +112,8 @@ class Mlp {
     for (std::size_t l = 0; l <= last; ++l) {
       Layer& layer = layers_[l];
       float* z = layer.output.data();
-      for (std::size_t r = 0; r < rows; ++r) std::copy(layer.bias.value.begin(), layer.bias.value.end(), z + r * layer.out);
+      for (std::size_t r = 0; r < rows; ++r)
+        std::copy(layer.bias.value.begin(), layer.bias.value.end(), z + r * layer.out);
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, layer.out, layer.in, 1.0f, input, layer.in,
                   layer.weight.value.data(), layer.in, 1.0f, z, layer.out);
       if (l < last) tanh_in_place(z, rows * layer.out);
@@ -161,8 +162,12 @@ class Mlp {
 class SparseLinear {
  public:
   explicit SparseLinear(const Workload& w)
-      : w_(w), words_(w.inputs()), classes_(w.classes()), weight_(transposed(w.layers.front())),
-        bias_(w.layers.front().bias), stamp_(words_, 0) {
+      : w_(w),
+        words_(w.inputs()),
+        classes_(w.classes()),
+        weight_(transposed(w.layers.front())),
+        bias_(w.layers.front().bias),
+        stamp_(words_, 0) {
     std::size_t rows = 0;
     for (const Batch& b : w.batches) rows = std::max(rows, b.rows);
     logits_.resize(rows * classes_);

@@ -86,10 +86,10 @@ TrainingResult train_libtorch(const Workload& w) {
 
 TrainingResult train_libtorch_embedding_bag(const Workload& w) {
   const LinearInit& init = w.layers.front();
-  torch::nn::EmbeddingBag bag(torch::nn::EmbeddingBagOptions(static_cast<std::int64_t>(init.in),
-                                                             static_cast<std::int64_t>(init.out))
-                                  .mode(torch::kSum)
-                                  .sparse(true));
+  torch::nn::EmbeddingBag bag(
+      torch::nn::EmbeddingBagOptions(static_cast<std::int64_t>(init.in), static_cast<std::int64_t>(init.out))
+          .mode(torch::kSum)
+          .sparse(true));
   auto bias = vector_of(init.bias).requires_grad_(true);
   {
     torch::NoGradGuard no_grad;

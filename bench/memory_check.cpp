@@ -60,9 +60,10 @@ int check_memory() {
     train_xgrad(w);
     const double peak = status_mib("VmHWM"), budget = 1.3 * footprint + baseline;
     ok = ok && peak <= budget;
-    std::printf("W4 xgrad peak resident: %.1f MiB; baseline %.1f MiB + step footprint %.1f MiB; budget 1.3 x footprint "
-                "+ baseline = %.1f MiB: %s\n",
-                peak, baseline, footprint, budget, peak <= budget ? "met" : "NOT met");
+    std::printf(
+        "W4 xgrad peak resident: %.1f MiB; baseline %.1f MiB + step footprint %.1f MiB; budget 1.3 x footprint "
+        "+ baseline = %.1f MiB: %s\n",
+        peak, baseline, footprint, budget, peak <= budget ? "met" : "NOT met");
   }
   {
     Workload w = digits_workload();

@@ -48,10 +48,10 @@ int main() {
   std::vector<float> x(size * size, 0.01f), gram(size * size), poly(size * size), next(size * size);
   const auto gemms = [&] {
     for (std::int64_t k = 0; k < o.ns_steps; ++k) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0f, x.data(), n, x.data(), n, 0.0f,
-                  gram.data(), n);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 2.0315f, gram.data(), n, gram.data(), n,
-                  -4.7750f, poly.data(), n);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0f, x.data(), n, x.data(), n, 0.0f, gram.data(),
+                  n);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 2.0315f, gram.data(), n, gram.data(), n, -4.7750f,
+                  poly.data(), n);
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, poly.data(), n, x.data(), n, 0.0f,
                   next.data(), n);
     }
@@ -74,15 +74,15 @@ int main() {
     step_ratios.push_back(steps.back() / floors.back());
   }
   const char* threads = std::getenv("OPENBLAS_NUM_THREADS");
-  std::printf("Muon on a %zux%zu float weight, %lld Newton-Schulz iterations, median of %d after a warm-up, "
-              "OPENBLAS_NUM_THREADS=%s\n",
-              size, size, static_cast<long long>(o.ns_steps), repetitions, threads ? threads : "unset");
+  std::printf(
+      "Muon on a %zux%zu float weight, %lld Newton-Schulz iterations, median of %d after a warm-up, "
+      "OPENBLAS_NUM_THREADS=%s\n",
+      size, size, static_cast<long long>(o.ns_steps), repetitions, threads ? threads : "unset");
   std::printf("%-34s %10s %14s\n", "", "ms", "x sgemm floor");
   std::printf("%-34s %10.2f %14.2f\n", "sgemm floor (15 calls)", median(floors) * 1e3, 1.0);
   const double ratio = median(schulz_ratios);
   std::printf("%-34s %10.2f %14.2f  met (<= %.1f): %s\n", "Newton-Schulz (zeropower)", median(schulz) * 1e3, ratio,
               target_ratio, ratio <= target_ratio ? "yes" : "no");
-  std::printf("%-34s %10.2f %14.2f\n", "Muon step (momentum, NS, update)", median(steps) * 1e3,
-              median(step_ratios));
+  std::printf("%-34s %10.2f %14.2f\n", "Muon step (momentum, NS, update)", median(steps) * 1e3, median(step_ratios));
   return ratio <= target_ratio ? 0 : 1;
 }

@@ -148,8 +148,8 @@ int main() {
   const std::vector<xg::Tensor> params{param};
 
   std::printf("optimizer step on %zu float parameters, median of %d after a warm-up, 1 thread\n", n, repetitions);
-  std::printf("%-28s %6s %10s %12s %12s %7s %s\n", "optimizer", "state", "ns/param", "params/s", "floor ns/p",
-              "ratio", "met (<= 1.5)");
+  std::printf("%-28s %6s %10s %12s %12s %7s %s\n", "optimizer", "state", "ns/param", "params/s", "floor ns/p", "ratio",
+              "met (<= 1.5)");
   bool met = true;
   auto row = [&](const char* name, std::size_t states, Timing t) {
     met = met && t.ratio <= target_ratio;

@@ -71,7 +71,9 @@ struct Sample {
   long resident_kib;
 };
 
-double growth_percent(long value, long base) { return 100.0 * static_cast<double>(value - base) / static_cast<double>(base); }
+double growth_percent(long value, long base) {
+  return 100.0 * static_cast<double>(value - base) / static_cast<double>(base);
+}
 
 }  // namespace
 
@@ -114,7 +116,8 @@ int main(int argc, char** argv) try {
 
   std::ofstream csv(settings.csv);
   csv << "step,seconds,live_nodes,resident_kib\n";
-  for (const Sample& s : samples) csv << s.step << ',' << s.seconds << ',' << s.live_nodes << ',' << s.resident_kib << '\n';
+  for (const Sample& s : samples)
+    csv << s.step << ',' << s.seconds << ',' << s.live_nodes << ',' << s.resident_kib << '\n';
 
   const long warm_up = std::max(settings.every, step / 10);
   const auto first = std::find_if(samples.begin(), samples.end(), [&](const Sample& s) { return s.step >= warm_up; });

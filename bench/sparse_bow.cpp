@@ -121,8 +121,8 @@ struct Timing {
 // Dense and sparse runs alternated, so that both see the same load on a
 // shared machine; medians of `repeats` each.
 Timing time_both(const CsrMatrix<float>& x, const std::vector<std::size_t>& labels, bool mlp,
-                 const MakeOptimizer& dense_optimizer, const MakeOptimizer& sparse_optimizer,
-                 std::size_t dense_batches, std::size_t sparse_batches, int repeats) {
+                 const MakeOptimizer& dense_optimizer, const MakeOptimizer& sparse_optimizer, std::size_t dense_batches,
+                 std::size_t sparse_batches, int repeats) {
   std::vector<double> dense, sparse;
   for (int r = 0; r < repeats; ++r) {
     dense.push_back(seconds_per_epoch(x, labels, mlp, false, dense_optimizer, dense_batches));
@@ -147,11 +147,12 @@ int main() {
   };
   const std::size_t per_epoch = (sentences + batch_size - 1) / batch_size;
   const char* blas_threads = std::getenv("OPENBLAS_NUM_THREADS");
-  std::printf("bag-of-words training, %zu synthetic Zipf sentences of %zu words, batch %zu (%zu batches/epoch), "
-              "OPENBLAS_NUM_THREADS=%s\n",
-              sentences, words_per_sentence, batch_size, per_epoch, blas_threads ? blas_threads : "(unset)");
-  std::printf("%7s %7s %-18s %13s %13s %8s %6s %s\n", "vocab", "model", "optimizer", "dense s/epoch",
-              "sparse s/epoch", "speedup", "goal", "");
+  std::printf(
+      "bag-of-words training, %zu synthetic Zipf sentences of %zu words, batch %zu (%zu batches/epoch), "
+      "OPENBLAS_NUM_THREADS=%s\n",
+      sentences, words_per_sentence, batch_size, per_epoch, blas_threads ? blas_threads : "(unset)");
+  std::printf("%7s %7s %-18s %13s %13s %8s %6s %s\n", "vocab", "model", "optimizer", "dense s/epoch", "sparse s/epoch",
+              "speedup", "goal", "");
   for (const Case c : {Case{5'000, 40, 3, 5}, Case{100'000, 4, 20, 3}}) {
     Generator gen(2026);
     const CsrMatrix<float> x = zipf_sentences(c.vocab, gen);
@@ -178,7 +179,9 @@ int main() {
         const double speedup = dense / sparse;
         std::printf("%7zu %7s %-18s %13.3f %13.3f %7.1fx %5.0fx %s\n", c.vocab, mlp ? "V-64-2" : "logreg", row.name,
                     dense, sparse, speedup, c.speed_goal,
-                    !row.has_goal ? "(exact Adam: no goal)" : speedup >= c.speed_goal ? "meets" : "MISSES");
+                    !row.has_goal             ? "(exact Adam: no goal)"
+                    : speedup >= c.speed_goal ? "meets"
+                                              : "MISSES");
       }
     const double dense_bytes = static_cast<double>(x.rows) * static_cast<double>(x.cols) * sizeof(float);
     const double csr_bytes = static_cast<double>(x.memory_bytes());

@@ -123,8 +123,9 @@ Workload sentiment_workload() {
 Workload scale_workload() {
   constexpr std::size_t batch_size = 256, distinct_batches = 8, inputs = 784, classes = 10;
   Workload w{.name = "W4 scale",
-             .description = "random data, MLP 784-1024-tanh-1024-tanh-10, Adam lr 1e-3, batch 256, 3 warm-up + 30 "
-                            "timed steps",
+             .description =
+                 "random data, MLP 784-1024-tanh-1024-tanh-10, Adam lr 1e-3, batch 256, 3 warm-up + 30 "
+                 "timed steps",
              .layers = layers_of({inputs, 1024, 1024, classes}),
              .optimizer = OptimizerKind::Adam,
              .lr = 1e-3};

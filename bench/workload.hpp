@@ -17,7 +17,7 @@ struct Batch {
   std::size_t rows = 0;
   std::vector<float> features;      // rows x inputs (dense workloads)
   std::vector<std::size_t> labels;  // one per row
-  xg::CsrMatrix<float> sparse;   // the same rows as CSR (W3 only)
+  xg::CsrMatrix<float> sparse;      // the same rows as CSR (W3 only)
 };
 
 // A Linear layer's initial parameters in PyTorch's layout.

@@ -67,7 +67,8 @@ TrainingResult train_xgrad_sparse(const Workload& w) {
   auto bias = xg::zeros({init.out}, true);
   std::copy(init.bias.begin(), init.bias.end(), bias.value().data());
   xg::optim::Adagrad<float> optimizer({weight, bias}, {.lr = w.lr});
-  return train_steps(w, optimizer, [&](std::size_t b) { return xg::sparse_matmul(w.batches[b].sparse, weight) + bias; });
+  return train_steps(w, optimizer,
+                     [&](std::size_t b) { return xg::sparse_matmul(w.batches[b].sparse, weight) + bias; });
 }
 
 TrainingResult train_xgrad(const Workload& w) {

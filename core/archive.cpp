@@ -85,8 +85,8 @@ std::uint32_t crc32(std::string_view bytes, std::uint32_t crc) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t n = bytes.size();
   for (; n >= 8; n -= 8, p += 8) {
-    const std::uint32_t low = crc ^ (std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
-                                     std::uint32_t(p[3]) << 24);
+    const std::uint32_t low =
+        crc ^ (std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24);
     crc = table[7][low & 0xFFu] ^ table[6][(low >> 8) & 0xFFu] ^ table[5][(low >> 16) & 0xFFu] ^ table[4][low >> 24] ^
           table[3][p[4]] ^ table[2][p[5]] ^ table[1][p[6]] ^ table[0][p[7]];
   }
@@ -130,7 +130,8 @@ std::vector<std::string> Archive::names() const {
 const Archive::Value& Archive::find(const std::string& name, const char* wanted) const {
   auto it = index_.find(name);
   if (it == index_.end())
-    throw FormatError("archive " + quoted_text(source_) + ": no entry named " + quoted_text(name) + " (expected " + wanted + ")");
+    throw FormatError("archive " + quoted_text(source_) + ": no entry named " + quoted_text(name) + " (expected " +
+                      wanted + ")");
   return entries_[it->second].second;
 }
 
@@ -151,8 +152,8 @@ Array<Scalar> Archive::get_array(const std::string& name) const {
   };
   if (const auto* f = std::get_if<ArrayF>(&v)) return convert(*f);
   if (const auto* d = std::get_if<ArrayD>(&v)) return convert(*d);
-  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " + value_type_name(v.index()) +
-                    ", not an array");
+  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " +
+                    value_type_name(v.index()) + ", not an array");
 }
 
 template Array<float> Archive::get_array<float>(const std::string&) const;
@@ -161,15 +162,15 @@ template Array<double> Archive::get_array<double>(const std::string&) const;
 double Archive::get_number(const std::string& name) const {
   const Value& v = find(name, "a number");
   if (const auto* d = std::get_if<double>(&v)) return *d;
-  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " + value_type_name(v.index()) +
-                    ", not a number");
+  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " +
+                    value_type_name(v.index()) + ", not a number");
 }
 
 std::string Archive::get_string(const std::string& name) const {
   const Value& v = find(name, "a string");
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " + value_type_name(v.index()) +
-                    ", not a string");
+  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " +
+                    value_type_name(v.index()) + ", not a string");
 }
 
 std::string Archive::to_bytes(std::string_view kind) const {
@@ -221,7 +222,8 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
   const auto kind_length = in.read_uint<std::uint32_t>("kind length");
   const std::string_view found_kind = in.read_bytes(kind_length, "kind");
   if (found_kind != kind)
-    in.fail("holds an archive of kind " + quoted_text(found_kind) + ", but kind " + quoted_text(kind) + " was expected");
+    in.fail("holds an archive of kind " + quoted_text(found_kind) + ", but kind " + quoted_text(kind) +
+            " was expected");
 
   Archive archive;
   archive.source_ = source;

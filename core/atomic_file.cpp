@@ -52,8 +52,10 @@ void write_file_atomically(const std::string& path, std::string_view bytes, cons
   for (int attempt = 0; tmp.fd < 0; ++attempt) {
     std::string name = temporary_name(path);
     tmp.fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (tmp.fd >= 0) tmp.name = std::move(name);
-    else if (errno != EEXIST || attempt == 100) fail("create the temporary file", name);
+    if (tmp.fd >= 0)
+      tmp.name = std::move(name);
+    else if (errno != EEXIST || attempt == 100)
+      fail("create the temporary file", name);
   }
   std::size_t written = 0;
   while (written < bytes.size()) {

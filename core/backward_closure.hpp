@@ -20,9 +20,8 @@ class BackwardClosure {
   BackwardClosure(std::nullptr_t) noexcept {}
 
   template <class F>
-    requires(!std::is_same_v<std::decay_t<F>, BackwardClosure> && !std::is_same_v<std::decay_t<F>, std::nullptr_t> &&
-             std::is_invocable_v<std::decay_t<F>&, Argument&>)
-  BackwardClosure(F&& f) {
+  requires(!std::is_same_v<std::decay_t<F>, BackwardClosure> && !std::is_same_v<std::decay_t<F>, std::nullptr_t> &&
+           std::is_invocable_v<std::decay_t<F>&, Argument&>) BackwardClosure(F&& f) {
     using Held = std::decay_t<F>;
     static_assert(alignof(Held) <= 64, "the buffer cache's blocks are 64-byte aligned");
     void* block = detail::cached_allocate(sizeof(Held));
@@ -32,12 +31,11 @@ class BackwardClosure {
       detail::cached_deallocate(block, sizeof(Held));
       throw;
     }
-    static constexpr Operations operations{
-        [](void* c, Argument& a) { (*static_cast<Held*>(c))(a); },
-        [](void* c) noexcept {
-          static_cast<Held*>(c)->~Held();
-          detail::cached_deallocate(c, sizeof(Held));
-        }};
+    static constexpr Operations operations{[](void* c, Argument& a) { (*static_cast<Held*>(c))(a); },
+                                           [](void* c) noexcept {
+                                             static_cast<Held*>(c)->~Held();
+                                             detail::cached_deallocate(c, sizeof(Held));
+                                           }};
     operations_ = &operations;
   }
 

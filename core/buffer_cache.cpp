@@ -28,10 +28,12 @@ constexpr std::size_t alignment = 64;
 // training holds on to.
 constexpr std::size_t max_cached_bytes = std::size_t{256} << 20;
 
-std::size_t block_size(std::size_t bytes) { return bytes == 0 ? alignment : (bytes + alignment - 1) / alignment * alignment; }
+std::size_t block_size(std::size_t bytes) {
+  return bytes == 0 ? alignment : (bytes + alignment - 1) / alignment * alignment;
+}
 
-void* heap_allocate(std::size_t block) { return ::operator new(block, std::align_val_t{alignment}); }
-void heap_free(void* p) noexcept { ::operator delete(p, std::align_val_t{alignment}); }
+void* heap_allocate(std::size_t block) { return ::operator new (block, std::align_val_t{alignment}); }
+void heap_free(void* p) noexcept { ::operator delete (p, std::align_val_t{alignment}); }
 
 // Blocks by size in an open-addressed table: a step uses a few dozen sizes,
 // each with a few buffers alive at once.

@@ -20,8 +20,8 @@ void CsrMatrix<Scalar>::validate(const char* op) const {
     if (row_ptr[r] > row_ptr[r + 1]) throw_invalid_argument(op, "row offsets decrease at row " + std::to_string(r));
   for (std::size_t c : col)
     if (c >= cols)
-      throw_invalid_argument(op, "column " + std::to_string(c) + " is out of range for " + std::to_string(cols) +
-                                     " columns");
+      throw_invalid_argument(
+          op, "column " + std::to_string(c) + " is out of range for " + std::to_string(cols) + " columns");
 }
 
 template <class Scalar>

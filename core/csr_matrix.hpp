@@ -13,8 +13,7 @@ namespace xg {
 
 template <class Scalar>
 struct CsrMatrix {
-  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
-                "CSR matrices hold float or double");
+  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>, "CSR matrices hold float or double");
   using scalar_type = Scalar;
 
   std::size_t rows = 0;

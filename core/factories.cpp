@@ -38,8 +38,7 @@ template <class Scalar>
 BasicTensor<Scalar> arange(double start, double stop, double step, bool requires_grad) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step))
     throw std::invalid_argument("arange: needs finite start, stop and a non-zero step, got start=" +
-                                number_text(start) + " stop=" + number_text(stop) +
-                                " step=" + number_text(step));
+                                number_text(start) + " stop=" + number_text(stop) + " step=" + number_text(step));
   const double count = std::ceil((stop - start) / step);
   if (count >= static_cast<double>(std::numeric_limits<std::ptrdiff_t>::max()))
     throw std::invalid_argument("arange: [" + number_text(start) + ", " + number_text(stop) + ") in steps of " +
@@ -83,14 +82,14 @@ BasicTensor<Scalar> uniform(const Shape& shape, double low, double high, bool re
   return filled_by<Scalar>("uniform", shape, requires_grad, [&] { return gen.uniform(low, high); });
 }
 
-#define XGRAD_INSTANTIATE_FACTORIES(S)                                                   \
-  template BasicTensor<S> full<S>(const Shape&, S, bool);                                \
-  template BasicTensor<S> zeros<S>(const Shape&, bool);                                  \
-  template BasicTensor<S> ones<S>(const Shape&, bool);                                   \
-  template BasicTensor<S> arange<S>(double, bool);                                       \
-  template BasicTensor<S> arange<S>(double, double, double, bool);                       \
-  template BasicTensor<S> rand<S>(const Shape&, bool, Generator&);                       \
-  template BasicTensor<S> randn<S>(const Shape&, bool, Generator&);                      \
+#define XGRAD_INSTANTIATE_FACTORIES(S)                              \
+  template BasicTensor<S> full<S>(const Shape&, S, bool);           \
+  template BasicTensor<S> zeros<S>(const Shape&, bool);             \
+  template BasicTensor<S> ones<S>(const Shape&, bool);              \
+  template BasicTensor<S> arange<S>(double, bool);                  \
+  template BasicTensor<S> arange<S>(double, double, double, bool);  \
+  template BasicTensor<S> rand<S>(const Shape&, bool, Generator&);  \
+  template BasicTensor<S> randn<S>(const Shape&, bool, Generator&); \
   template BasicTensor<S> uniform<S>(const Shape&, double, double, bool, Generator&);
 XGRAD_INSTANTIATE_FACTORIES(float)
 XGRAD_INSTANTIATE_FACTORIES(double)

@@ -20,8 +20,8 @@ namespace xg {
 template <class Scalar = void, class E>
 auto tensor(const xt::xexpression<E>& e, bool requires_grad = false) {
   using V = typename E::value_type;
-  using S = std::conditional_t<!std::is_void_v<Scalar>, Scalar,
-                               std::conditional_t<std::is_floating_point_v<V>, V, float>>;
+  using S =
+      std::conditional_t<!std::is_void_v<Scalar>, Scalar, std::conditional_t<std::is_floating_point_v<V>, V, float>>;
   using S2 = std::conditional_t<std::is_same_v<S, long double>, double, S>;
   return BasicTensor<S2>(Array<S2>(e.derived_cast()), requires_grad);
 }
@@ -29,8 +29,8 @@ auto tensor(const xt::xexpression<E>& e, bool requires_grad = false) {
 // From literals: xg::tensor({{1, 2}, {3, 4}}). Only for float and double
 // arrays, so that an xt::xarray<int> goes through the converting overload above.
 template <class Scalar = float>
-  requires std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>
-BasicTensor<Scalar> tensor(Array<Scalar> values, bool requires_grad = false) {
+requires std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double> BasicTensor<Scalar> tensor(
+    Array<Scalar> values, bool requires_grad = false) {
   return BasicTensor<Scalar>(std::move(values), requires_grad);
 }
 template <class Scalar = float>
@@ -52,8 +52,8 @@ BasicTensor<Scalar> arange(double start, double stop, double step = 1.0, bool re
 // arange(2, 5): integer bounds would otherwise fit arange(n, requires_grad)
 // and arange(start, stop) equally well, which C++ rejects as ambiguous.
 template <class Scalar = float, class Start, class Stop>
-  requires std::is_arithmetic_v<Start> && std::is_arithmetic_v<Stop> && (!std::is_same_v<Stop, bool>)
-BasicTensor<Scalar> arange(Start start, Stop stop) {
+requires std::is_arithmetic_v<Start> && std::is_arithmetic_v<Stop> &&
+    (!std::is_same_v<Stop, bool>)BasicTensor<Scalar> arange(Start start, Stop stop) {
   return arange<Scalar>(static_cast<double>(start), static_cast<double>(stop), 1.0, false);
 }
 // Uniform in [0, 1), standard normal, uniform in [low, high).
@@ -69,7 +69,7 @@ BasicTensor<Scalar> uniform(const Shape& shape, double low, double high, bool re
 // std::array, a std::vector<int>), beside the braced lists above.
 template <class R>
 concept ShapeRange = std::ranges::range<R> && std::integral<std::ranges::range_value_t<R>> &&
-                     !std::same_as<std::remove_cvref_t<R>, Shape>;
+    !std::same_as<std::remove_cvref_t<R>, Shape>;
 
 template <class Scalar = float, ShapeRange R>
 BasicTensor<Scalar> full(const R& shape, Scalar value, bool requires_grad = false) {

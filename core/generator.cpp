@@ -45,8 +45,9 @@ void Generator::set_state(const std::string& state) {
   for (std::size_t i = 0; i < std::mt19937_64::state_size && words >> word; ++i)
     seen |= i == 0 ? word >> std::mt19937_64::mask_bits : word;
   if (seen == 0)
-    throw std::invalid_argument("Generator::set_state: the engine's state words are all zero (but for the 31 "
-                                "bits the recurrence ignores), a state it never leaves: every draw would be 0");
+    throw std::invalid_argument(
+        "Generator::set_state: the engine's state words are all zero (but for the 31 "
+        "bits the recurrence ignores), a state it never leaves: every draw would be 0");
   seed_ = seed;
   engine_ = engine;
 }

@@ -139,8 +139,9 @@ struct Node {
   // not match the value would write out of bounds.
   void check_grad_shape() const {
     if (!shapes_equal(grad.shape(), value.shape()))
-      throw ShapeError(std::string("backward: cannot accumulate into the gradient of a '") + op + "' tensor: it has shape " +
-                       shape_to_string(grad.shape()) + " but the value has shape " + shape_to_string(value.shape()));
+      throw ShapeError(std::string("backward: cannot accumulate into the gradient of a '") + op +
+                       "' tensor: it has shape " + shape_to_string(grad.shape()) + " but the value has shape " +
+                       shape_to_string(value.shape()));
   }
 };
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdint>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -165,8 +165,8 @@ Array<S> parse_npy(std::string_view bytes, const std::string& source) {
   reader.read_uint<std::uint8_t>("the minor version");
   if (major < 1 || major > 3)
     reader.fail("format version " + std::to_string(major) + " is not one of the .npy versions 1, 2 and 3");
-  const std::uint64_t header_length =
-      major == 1 ? reader.read_uint<std::uint16_t>("the header length") : reader.read_uint<std::uint32_t>("the header length");
+  const std::uint64_t header_length = major == 1 ? reader.read_uint<std::uint16_t>("the header length")
+                                                 : reader.read_uint<std::uint32_t>("the header length");
   const Header header = HeaderParser(reader.read_bytes(header_length, "the header"), source).parse();
   if (header.descr != descr_of<S>())
     reader.fail("dtype '" + header.descr + "', expected '" + std::string(descr_of<S>()) + "' (" +

@@ -21,7 +21,8 @@ constexpr std::uint16_t dos_date_1980 = 0x21;  // 1980-01-01, the earliest a zip
 constexpr std::uint32_t zip64_marker = 0xffffffffu;
 
 std::uint32_t u32_of(std::size_t n, const std::string& name) {
-  if (n >= zip64_marker) throw io::FormatError("save_npz: entry '" + name + "' is 4 GiB or more, past a zip without zip64");
+  if (n >= zip64_marker)
+    throw io::FormatError("save_npz: entry '" + name + "' is 4 GiB or more, past a zip without zip64");
   return static_cast<std::uint32_t>(n);
 }
 
@@ -96,7 +97,8 @@ std::map<std::string, Array<S>> parse_npz(std::string_view bytes, const std::str
   // The end of central directory record is the last 22 bytes, or precedes
   // a comment of at most 65535 bytes.
   std::size_t end = std::string_view::npos;
-  for (std::size_t back = 22; back <= std::min<std::size_t>(bytes.size(), 22 + 65535) && end == std::string_view::npos; ++back)
+  for (std::size_t back = 22; back <= std::min<std::size_t>(bytes.size(), 22 + 65535) && end == std::string_view::npos;
+       ++back)
     if (bytes.substr(bytes.size() - back, 4) == std::string_view("PK\x05\x06", 4)) end = bytes.size() - back;
   if (end == std::string_view::npos) context.fail("not a .npz file (no zip end of central directory record)");
   io::ByteReader tail(bytes.substr(end + 10), source);

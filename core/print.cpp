@@ -58,7 +58,7 @@ class Formatter {
     sci_mode_ = hi / lo > 1000.0 || hi > 1.0e8 || (!int_mode_ && lo < 1.0e-4);
     for (double v : shown) {
       if (!std::isfinite(v) || v == 0) continue;
-      const std::size_t length = sci_mode_  ? scientific(v).size()
+      const std::size_t length = sci_mode_   ? scientific(v).size()
                                  : int_mode_ ? fixed(v, 0).size() + 1
                                              : fixed(v, precision).size();
       width_ = std::max(width_, length);
@@ -110,7 +110,8 @@ class Printer {
       out.push_back(static_cast<double>(a_.data()[offset]));
       return;
     }
-    for (std::size_t i : shown_positions(a_.shape()[dim], summarize_)) collect(dim + 1, offset + i * strides_[dim], out);
+    for (std::size_t i : shown_positions(a_.shape()[dim], summarize_))
+      collect(dim + 1, offset + i * strides_[dim], out);
   }
 
   std::string text(const Formatter& f, std::size_t dim, std::size_t offset, std::size_t indent) const {
@@ -126,7 +127,8 @@ class Printer {
     }
     std::string out = "[";
     if (dim + 1 == rank) {
-      const std::size_t per_line = std::max<std::size_t>(1, (linewidth - std::min(linewidth, indent)) / (f.width() + 2));
+      const std::size_t per_line =
+          std::max<std::size_t>(1, (linewidth - std::min(linewidth, indent)) / (f.width() + 2));
       for (std::size_t k = 0; k < parts.size(); ++k) {
         if (k > 0) out += k % per_line == 0 ? ",\n" + std::string(indent + 1, ' ') : ", ";
         out += parts[k];

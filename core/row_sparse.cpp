@@ -25,8 +25,8 @@ void merge_rows(RowSparse<Scalar>& into, const RowSparse<Scalar>& other) {
   }
   const std::size_t width = into.row_size();
   if (other.row_size() != width || other.values.dimension() != into.values.dimension())
-    throw_shape_error("merge_rows", "row-sparse gradients of values " + shape_to_string(into.values.shape()) +
-                                        " and " + shape_to_string(other.values.shape()) + " do not fit together");
+    throw_shape_error("merge_rows", "row-sparse gradients of values " + shape_to_string(into.values.shape()) + " and " +
+                                        shape_to_string(other.values.shape()) + " do not fit together");
   std::vector<std::size_t> rows;
   rows.reserve(into.rows.size() + other.rows.size());
   std::set_union(into.rows.begin(), into.rows.end(), other.rows.begin(), other.rows.end(), std::back_inserter(rows));
@@ -77,10 +77,10 @@ void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, std::span<c
                                 std::to_string(dense_shape[0]) + ")");
 }
 
-#define XGRAD_INSTANTIATE(S)                                                \
-  template struct RowSparse<S>;                                             \
-  template void merge_rows(RowSparse<S>&, const RowSparse<S>&);             \
-  template void add_rows_to(Array<S>&, const RowSparse<S>&);                \
+#define XGRAD_INSTANTIATE(S)                                    \
+  template struct RowSparse<S>;                                 \
+  template void merge_rows(RowSparse<S>&, const RowSparse<S>&); \
+  template void add_rows_to(Array<S>&, const RowSparse<S>&);    \
   template void check_rows_fit(const char*, const RowSparse<S>&, std::span<const std::size_t>);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

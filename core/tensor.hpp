@@ -17,8 +17,7 @@ namespace xg {
 template <class Scalar>
 class BasicTensor {
  public:
-  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
-                "xg tensors hold float or double");
+  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>, "xg tensors hold float or double");
   using scalar_type = Scalar;
   using array_type = Array<Scalar>;
   using node_type = Node<Scalar>;

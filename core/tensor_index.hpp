@@ -36,8 +36,7 @@ class TensorIndex {
   enum class Kind { integer, slice, ellipsis, new_axis };
 
   template <std::integral I>
-    requires(!std::same_as<I, bool>)
-  TensorIndex(I i) : kind_(Kind::integer), integer_(static_cast<long>(i)) {}
+  requires(!std::same_as<I, bool>) TensorIndex(I i) : kind_(Kind::integer), integer_(static_cast<long>(i)) {}
   TensorIndex(Slice s) : kind_(Kind::slice), slice_(s) {}
   TensorIndex(EllipsisIndex) : kind_(Kind::ellipsis) {}
   TensorIndex(NewAxisIndex) : kind_(Kind::new_axis) {}

@@ -88,8 +88,6 @@ Array<float> BagOfWords::transform(const std::vector<std::string>& texts) const 
   return to_dense(transform_sparse(texts));
 }
 
-Array<float> BagOfWords::fit_transform(const std::vector<std::string>& texts) {
-  return fit(texts).transform(texts);
-}
+Array<float> BagOfWords::fit_transform(const std::vector<std::string>& texts) { return fit(texts).transform(texts); }
 
 }  // namespace xg::datasets

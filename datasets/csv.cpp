@@ -36,8 +36,8 @@ class RecordReader {
   bool next(std::vector<Field>& record) {
     while (pos_ < rest_.size()) {
       read_record(record);
-      const bool blank = record.size() == 1 && !record[0].was_quoted &&
-                         record[0].text.find_first_not_of(" \t") == std::string::npos;
+      const bool blank =
+          record.size() == 1 && !record[0].was_quoted && record[0].text.find_first_not_of(" \t") == std::string::npos;
       if (!blank) return true;
     }
     return false;
@@ -143,15 +143,17 @@ std::size_t target_index(const CsvColumn& target, const std::vector<std::string>
   if (target.name()) {
     const auto it = std::find(header.begin(), header.end(), *target.name());
     if (it == header.end())
-      throw DataError(file, line, "load_csv: the target column " + quoted_text(*target.name()) +
-                                      " is not in the header (" + std::to_string(columns) + " columns)");
+      throw DataError(file, line,
+                      "load_csv: the target column " + quoted_text(*target.name()) + " is not in the header (" +
+                          std::to_string(columns) + " columns)");
     return static_cast<std::size_t>(it - header.begin());
   }
   const long long index = *target.index();
   const long long n = static_cast<long long>(columns);
   if (index >= n || index < -n)
-    throw DataError(file, line, "load_csv: the target column index " + std::to_string(index) + " is out of range for " +
-                                    std::to_string(columns) + " columns");
+    throw DataError(file, line,
+                    "load_csv: the target column index " + std::to_string(index) + " is out of range for " +
+                        std::to_string(columns) + " columns");
   return static_cast<std::size_t>(index < 0 ? index + n : index);
 }
 
@@ -184,8 +186,9 @@ BasicDataset<S> parse_csv(std::string_view content, const std::string& file, con
     throw DataError(file, 1, "load_csv: the delimiter cannot be a quote or a line end");
   constexpr double largest = std::numeric_limits<S>::max();
   if (options.missing && !(std::abs(*options.missing) <= largest))
-    throw DataError(file, 1, "load_csv: .missing must be a finite " + std::string(scalar_name<S>) + " number, got " +
-                                 number_text(*options.missing));
+    throw DataError(file, 1,
+                    "load_csv: .missing must be a finite " + std::string(scalar_name<S>) + " number, got " +
+                        number_text(*options.missing));
   RecordReader reader(content, options.delimiter, file);
   std::vector<Field> record;
   if (!reader.next(record)) throw DataError(file, 1, "load_csv: the file has no rows");
@@ -195,8 +198,9 @@ BasicDataset<S> parse_csv(std::string_view content, const std::string& file, con
   // outside the target column (a class name there is no sign of a header).
   bool has_header = options.header == CsvHeader::yes || options.target.name().has_value();
   if (options.header == CsvHeader::no && options.target.name())
-    throw DataError(file, 1, "load_csv: a target by name (" + quoted_text(*options.target.name()) +
-                                 ") needs a header, but .header is no");
+    throw DataError(
+        file, 1,
+        "load_csv: a target by name (" + quoted_text(*options.target.name()) + ") needs a header, but .header is no");
   if (options.header == CsvHeader::detect && !has_header) {
     const std::size_t skip =
         options.target.index() ? target_index(options.target, {}, columns, file, record[0].line) : columns;
@@ -217,9 +221,10 @@ BasicDataset<S> parse_csv(std::string_view content, const std::string& file, con
   std::size_t rows = 0;
   const auto take = [&](const std::vector<Field>& fields) {
     if (fields.size() != columns)
-      throw DataError(file, fields[0].line, "expected " + std::to_string(columns) + " fields" +
-                                                (has_header ? " as in the header" : " as in the first row") +
-                                                ", found " + std::to_string(fields.size()));
+      throw DataError(file, fields[0].line,
+                      "expected " + std::to_string(columns) + " fields" +
+                          (has_header ? " as in the header" : " as in the first row") + ", found " +
+                          std::to_string(fields.size()));
     for (std::size_t j = 0; j < columns; ++j) {
       const Field& cell = fields[j];
       if (j == target) {
@@ -240,13 +245,14 @@ BasicDataset<S> parse_csv(std::string_view content, const std::string& file, con
       } else {
         const auto parsed = parse_number(cell.text);
         if (!parsed)
-          throw DataError(file, cell.line, cell.column, column_name(header, j) + ": " + quoted_text(cell.text) + " is not a number");
+          throw DataError(file, cell.line, cell.column,
+                          column_name(header, j) + ": " + quoted_text(cell.text) + " is not a number");
         v = *parsed;
       }
       if (!(std::abs(v) <= largest))
-        throw DataError(file, cell.line, cell.column,
-                        column_name(header, j) + ": " + quoted_text(cell.text) + " is not a finite " +
-                            scalar_name<S> + " number");
+        throw DataError(
+            file, cell.line, cell.column,
+            column_name(header, j) + ": " + quoted_text(cell.text) + " is not a finite " + scalar_name<S> + " number");
       (j == target ? targets : values).push_back(static_cast<S>(v));
     }
     ++rows;

@@ -52,14 +52,14 @@ enum class CsvHeader {
 };
 
 struct CsvOptions {
-  CsvColumn target{};                // none: every column is a feature, no labels or targets
+  CsvColumn target{};                    // none: every column is a feature, no labels or targets
   CsvHeader header = CsvHeader::detect;  // a target by name implies a header
   char delimiter = ',';
   // true: the target's cells are class names, kept in Dataset::class_names
   // sorted as numpy.unique sorts them (by value when all are integers), the
   // labels their indices. false: float targets in Dataset::targets, (rows).
   bool categorical_target = true;
-  std::optional<double> missing{};   // the value of an empty or nan feature cell; none: refused
+  std::optional<double> missing{};  // the value of an empty or nan feature cell; none: refused
 };
 
 template <class S = float>

@@ -39,8 +39,7 @@ std::string find_data_file(const std::string& file_name, const std::string& dire
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
     looked += (looked.empty() ? "" : ", ") + candidate.string();
   }
-  throw DataError(file_name + ": not found; looked in " + looked +
-                  " (set XGRAD_DATA to the directory that holds it)");
+  throw DataError(file_name + ": not found; looked in " + looked + " (set XGRAD_DATA to the directory that holds it)");
 }
 
 std::string read_text_file(const std::string& path) {

@@ -24,8 +24,8 @@ namespace xg::datasets {
 
 template <class S>
 struct BasicBatch {
-  BasicTensor<S> x;              // (rows, features)
-  std::vector<std::size_t> y;    // rows labels
+  BasicTensor<S> x;            // (rows, features)
+  std::vector<std::size_t> y;  // rows labels
 };
 
 using Batch = BasicBatch<float>;

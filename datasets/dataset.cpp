@@ -12,8 +12,8 @@ namespace {
 void check_indices(const char* op, const std::vector<std::size_t>& indices, std::size_t size) {
   for (auto i : indices)
     if (i >= size)
-      throw_invalid_argument(op, "index " + std::to_string(i) + " is out of range for " + std::to_string(size) +
-                                     " samples");
+      throw_invalid_argument(
+          op, "index " + std::to_string(i) + " is out of range for " + std::to_string(size) + " samples");
 }
 
 // The rows of `rows`, (n, ...) in C order, at `indices`.
@@ -67,8 +67,9 @@ BasicDataset<S> tensor_dataset(Array<S> features, std::vector<std::size_t> label
 template <class S>
 BasicDataset<S> tensor_dataset(Array<S> features, Array<S> targets) {
   if (targets.dimension() == 0)
-    throw_shape_error("tensor_dataset", "targets of shape () have no sample dimension; expected (samples) or "
-                                        "(samples, outputs)");
+    throw_shape_error("tensor_dataset",
+                      "targets of shape () have no sample dimension; expected (samples) or "
+                      "(samples, outputs)");
   BasicDataset<S> out{std::move(features), {}, {}, std::move(targets)};
   check_parts("tensor_dataset", out);
   return out;

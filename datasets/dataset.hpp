@@ -17,8 +17,8 @@ template <class S>
 struct BasicDataset {
   using scalar_type = S;
 
-  Array<S> features;              // (samples, features)
-  std::vector<std::size_t> labels;    // one per sample, each < class_names.size(); empty for regression
+  Array<S> features;                // (samples, features)
+  std::vector<std::size_t> labels;  // one per sample, each < class_names.size(); empty for regression
   std::vector<std::string> class_names;
   // Float targets for regression, (samples) or (samples, outputs); a
   // default-constructed (0-dimensional) array when the data set has labels.
@@ -37,8 +37,8 @@ using Dataset64 = BasicDataset<double>;
 
 struct TextDataset {
   std::vector<std::string> texts;
-  std::vector<std::size_t> labels;    // one per text
-  std::vector<std::string> sources;   // where each text comes from; may be empty
+  std::vector<std::size_t> labels;   // one per text
+  std::vector<std::string> sources;  // where each text comes from; may be empty
   std::vector<std::string> class_names;
 
   std::size_t size() const { return texts.size(); }

@@ -4,8 +4,8 @@
 
 #include <xgrad/datasets/bag_of_words.hpp>
 #include <xgrad/datasets/batch_loader.hpp>
-#include <xgrad/datasets/csv.hpp>
 #include <xgrad/datasets/csr_data_loader.hpp>
+#include <xgrad/datasets/csv.hpp>
 #include <xgrad/datasets/data_error.hpp>
 #include <xgrad/datasets/data_files.hpp>
 #include <xgrad/datasets/data_loader.hpp>

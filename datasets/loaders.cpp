@@ -78,11 +78,11 @@ std::optional<float> parse_finite(std::string_view field) {
   return value;
 }
 
-std::size_t parse_label(std::string_view field, std::size_t num_classes, const std::string& file,
-                        std::size_t line) {
+std::size_t parse_label(std::string_view field, std::size_t num_classes, const std::string& file, std::size_t line) {
   const auto label = parse_unsigned(field);
   if (!label || *label >= num_classes)
-    throw DataError(file, line, "label " + quoted_text(field) + " is not an integer in 0.." + std::to_string(num_classes - 1));
+    throw DataError(file, line,
+                    "label " + quoted_text(field) + " is not an integer in 0.." + std::to_string(num_classes - 1));
   return static_cast<std::size_t>(*label);
 }
 
@@ -135,8 +135,9 @@ Dataset parse_iris_csv(std::string_view content, const std::string& file) {
     out.labels.push_back(parse_label(fields.back(), out.class_names.size(), file, lines.number()));
   }
   if (out.labels.size() != *rows)
-    throw DataError(file, 1, "the header announces " + std::to_string(*rows) + " rows, the file has " +
-                                 std::to_string(out.labels.size()));
+    throw DataError(
+        file, 1,
+        "the header announces " + std::to_string(*rows) + " rows, the file has " + std::to_string(out.labels.size()));
   out.features = to_matrix(values, out.labels.size(), *cols);
   out.source = file;
   return out;
@@ -158,14 +159,16 @@ Dataset parse_digits_csv(std::string_view content, const std::string& file) {
     for (std::size_t j = 0; j < pixels; ++j) {
       const auto v = parse_unsigned(fields[j]);
       if (!v || *v > max_count)
-        throw DataError(file, lines.number(),
-                        "field " + std::to_string(j + 1) + ": " + quoted_text(fields[j]) + " is not a pixel count in 0..16");
+        throw DataError(
+            file, lines.number(),
+            "field " + std::to_string(j + 1) + ": " + quoted_text(fields[j]) + " is not a pixel count in 0..16");
       values.push_back(static_cast<float>(*v));
     }
     out.labels.push_back(parse_label(fields.back(), out.class_names.size(), file, lines.number()));
   }
   if (out.labels.empty())
-    throw DataError(file, std::max<std::size_t>(lines.number(), 1), "no rows, expected 64 pixel counts and a label per line");
+    throw DataError(file, std::max<std::size_t>(lines.number(), 1),
+                    "no rows, expected 64 pixel counts and a label per line");
   out.features = to_matrix(values, out.labels.size(), pixels);
   out.source = file;
   return out;
@@ -176,7 +179,8 @@ TextDataset parse_sentiment_tsv(std::string_view content, const std::string& fil
   LineReader lines(content);
   std::string_view line;
   if (!lines.next(line)) throw DataError(file, 1, "empty file, expected the header 'source<TAB>label<TAB>text'");
-  if (line != header) throw DataError(file, 1, "bad header " + quoted_text(line) + ", expected 'source<TAB>label<TAB>text'");
+  if (line != header)
+    throw DataError(file, 1, "bad header " + quoted_text(line) + ", expected 'source<TAB>label<TAB>text'");
   TextDataset out;
   out.class_names = {"negative", "positive"};
   std::vector<std::string_view> fields;

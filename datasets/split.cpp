@@ -45,7 +45,8 @@ std::vector<std::size_t> approximate_mode(const std::vector<std::size_t>& counts
   }
   std::vector<std::size_t> order(counts.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
   for (std::size_t k = 0; dealt < draws && k < order.size(); ++k, ++dealt) ++out[order[k]];
   return out;
 }

@@ -23,8 +23,8 @@ StandardScaler& StandardScaler::fit(const Array<Scalar>& features) {
   check_matrix("StandardScaler::fit", features);
   const std::size_t n = features.shape()[0], d = features.shape()[1];
   if (n == 0 || d == 0)
-    throw_invalid_argument("StandardScaler::fit", "needs at least one sample and one column, got shape " +
-                                                      shape_to_string(features.shape()));
+    throw_invalid_argument("StandardScaler::fit",
+                           "needs at least one sample and one column, got shape " + shape_to_string(features.shape()));
   std::vector<double> mean(d, 0.0), var(d, 0.0), scale(d);
   const Scalar* x = features.data();
   for (std::size_t i = 0; i < n; ++i)
@@ -42,8 +42,8 @@ StandardScaler& StandardScaler::fit(const Array<Scalar>& features) {
   for (std::size_t j = 0; j < d; ++j) {
     var[j] /= nd;
     if (!std::isfinite(mean[j]) || !std::isfinite(var[j]))
-      throw_invalid_argument("StandardScaler::fit", "column " + std::to_string(j) +
-                                                        " holds a non-finite value or overflows");
+      throw_invalid_argument("StandardScaler::fit",
+                             "column " + std::to_string(j) + " holds a non-finite value or overflows");
     // sklearn's bound on the rounding error of the variance of a constant column.
     const double rounding = nd * eps * var[j] + (nd * mean[j] * eps) * (nd * mean[j] * eps);
     scale[j] = var[j] <= rounding ? 1.0 : std::sqrt(var[j]);

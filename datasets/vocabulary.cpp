@@ -21,8 +21,9 @@ Vocabulary::Vocabulary(const std::vector<std::vector<std::string>>& documents, V
   ranked.reserve(counts.size());
   for (auto& [word, count] : counts)
     if (count >= options.min_count) ranked.emplace_back(word, count);
-  std::sort(ranked.begin(), ranked.end(),
-            [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   if (options.max_size > 0 && ranked.size() > options.max_size - 1) ranked.resize(options.max_size - 1);
 
   words_.reserve(ranked.size() + 1);

@@ -93,7 +93,8 @@ class Exchange {
     stats_.bytes_sent += ring_all_reduce_bytes(counts.size() * sizeof(std::uint64_t));
     if (!misfit.empty()) throw ShapeError(misfit + " (on rank " + std::to_string(rank()) + ")");
     if (counts.back() > 0)
-      throw_shape_error(op, std::to_string(counts.back()) + " other rank(s) hold a gradient that does not fit its parameter");
+      throw_shape_error(
+          op, std::to_string(counts.back()) + " other rank(s) hold a gradient that does not fit its parameter");
     if (counts[0] == 0) throw_invalid_argument(op, "no process has a row in this batch (rows is 0 on every rank)");
     rows_ = static_cast<double>(rows);
     global_rows_ = static_cast<double>(counts[0]);

@@ -31,8 +31,8 @@ struct AllReduceOptions {
 
 // What one exchange moved and cost, on this rank.
 struct ExchangeStats {
-  std::size_t dense_bytes = 0;   // dense gradients all-reduced (the buckets' size)
-  std::size_t sparse_bytes = 0;  // this rank's row indices and values given to the all-gathers
+  std::size_t dense_bytes = 0;     // dense gradients all-reduced (the buckets' size)
+  std::size_t sparse_bytes = 0;    // this rank's row indices and values given to the all-gathers
   std::size_t gathered_bytes = 0;  // all ranks' row indices and values, as every rank receives them
   // Bytes this rank puts on the wire under the bandwidth-optimal (ring)
   // algorithms: 2(p-1)/p of each all-reduced buffer, (p-1)/p of each

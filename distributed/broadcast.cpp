@@ -125,7 +125,8 @@ void broadcast_parameters(const nn::Module& model, int root) { broadcast_paramet
 void broadcast_optimizer_state(optim::OptimizerBase& optimizer, int root) {
   std::string bytes = this_rank() == root ? optimizer.state_dict().to_bytes("optimizer") : std::string();
   broadcast_bytes(bytes, root);
-  if (this_rank() != root) optimizer.load_state_dict(io::Archive::from_bytes(bytes, "optimizer", "rank " + std::to_string(root)));
+  if (this_rank() != root)
+    optimizer.load_state_dict(io::Archive::from_bytes(bytes, "optimizer", "rank " + std::to_string(root)));
 }
 
 void broadcast_generator(Generator& generator, int root) {

@@ -85,7 +85,8 @@ DistributedDataParallel<Scalar>::~DistributedDataParallel() {
 
 template <class Scalar>
 void DistributedDataParallel<Scalar>::prepare_for_backward(std::size_t rows) {
-  if (prepared_) throw std::logic_error("DistributedDataParallel: prepare_for_backward twice without finalize_backward");
+  if (prepared_)
+    throw std::logic_error("DistributedDataParallel: prepare_for_backward twice without finalize_backward");
   stats_ = {};
   std::uint64_t global_rows = rows;
   {

@@ -12,7 +12,8 @@ void check(int code, const char* call) {
   if (code == MPI_SUCCESS) return;
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
-  if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = std::snprintf(text, sizeof text, "error code %d", code);
+  if (MPI_Error_string(code, text, &length) != MPI_SUCCESS)
+    length = std::snprintf(text, sizeof text, "error code %d", code);
   throw MpiError(std::string(call) + " failed: " + std::string(text, static_cast<std::size_t>(length)));
 }
 

@@ -26,11 +26,12 @@ using namespace xg;
 // loss (`--sweep`, 15 epochs, seed 0). LBFGS is left out: it is a full-batch
 // method, and optimizer_paths shows it.
 const std::vector<std::pair<std::string, double>> contenders{
-    {"SGD", 1.0},      {"Momentum", 0.3},  {"Nesterov", 0.3},  {"Adagrad", 0.3},         {"RMSprop", 0.01},
-    {"Adadelta", 3.0}, {"Adam", 0.01},     {"AMSGrad", 0.05},  {"AdamW", 0.03},          {"Adamax", 0.1},
-    {"NAdam", 0.03},   {"RAdam", 0.05},    {"Rprop", 0.1},     {"ASGD", 1.0},            {"Adafactor", 1.0},
-    {"Muon", 0.01},    {"Lion", 0.001},    {"LAMB", 0.01},     {"Yogi", 0.05},           {"AdaBelief", 0.01},
-    {"Ftrl", 0.5},     {"Shampoo", 3.0},   {"SGDScheduleFree", 3.0}, {"AdamWScheduleFree", 0.1},
+    {"SGD", 1.0},      {"Momentum", 0.3}, {"Nesterov", 0.3},        {"Adagrad", 0.3},
+    {"RMSprop", 0.01}, {"Adadelta", 3.0}, {"Adam", 0.01},           {"AMSGrad", 0.05},
+    {"AdamW", 0.03},   {"Adamax", 0.1},   {"NAdam", 0.03},          {"RAdam", 0.05},
+    {"Rprop", 0.1},    {"ASGD", 1.0},     {"Adafactor", 1.0},       {"Muon", 0.01},
+    {"Lion", 0.001},   {"LAMB", 0.01},    {"Yogi", 0.05},           {"AdaBelief", 0.01},
+    {"Ftrl", 0.5},     {"Shampoo", 3.0},  {"SGDScheduleFree", 3.0}, {"AdamWScheduleFree", 0.1},
     {"Lookahead", 0.1}};
 const std::vector<double> sweep_grid{0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 0.5, 1.0, 3.0};
 
@@ -69,8 +70,8 @@ Run train(const std::string& name, double lr, const examples::TrainFlags& flags,
 
 // Prints the final training loss of every optimizer named in `only` (all
 // when it is empty) at every lr of the grid and the best lr of each.
-void sweep(const std::vector<std::string>& only, const examples::TrainFlags& flags,
-           const datasets::Dataset& train_set, const datasets::Dataset& test_set) {
+void sweep(const std::vector<std::string>& only, const examples::TrainFlags& flags, const datasets::Dataset& train_set,
+           const datasets::Dataset& test_set) {
   for (const auto& name : only)
     if (std::none_of(contenders.begin(), contenders.end(), [&](const auto& c) { return c.first == name; }))
       throw std::invalid_argument("--sweep: '" + name + "' is not one of the compared optimizers");
@@ -93,7 +94,8 @@ void sweep(const std::vector<std::string>& only, const examples::TrainFlags& fla
 
 int main(int argc, char** argv) try {
   std::vector<char*> args(argv, argv + argc);
-  const auto sweep_flag = std::find_if(args.begin(), args.end(), [](const char* a) { return a == std::string("--sweep"); });
+  const auto sweep_flag =
+      std::find_if(args.begin(), args.end(), [](const char* a) { return a == std::string("--sweep"); });
   const bool sweeping = sweep_flag != args.end();
   std::vector<std::string> sweep_only;
   if (sweeping) {
@@ -126,13 +128,18 @@ int main(int argc, char** argv) try {
   // Tall enough for a legend row (20 px) per optimizer, wide enough for "AdamWScheduleFree".
   const int legend_height = std::max(440, 80 + 20 * static_cast<int>(contenders.size()));
   plot::write_file(flags.out + "/training_loss.svg",
-                   plot::line_chart_svg(losses, {.title = "Digits MLP: training loss by optimizer", .x_label = "epoch",
-                                                 .y_label = "cross-entropy (log scale)", .log_y = true,
-                                                 .width = 860, .height = legend_height}));
+                   plot::line_chart_svg(losses, {.title = "Digits MLP: training loss by optimizer",
+                                                 .x_label = "epoch",
+                                                 .y_label = "cross-entropy (log scale)",
+                                                 .log_y = true,
+                                                 .width = 860,
+                                                 .height = legend_height}));
   plot::write_file(flags.out + "/test_accuracy.svg",
                    plot::line_chart_svg(accuracies, {.title = "Digits MLP: test accuracy by optimizer",
-                                                     .x_label = "epoch", .y_label = "test accuracy",
-                                                     .width = 860, .height = legend_height}));
+                                                     .x_label = "epoch",
+                                                     .y_label = "test accuracy",
+                                                     .width = 860,
+                                                     .height = legend_height}));
   std::printf("wrote %s/training_loss.svg and %s/test_accuracy.svg\n", flags.out.c_str(), flags.out.c_str());
 } catch (const std::exception& e) {
   std::fprintf(stderr, "compare_optimizers: %s\n", e.what());

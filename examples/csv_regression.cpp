@@ -12,12 +12,12 @@
 using namespace xg;
 
 int main(int argc, char** argv) try {
-  const auto flags = examples::parse_flags(
-      argc, argv, {.optimizer = "Adam", .lr = 0.01, .epochs = 200, .batch_size = 32, .seed = 0});
+  const auto flags =
+      examples::parse_flags(argc, argv, {.optimizer = "Adam", .lr = 0.01, .epochs = 200, .batch_size = 32, .seed = 0});
   manual_seed(flags.seed);
 
-  const auto data = datasets::load_csv(datasets::find_data_file("regression.csv"),
-                                       {.target = "y", .categorical_target = false});
+  const auto data =
+      datasets::load_csv(datasets::find_data_file("regression.csv"), {.target = "y", .categorical_target = false});
   auto [train, test] = datasets::train_test_split(data, 0.2, flags.seed);
   datasets::StandardScaler scaler;
   train.features = scaler.fit_transform(train.features);

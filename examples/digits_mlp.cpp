@@ -5,13 +5,13 @@
 // data-parallel and ends as one process with --batch-size 32 does.
 #include <cstdio>
 
-#include <xgrad/xgrad.hpp>
+#include <xgrad/examples/support/checkpoints.hpp>
 #include <xgrad/examples/support/choose.hpp>
 #include <xgrad/examples/support/cli.hpp>
-#include <xgrad/examples/support/checkpoints.hpp>
 #include <xgrad/examples/support/distributed.hpp>
 #include <xgrad/examples/support/evaluate.hpp>
 #include <xgrad/examples/support/report.hpp>
+#include <xgrad/xgrad.hpp>
 
 using namespace xg;
 
@@ -60,7 +60,7 @@ int run_example(const examples::TrainFlags& flags, examples::Distributed& distri
 }
 
 int main(int argc, char** argv) {
-  const auto flags = examples::parse_flags(
-      argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 30, .batch_size = 32, .seed = 0});
+  const auto flags =
+      examples::parse_flags(argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 30, .batch_size = 32, .seed = 0});
   return examples::run("digits_mlp", argc, argv, flags, run_example);
 }

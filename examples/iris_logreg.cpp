@@ -3,18 +3,18 @@
 // builds against the installed package (target xgrad::examples_support).
 #include <cstdio>
 
-#include <xgrad/xgrad.hpp>
 #include <xgrad/examples/support/checkpoints.hpp>
 #include <xgrad/examples/support/choose.hpp>
 #include <xgrad/examples/support/cli.hpp>
 #include <xgrad/examples/support/evaluate.hpp>
 #include <xgrad/examples/support/report.hpp>
+#include <xgrad/xgrad.hpp>
 
 using namespace xg;
 
 int main(int argc, char** argv) try {
-  const auto flags = examples::parse_flags(
-      argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 50, .batch_size = 16, .seed = 0});
+  const auto flags =
+      examples::parse_flags(argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 50, .batch_size = 16, .seed = 0});
   manual_seed(flags.seed);
   auto [train, test] = datasets::train_test_split(datasets::load_iris(), 0.2, flags.seed, /*stratify=*/true);
   datasets::StandardScaler scaler;

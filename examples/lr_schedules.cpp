@@ -38,8 +38,9 @@ std::function<std::unique_ptr<LRScheduler>(OptimizerBase&)> make(O options) {
 
 void draw(const std::string& out, const std::string& file, const std::string& title,
           const std::vector<plot::Series>& series, bool log_y = false) {
-  plot::write_file(out + "/" + file, plot::line_chart_svg(series, {.title = title, .x_label = "step",
-                                                                   .y_label = "learning rate", .log_y = log_y}));
+  plot::write_file(
+      out + "/" + file,
+      plot::line_chart_svg(series, {.title = title, .x_label = "step", .y_label = "learning rate", .log_y = log_y}));
   std::printf("wrote %s/%s\n", out.c_str(), file.c_str());
 }
 
@@ -65,8 +66,10 @@ std::vector<plot::Series> effective_lrs() {
     out.push_back(frequent);
     out.push_back(rare);
   };
-  run("Adagrad", [](Tensor w) { return Adagrad<float>(std::vector<Tensor>{w}, {.lr = 0.1}); }, "sum", 0.1, false);
-  run("RMSprop", [](Tensor w) { return RMSprop<float>(std::vector<Tensor>{w}, {.lr = 0.1}); }, "square_avg", 0.1, true);
+  run(
+      "Adagrad", [](Tensor w) { return Adagrad<float>(std::vector<Tensor>{w}, {.lr = 0.1}); }, "sum", 0.1, false);
+  run(
+      "RMSprop", [](Tensor w) { return RMSprop<float>(std::vector<Tensor>{w}, {.lr = 0.1}); }, "square_avg", 0.1, true);
   return out;
 }
 
@@ -87,11 +90,13 @@ int main(int argc, char** argv) try {
               make<CosineAnnealingWarmRestarts>(CosineAnnealingWarmRestartsOptions{.T_0 = 30, .eta_min = 0.02}))});
   draw(out, "schedules_cyclic.svg", "Cyclical learning rates (Smith 2017)",
        {trace("triangular", make<CyclicLR>(CyclicLROptions{.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 15})),
-        trace("triangular2", make<CyclicLR>(CyclicLROptions{.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 15,
-                                                             .mode = CyclicLRMode::triangular2})),
-        trace("exp_range(gamma=0.99)",
-              make<CyclicLR>(CyclicLROptions{.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 15,
-                                             .mode = CyclicLRMode::exp_range, .gamma = 0.99}))});
+        trace("triangular2",
+              make<CyclicLR>(CyclicLROptions{
+                  .base_lr = 0.01, .max_lr = 0.1, .step_size_up = 15, .mode = CyclicLRMode::triangular2})),
+        trace(
+            "exp_range(gamma=0.99)",
+            make<CyclicLR>(CyclicLROptions{
+                .base_lr = 0.01, .max_lr = 0.1, .step_size_up = 15, .mode = CyclicLRMode::exp_range, .gamma = 0.99}))});
   draw(out, "schedules_warmup.svg", "Warm-up and one-cycle",
        {trace("LinearLR(start_factor=0.1, total_iters=20)",
               make<LinearLR>(LinearLROptions{.start_factor = 0.1, .total_iters = 20})),
@@ -101,31 +106,35 @@ int main(int argc, char** argv) try {
                 auto cosine = std::make_shared<CosineAnnealingLR>(opt, CosineAnnealingLROptions{.T_max = 110});
                 return std::make_unique<SequentialLR>(opt, SequentialLROptions{{warmup, cosine}, {10}});
               }),
-        trace("OneCycleLR(max_lr=0.1, cos)", make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 2})),
+        trace("OneCycleLR(max_lr=0.1, cos)",
+              make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 2})),
         trace("OneCycleLR(max_lr=0.1, linear)",
-              make<OneCycleLR>(OneCycleLROptions{.max_lr = 0.1, .total_steps = steps + 2,
-                                                 .anneal_strategy = AnnealStrategy::linear}))});
-  draw(out, "schedules_wsd.svg", "Warmup-stable-decay, polynomial and chained",
-       {trace("WSD(10 warm-up, 70 stable, 40 decay, linear)",
-              make<WSD>(WSDOptions{.warmup_steps = 10, .stable_steps = 70, .decay_steps = 40})),
-        trace("WSD(..., cosine, min_lr=0.01)", make<WSD>(WSDOptions{.warmup_steps = 10, .stable_steps = 70,
-                                                                    .decay_steps = 40, .decay = WSDDecay::cosine,
-                                                                    .min_lr = 0.01})),
-        trace("WSD(..., sqrt)", make<WSD>(WSDOptions{.warmup_steps = 10, .stable_steps = 70, .decay_steps = 40,
-                                                     .decay = WSDDecay::sqrt})),
-        trace("PolynomialLR(total_iters=100, power=2)",
-              make<PolynomialLR>(PolynomialLROptions{.total_iters = 100, .power = 2.0})),
-        trace("ChainedScheduler(ConstantLR(0.5, 20), MultiplicativeLR(0.98))",
-              [](OptimizerBase& opt) {
-                auto constant = std::make_shared<ConstantLR>(opt, ConstantLROptions{.factor = 0.5, .total_iters = 20});
-                auto decay = std::make_shared<MultiplicativeLR>(
-                    opt, MultiplicativeLROptions{.lr_lambda = [](long) { return 0.98; }});
-                return std::make_unique<ChainedScheduler>(opt, ChainedSchedulerOptions{{constant, decay}});
-              })});
+              make<OneCycleLR>(OneCycleLROptions{
+                  .max_lr = 0.1, .total_steps = steps + 2, .anneal_strategy = AnnealStrategy::linear}))});
+  draw(
+      out, "schedules_wsd.svg", "Warmup-stable-decay, polynomial and chained",
+      {trace("WSD(10 warm-up, 70 stable, 40 decay, linear)",
+             make<WSD>(WSDOptions{.warmup_steps = 10, .stable_steps = 70, .decay_steps = 40})),
+       trace(
+           "WSD(..., cosine, min_lr=0.01)",
+           make<WSD>(WSDOptions{
+               .warmup_steps = 10, .stable_steps = 70, .decay_steps = 40, .decay = WSDDecay::cosine, .min_lr = 0.01})),
+       trace("WSD(..., sqrt)",
+             make<WSD>(WSDOptions{.warmup_steps = 10, .stable_steps = 70, .decay_steps = 40, .decay = WSDDecay::sqrt})),
+       trace("PolynomialLR(total_iters=100, power=2)",
+             make<PolynomialLR>(PolynomialLROptions{.total_iters = 100, .power = 2.0})),
+       trace("ChainedScheduler(ConstantLR(0.5, 20), MultiplicativeLR(0.98))", [](OptimizerBase& opt) {
+         auto constant = std::make_shared<ConstantLR>(opt, ConstantLROptions{.factor = 0.5, .total_iters = 20});
+         auto decay =
+             std::make_shared<MultiplicativeLR>(opt, MultiplicativeLROptions{.lr_lambda = [](long) { return 0.98; }});
+         return std::make_unique<ChainedScheduler>(opt, ChainedSchedulerOptions{{constant, decay}});
+       })});
   plot::write_file(out + "/adagrad_effective_lr.svg",
                    plot::line_chart_svg(effective_lrs(), {.title = "Effective per-coordinate learning rate (lr 0.1)",
-                                                          .x_label = "step", .y_label = "lr / sqrt(accumulator)",
-                                                          .log_y = true, .width = 900}));
+                                                          .x_label = "step",
+                                                          .y_label = "lr / sqrt(accumulator)",
+                                                          .log_y = true,
+                                                          .width = 900}));
   std::printf("wrote %s/adagrad_effective_lr.svg\n", out.c_str());
 } catch (const std::exception& e) {
   std::fprintf(stderr, "lr_schedules: %s\n", e.what());

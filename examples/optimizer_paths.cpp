@@ -49,14 +49,18 @@ int main(int argc, char** argv) try {
   double lr_scale = 1, steps_scale = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--out") out = argv[i + 1];
-    else if (flag == "--scale") lr_scale = std::stod(argv[i + 1]);
-    else if (flag == "--steps-scale") steps_scale = std::stod(argv[i + 1]);
-    else throw std::invalid_argument("unknown flag " + flag + " (flags: --scale X, --steps-scale X, --out DIR)");
+    if (flag == "--out")
+      out = argv[i + 1];
+    else if (flag == "--scale")
+      lr_scale = std::stod(argv[i + 1]);
+    else if (flag == "--steps-scale")
+      steps_scale = std::stod(argv[i + 1]);
+    else
+      throw std::invalid_argument("unknown flag " + flag + " (flags: --scale X, --steps-scale X, --out DIR)");
   }
   const std::vector<TestFunction> functions{
-      make("sin_quadratic", "f(x, y) = sin x + x^2 + cos y + y^2", TEST_FUNCTION(sin(x) + x * x + cos(y) + y * y), 2,
-           2, {.x_min = -2.5, .x_max = 2.5, .y_min = -2.5, .y_max = 2.5}, std::array{-0.450184, 0.0}, 100, 0.1, 0.1, 0.1),
+      make("sin_quadratic", "f(x, y) = sin x + x^2 + cos y + y^2", TEST_FUNCTION(sin(x) + x * x + cos(y) + y * y), 2, 2,
+           {.x_min = -2.5, .x_max = 2.5, .y_min = -2.5, .y_max = 2.5}, std::array{-0.450184, 0.0}, 100, 0.1, 0.1, 0.1),
       make("ill_conditioned", "f(x1, x2) = 0.1 x1^2 + 2 x2^2", TEST_FUNCTION(0.1 * x * x + 2.0 * y * y), -5, -2,
            {.x_label = "x1", .y_label = "x2", .x_min = -5.5, .x_max = 1.5, .y_min = -3, .y_max = 3},
            std::array{0.0, 0.0}, 50, 0.4, 0.4, 0.1),
@@ -66,16 +70,37 @@ int main(int argc, char** argv) try {
       make("beale", "Beale",
            TEST_FUNCTION((1.5 - x + x * y) * (1.5 - x + x * y) + (2.25 - x + x * y * y) * (2.25 - x + x * y * y) +
                          (2.625 - x + x * y * y * y) * (2.625 - x + x * y * y * y)),
-           1, 1.5, {.x_min = -0.5, .x_max = 4, .y_min = -1.5, .y_max = 2}, std::array{3.0, 0.5}, 1000, 0.02, 0.002, 0.001),
+           1, 1.5, {.x_min = -0.5, .x_max = 4, .y_min = -1.5, .y_max = 2}, std::array{3.0, 0.5}, 1000, 0.02, 0.002,
+           0.001),
       make("saddle", "Saddle f(x, y) = x^2 - y^2", TEST_FUNCTION(x * x - y * y), -1.5, 1e-3,
            {.x_min = -2, .x_max = 2, .y_min = -2, .y_max = 2}, std::nullopt, 60, 0.05, 0.05, 0.05)};
   // Muon is left out: it orthogonalises the update of a weight matrix, and a
   // point of the plane is not one.
-  const std::vector<std::string> optimizers{
-      "SGD",  "Momentum", "Nesterov", "Adagrad",   "RMSprop", "Adadelta", "Adam",    "AMSGrad",
-      "AdamW", "Adamax",  "NAdam",    "RAdam",     "Rprop",   "ASGD",     "Adafactor", "Lion",
-      "LAMB", "Yogi",     "AdaBelief", "Ftrl",     "Shampoo", "SGDScheduleFree", "AdamWScheduleFree",
-      "Lookahead", "LBFGS"};
+  const std::vector<std::string> optimizers{"SGD",
+                                            "Momentum",
+                                            "Nesterov",
+                                            "Adagrad",
+                                            "RMSprop",
+                                            "Adadelta",
+                                            "Adam",
+                                            "AMSGrad",
+                                            "AdamW",
+                                            "Adamax",
+                                            "NAdam",
+                                            "RAdam",
+                                            "Rprop",
+                                            "ASGD",
+                                            "Adafactor",
+                                            "Lion",
+                                            "LAMB",
+                                            "Yogi",
+                                            "AdaBelief",
+                                            "Ftrl",
+                                            "Shampoo",
+                                            "SGDScheduleFree",
+                                            "AdamWScheduleFree",
+                                            "Lookahead",
+                                            "LBFGS"};
 
   for (const auto& fn : functions) {
     std::vector<plot::Path> paths;

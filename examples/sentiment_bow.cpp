@@ -66,8 +66,8 @@ double accuracy(SparseBagOfWords& model, const CsrMatrix<float>& x, const std::v
 // effect, reporting each epoch on x_test.
 template <class Loader, class Model, class Features>
 void train_and_report(Model& model, Features x_train, const Features& x_test, const datasets::TextDataset& train,
-                      const datasets::TextDataset& test, const examples::TrainFlags& flags,
-                      examples::Reporter& report, examples::Distributed& distributed) {
+                      const datasets::TextDataset& test, const examples::TrainFlags& flags, examples::Reporter& report,
+                      examples::Distributed& distributed) {
   auto opt = examples::make_optimizer(flags.optimizer, model.named_parameters(), flags.lr);
   auto schedule = examples::make_schedule(flags.schedule, *opt, flags.epochs);
   Loader loader(x_train, train.labels, distributed.shard({.batch_size = flags.batch_size}));
@@ -107,9 +107,8 @@ Array<float> fit(const datasets::TextDataset& train, const datasets::TextDataset
     return xt::transpose(model.weight.value());
   }
   SparseBagOfWords model(bow.num_features(), 2);
-  train_and_report<datasets::CsrDataLoader>(model, bow.transform_sparse(train.texts),
-                                            bow.transform_sparse(test.texts), train, test, flags, report,
-                                            distributed);
+  train_and_report<datasets::CsrDataLoader>(model, bow.transform_sparse(train.texts), bow.transform_sparse(test.texts),
+                                            train, test, flags, report, distributed);
   return model.bag.weight.value();
 }
 
@@ -124,7 +123,8 @@ void print_words(const datasets::BagOfWords& bow, const Array<float>& w) {
   std::printf("most positive:");
   for (std::size_t i = 0; i < shown; ++i) std::printf(" %s", bow.vocabulary().word(words[i]).c_str());
   std::printf("\nmost negative:");
-  for (std::size_t i = 0; i < shown; ++i) std::printf(" %s", bow.vocabulary().word(words[words.size() - 1 - i]).c_str());
+  for (std::size_t i = 0; i < shown; ++i)
+    std::printf(" %s", bow.vocabulary().word(words[words.size() - 1 - i]).c_str());
 }
 
 int run_example(const examples::TrainFlags& flags, examples::Distributed& distributed) {
@@ -157,15 +157,16 @@ int run_example(const examples::TrainFlags& flags, examples::Distributed& distri
 
   if (report.history().empty()) return 0;  // resumed a finished run
   const auto& last = report.history().back();
-  std::printf("sentiment_bow optimizer=%s inputs=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f "
-              "imdb_accuracy=%.3f seconds=%.2f\n", flags.optimizer.c_str(), flags.dense ? "dense" : "sparse",
-              flags.epochs, last.train_accuracy, last.test_accuracy, cross_report.history().back().test_accuracy,
-              report.seconds());
+  std::printf(
+      "sentiment_bow optimizer=%s inputs=%s epochs=%d train_accuracy=%.3f test_accuracy=%.3f "
+      "imdb_accuracy=%.3f seconds=%.2f\n",
+      flags.optimizer.c_str(), flags.dense ? "dense" : "sparse", flags.epochs, last.train_accuracy, last.test_accuracy,
+      cross_report.history().back().test_accuracy, report.seconds());
   return 0;
 }
 
 int main(int argc, char** argv) {
-  const auto flags = examples::parse_flags(
-      argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 20, .batch_size = 32, .seed = 0});
+  const auto flags =
+      examples::parse_flags(argc, argv, {.optimizer = "Adagrad", .lr = 0.1, .epochs = 20, .batch_size = 32, .seed = 0});
   return examples::run("sentiment_bow", argc, argv, flags, run_example);
 }

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include <xtensor-blas/xlinalg.hpp>
-#include <xtensor/xview.hpp>
 #include <xgrad/plot/plot.hpp>
 #include <xgrad/xgrad.hpp>
+#include <xtensor-blas/xlinalg.hpp>
+#include <xtensor/xview.hpp>
 
 namespace xg::examples {
 
@@ -28,7 +28,8 @@ inline Corpus index_words(const std::vector<std::string>& texts, std::size_t min
   std::vector<std::vector<std::string>> documents;
   for (const auto& text : texts) {
     auto& words = documents.emplace_back(datasets::tokenize(text));
-    std::erase_if(words, [](const std::string& w) { return std::any_of(w.begin(), w.end(), [](char c) { return c < 0; }); });
+    std::erase_if(words,
+                  [](const std::string& w) { return std::any_of(w.begin(), w.end(), [](char c) { return c < 0; }); });
   }
   Corpus corpus{datasets::Vocabulary(documents, {.min_count = min_count}), {}};
   for (const auto& words : documents) {
@@ -131,9 +132,9 @@ inline void draw_words(const std::string& path, const Array<float>& vectors, con
   std::vector<plot::LabelledPoint> points;
   for (std::size_t i = 0; i < xy.shape()[0]; ++i) points.push_back({xy(i, 0), xy(i, 1), vocabulary.word(i + 1)});
   plot::write_file(path, plot::scatter_svg(points, {.title = "word_embeddings: the " + std::to_string(count) +
-                                                                 " most frequent words, first two principal axes",
-                                                        .x_label = "first principal axis",
-                                                        .y_label = "second principal axis"}));
+                                                             " most frequent words, first two principal axes",
+                                                    .x_label = "first principal axis",
+                                                    .y_label = "second principal axis"}));
 }
 
 }  // namespace xg::examples

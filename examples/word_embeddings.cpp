@@ -10,10 +10,10 @@
 
 #include <xgrad/xgrad.hpp>
 
-#include "skipgram.hpp"
 #include <xgrad/examples/support/choose.hpp>
 #include <xgrad/examples/support/cli.hpp>
 #include <xgrad/examples/support/report.hpp>
+#include "skipgram.hpp"
 
 using namespace xg;
 
@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   nn::Embedding centre(words, dim), context(words, dim);
   nn::init::uniform_(centre.weight, -0.5 / dim, 0.5 / dim);  // word2vec's start: small centres, zero contexts
   nn::init::zeros_(context.weight);
-  auto opt = examples::make_optimizer(flags.optimizer, {{"centre", centre.weight}, {"context", context.weight}}, flags.lr);
+  auto opt =
+      examples::make_optimizer(flags.optimizer, {{"centre", centre.weight}, {"context", context.weight}}, flags.lr);
   // -log σ(score) for a context word, -log σ(-score) for a noise word: the
   // cross-entropy of the logits (0, score) with those labels.
   auto loss_and_accuracy = [&](const examples::SkipGramBatch& b) {
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
   const Array<float> vectors = centre.weight.value();
   for (const char* word : {"good", "bad", "movie", "food", "phone"}) {
     std::printf("nearest %s:", word);
-    for (std::size_t n : examples::nearest(vectors, vocabulary.index(word), 6)) std::printf(" %s", vocabulary.word(n).c_str());
+    for (std::size_t n : examples::nearest(vectors, vocabulary.index(word), 6))
+      std::printf(" %s", vocabulary.word(n).c_str());
     std::printf("\n");
   }
   if (!flags.out.empty()) examples::draw_words(flags.out + "/embedding.svg", vectors, vocabulary, 200);

@@ -12,7 +12,9 @@ class BasicTanh : public Convertible<BasicTanh, S> {
  public:
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   template <class T>
-  BasicTanh<T> converted() const { return {}; }
+  BasicTanh<T> converted() const {
+    return {};
+  }
 };
 
 template <class S>
@@ -20,7 +22,9 @@ class BasicSigmoid : public Convertible<BasicSigmoid, S> {
  public:
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   template <class T>
-  BasicSigmoid<T> converted() const { return {}; }
+  BasicSigmoid<T> converted() const {
+    return {};
+  }
 };
 
 template <class S>
@@ -28,7 +32,9 @@ class BasicReLU : public Convertible<BasicReLU, S> {
  public:
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   template <class T>
-  BasicReLU<T> converted() const { return {}; }
+  BasicReLU<T> converted() const {
+    return {};
+  }
 };
 
 // softmax along `axis` (negative counts from the end).
@@ -39,7 +45,9 @@ class BasicSoftmax : public Convertible<BasicSoftmax, S> {
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   long axis() const { return axis_; }
   template <class T>
-  BasicSoftmax<T> converted() const { return BasicSoftmax<T>(axis_); }
+  BasicSoftmax<T> converted() const {
+    return BasicSoftmax<T>(axis_);
+  }
 
  private:
   long axis_;
@@ -52,7 +60,9 @@ class BasicLogSoftmax : public Convertible<BasicLogSoftmax, S> {
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   long axis() const { return axis_; }
   template <class T>
-  BasicLogSoftmax<T> converted() const { return BasicLogSoftmax<T>(axis_); }
+  BasicLogSoftmax<T> converted() const {
+    return BasicLogSoftmax<T>(axis_);
+  }
 
  private:
   long axis_;
@@ -80,7 +90,9 @@ class BasicGELU : public Convertible<BasicGELU, S> {
   explicit BasicGELU(GELUOptions options = {}) : options(std::move(options)) {}
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   template <class T>
-  BasicGELU<T> converted() const { return BasicGELU<T>(options); }
+  BasicGELU<T> converted() const {
+    return BasicGELU<T>(options);
+  }
   GELUOptions options;
 };
 
@@ -89,7 +101,9 @@ class BasicSiLU : public Convertible<BasicSiLU, S> {
  public:
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   template <class T>
-  BasicSiLU<T> converted() const { return {}; }
+  BasicSiLU<T> converted() const {
+    return {};
+  }
 };
 
 template <class S>
@@ -98,7 +112,9 @@ class BasicELU : public Convertible<BasicELU, S> {
   explicit BasicELU(ELUOptions options = {}) : options(options) {}
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   template <class T>
-  BasicELU<T> converted() const { return BasicELU<T>(options); }
+  BasicELU<T> converted() const {
+    return BasicELU<T>(options);
+  }
   ELUOptions options;
 };
 
@@ -108,7 +124,9 @@ class BasicLeakyReLU : public Convertible<BasicLeakyReLU, S> {
   explicit BasicLeakyReLU(LeakyReLUOptions options = {}) : options(options) {}
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   template <class T>
-  BasicLeakyReLU<T> converted() const { return BasicLeakyReLU<T>(options); }
+  BasicLeakyReLU<T> converted() const {
+    return BasicLeakyReLU<T>(options);
+  }
   LeakyReLUOptions options;
 };
 
@@ -118,7 +136,9 @@ class BasicSoftplus : public Convertible<BasicSoftplus, S> {
   explicit BasicSoftplus(SoftplusOptions options = {}) : options(options) {}
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   template <class T>
-  BasicSoftplus<T> converted() const { return BasicSoftplus<T>(options); }
+  BasicSoftplus<T> converted() const {
+    return BasicSoftplus<T>(options);
+  }
   SoftplusOptions options;
 };
 

@@ -52,8 +52,8 @@ BasicTensor<S> BatchNormBase<M, S>::forward(const BasicTensor<S>& x) {
     const double batches = num_batches_tracked.item() + 1;
     factor = options_.momentum ? *options_.momentum : 1.0 / batches;
   }
-  auto y = batch_norm(x, tracking ? running_mean : BasicTensor<S>(), tracking ? running_var : BasicTensor<S>(),
-                      weight, bias, this->is_training() || !tracking, factor, options_.eps);
+  auto y = batch_norm(x, tracking ? running_mean : BasicTensor<S>(), tracking ? running_var : BasicTensor<S>(), weight,
+                      bias, this->is_training() || !tracking, factor, options_.eps);
   if (update) num_batches_tracked.value() += S(1);
   return y;
 }

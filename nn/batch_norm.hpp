@@ -44,7 +44,7 @@ class BatchNormBase : public Convertible<M, S> {
     return copy;
   }
 
-  BasicTensor<S> weight, bias;                                   // (C); undefined without affine
+  BasicTensor<S> weight, bias;                                    // (C); undefined without affine
   BasicTensor<S> running_mean, running_var, num_batches_tracked;  // (C), (C), (); undefined without tracking
 
  protected:

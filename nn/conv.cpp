@@ -15,7 +15,8 @@ void check_channels(const char* layer, std::size_t in_channels, std::size_t out_
   if (in_channels == 0 || out_channels == 0)
     throw std::invalid_argument(std::string(layer) + ": in_channels and out_channels must be positive, got " +
                                 std::to_string(in_channels) + " and " + std::to_string(out_channels));
-  if (groups < 1) throw std::invalid_argument(std::string(layer) + ": groups must be positive, got " + std::to_string(groups));
+  if (groups < 1)
+    throw std::invalid_argument(std::string(layer) + ": groups must be positive, got " + std::to_string(groups));
   const auto g = static_cast<std::size_t>(groups);
   if (in_channels % g != 0 || out_channels % g != 0)
     throw std::invalid_argument(std::string(layer) + ": groups=" + std::to_string(groups) +
@@ -46,8 +47,8 @@ NamedTensors<S> weight_and_bias(const BasicTensor<S>& weight, const BasicTensor<
 }  // namespace
 
 template <class S>
-BasicConv2d<S>::BasicConv2d(std::size_t in_channels, std::size_t out_channels, Size2 kernel_size,
-                            Conv2dOptions options, Generator& generator)
+BasicConv2d<S>::BasicConv2d(std::size_t in_channels, std::size_t out_channels, Size2 kernel_size, Conv2dOptions options,
+                            Generator& generator)
     : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size), options_(options) {
   check_channels("Conv2d", in_channels, out_channels, options.groups, kernel_size.h > 0 && kernel_size.w > 0,
                  "(" + std::to_string(kernel_size.h) + ", " + std::to_string(kernel_size.w) + ")");
@@ -67,7 +68,9 @@ void BasicConv2d<S>::reset_parameters(Generator& generator) {
 template <class S>
 BasicTensor<S> BasicConv2d<S>::forward(const BasicTensor<S>& input) {
   return conv2d(input, weight, bias,
-                {.stride = options_.stride, .padding = options_.padding, .dilation = options_.dilation,
+                {.stride = options_.stride,
+                 .padding = options_.padding,
+                 .dilation = options_.dilation,
                  .groups = options_.groups});
 }
 
@@ -77,8 +80,8 @@ NamedTensors<S> BasicConv2d<S>::local_parameters() const {
 }
 
 template <class S>
-BasicConv1d<S>::BasicConv1d(std::size_t in_channels, std::size_t out_channels, long kernel_size,
-                            Conv1dOptions options, Generator& generator)
+BasicConv1d<S>::BasicConv1d(std::size_t in_channels, std::size_t out_channels, long kernel_size, Conv1dOptions options,
+                            Generator& generator)
     : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size), options_(options) {
   check_channels("Conv1d", in_channels, out_channels, options.groups, kernel_size > 0, std::to_string(kernel_size));
   const Shape shape{out_channels, in_channels / std::size_t(options.groups), std::size_t(kernel_size)};
@@ -96,7 +99,9 @@ void BasicConv1d<S>::reset_parameters(Generator& generator) {
 template <class S>
 BasicTensor<S> BasicConv1d<S>::forward(const BasicTensor<S>& input) {
   return conv1d(input, weight, bias,
-                {.stride = options_.stride, .padding = options_.padding, .dilation = options_.dilation,
+                {.stride = options_.stride,
+                 .padding = options_.padding,
+                 .dilation = options_.dilation,
                  .groups = options_.groups});
 }
 

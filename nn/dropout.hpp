@@ -16,7 +16,9 @@ class BasicDropout : public Convertible<BasicDropout, S> {
   BasicTensor<S> forward(const BasicTensor<S>& input) override;
   double p() const { return p_; }
   template <class T>
-  BasicDropout<T> converted() const { return BasicDropout<T>(p_, *generator_); }
+  BasicDropout<T> converted() const {
+    return BasicDropout<T>(p_, *generator_);
+  }
 
  private:
   double p_;

@@ -18,7 +18,9 @@ class BasicFlatten : public Convertible<BasicFlatten, S> {
   long start_dim() const { return start_dim_; }
   long end_dim() const { return end_dim_; }
   template <class T>
-  BasicFlatten<T> converted() const { return BasicFlatten<T>(start_dim_, end_dim_); }
+  BasicFlatten<T> converted() const {
+    return BasicFlatten<T>(start_dim_, end_dim_);
+  }
 
  private:
   long start_dim_, end_dim_;
@@ -34,7 +36,9 @@ class BasicUnflatten : public Convertible<BasicUnflatten, S> {
   long dim() const { return dim_; }
   const std::vector<std::size_t>& sizes() const { return sizes_; }
   template <class T>
-  BasicUnflatten<T> converted() const { return BasicUnflatten<T>(dim_, sizes_); }
+  BasicUnflatten<T> converted() const {
+    return BasicUnflatten<T>(dim_, sizes_);
+  }
 
  private:
   long dim_;

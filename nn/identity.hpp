@@ -11,7 +11,9 @@ class BasicIdentity : public Convertible<BasicIdentity, S> {
  public:
   BasicTensor<S> forward(const BasicTensor<S>& input) override { return input; }
   template <class T>
-  BasicIdentity<T> converted() const { return {}; }
+  BasicIdentity<T> converted() const {
+    return {};
+  }
 };
 
 using Identity = BasicIdentity<float>;

@@ -59,8 +59,8 @@ double binary_accuracy(const BasicTensor<S>& scores, const BasicTensor<S>& targe
   std::size_t correct = 0;
   for (std::size_t i = 0; i < scores.numel(); ++i) {
     if (t[i] != 0 && t[i] != 1)
-      throw_invalid_argument("binary_accuracy", "target " + number_text(t[i]) + " at flat index " +
-                                                    std::to_string(i) + " is not 0 or 1");
+      throw_invalid_argument("binary_accuracy",
+                             "target " + number_text(t[i]) + " at flat index " + std::to_string(i) + " is not 0 or 1");
     correct += (x[i] > threshold) == (t[i] == 1);
   }
   return static_cast<double>(correct) / static_cast<double>(scores.numel());

@@ -176,9 +176,7 @@ class Convertible : public BasicModule<S> {
 
  protected:
   std::shared_ptr<BasicModule<float>> to_float() const override { return std::make_shared<M<float>>(to<float>()); }
-  std::shared_ptr<BasicModule<double>> to_double() const override {
-    return std::make_shared<M<double>>(to<double>());
-  }
+  std::shared_ptr<BasicModule<double>> to_double() const override { return std::make_shared<M<double>>(to<double>()); }
 };
 
 extern template class BasicModule<float>;

@@ -17,7 +17,9 @@ class BasicMaxPool2d : public Convertible<BasicMaxPool2d, S> {
   Size2 kernel_size() const { return kernel_size_; }
   const MaxPool2dOptions& options() const { return options_; }
   template <class T>
-  BasicMaxPool2d<T> converted() const { return BasicMaxPool2d<T>(kernel_size_, options_); }
+  BasicMaxPool2d<T> converted() const {
+    return BasicMaxPool2d<T>(kernel_size_, options_);
+  }
 
  private:
   Size2 kernel_size_;
@@ -33,7 +35,9 @@ class BasicAvgPool2d : public Convertible<BasicAvgPool2d, S> {
   Size2 kernel_size() const { return kernel_size_; }
   const AvgPool2dOptions& options() const { return options_; }
   template <class T>
-  BasicAvgPool2d<T> converted() const { return BasicAvgPool2d<T>(kernel_size_, options_); }
+  BasicAvgPool2d<T> converted() const {
+    return BasicAvgPool2d<T>(kernel_size_, options_);
+  }
 
  private:
   Size2 kernel_size_;
@@ -47,7 +51,9 @@ class BasicAdaptiveAvgPool2d : public Convertible<BasicAdaptiveAvgPool2d, S> {
   BasicTensor<S> forward(const BasicTensor<S>& input) override { return adaptive_avg_pool2d(input, output_size_); }
   Size2 output_size() const { return output_size_; }
   template <class T>
-  BasicAdaptiveAvgPool2d<T> converted() const { return BasicAdaptiveAvgPool2d<T>(output_size_); }
+  BasicAdaptiveAvgPool2d<T> converted() const {
+    return BasicAdaptiveAvgPool2d<T>(output_size_);
+  }
 
  private:
   Size2 output_size_;

@@ -53,10 +53,27 @@ struct DtypeInfo {
 
 const std::map<std::string, DtypeInfo>& readable_dtypes() {
   static const std::map<std::string, DtypeInfo> dtypes = {
-      {"F32", {4, [](const unsigned char* p) { float v; std::memcpy(&v, p, 4); return double{v}; }}},
-      {"F64", {8, [](const unsigned char* p) { double v; std::memcpy(&v, p, 8); return v; }}},
-      {"F16", {2, [](const unsigned char* p) { return double{half_to_float(static_cast<std::uint16_t>(p[0] | p[1] << 8))}; }}},
-      {"BF16", {2, [](const unsigned char* p) { return double{bfloat16_to_float(static_cast<std::uint16_t>(p[0] | p[1] << 8))}; }}},
+      {"F32",
+       {4,
+        [](const unsigned char* p) {
+          float v;
+          std::memcpy(&v, p, 4);
+          return double{v};
+        }}},
+      {"F64",
+       {8,
+        [](const unsigned char* p) {
+          double v;
+          std::memcpy(&v, p, 8);
+          return v;
+        }}},
+      {"F16",
+       {2, [](const unsigned char* p) { return double{half_to_float(static_cast<std::uint16_t>(p[0] | p[1] << 8))}; }}},
+      {"BF16",
+       {2,
+        [](const unsigned char* p) {
+          return double{bfloat16_to_float(static_cast<std::uint16_t>(p[0] | p[1] << 8))};
+        }}},
   };
   return dtypes;
 }
@@ -81,14 +98,14 @@ std::vector<TensorEntry> parse_header(std::string_view text, const std::string& 
   bool too_deep = false;
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(
-        text.begin(), text.end(),
-        [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-          if (depth > 3) too_deep = true;
-          if (event == nlohmann::json::parse_event_t::key && depth == 1 && !names.insert(parsed.get<std::string>()).second)
-            duplicate = parsed.get<std::string>();
-          return !too_deep;
-        });
+    header = nlohmann::json::parse(text.begin(), text.end(),
+                                   [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+                                     if (depth > 3) too_deep = true;
+                                     if (event == nlohmann::json::parse_event_t::key && depth == 1 &&
+                                         !names.insert(parsed.get<std::string>()).second)
+                                       duplicate = parsed.get<std::string>();
+                                     return !too_deep;
+                                   });
   } catch (const nlohmann::json::exception& e) {
     fail(std::string("the header is not valid JSON: ") + e.what());
   }
@@ -117,14 +134,14 @@ std::vector<TensorEntry> parse_header(std::string_view text, const std::string& 
     if (!shape.is_array() || shape.size() > 32) fail(tensor + ": shape is not a list of at most 32 dimensions");
     TensorEntry entry{name, &found->second, found->first, {}, 0, 0};
     for (const auto& d : shape) {
-      if (!d.is_number_unsigned())
-        fail(tensor + ": shape entry " + d.dump() + " is not a non-negative integer");
+      if (!d.is_number_unsigned()) fail(tensor + ": shape entry " + d.dump() + " is not a non-negative integer");
       entry.shape.push_back(d.get<std::size_t>());
     }
     const auto& offsets = value["data_offsets"];
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
         !offsets[1].is_number_unsigned())
-      fail(tensor + ": data_offsets " + offsets.dump().substr(0, 100) + " is not [begin, end] of non-negative integers");
+      fail(tensor + ": data_offsets " + offsets.dump().substr(0, 100) +
+           " is not [begin, end] of non-negative integers");
     entry.begin = offsets[0].get<std::uint64_t>();
     entry.end = offsets[1].get<std::uint64_t>();
     out.push_back(std::move(entry));
@@ -159,7 +176,8 @@ std::string safetensors_bytes(const NamedTensors<S>& tensors) {
 }
 
 template <class S>
-std::vector<std::pair<std::string, Array<S>>> read_safetensors_bytes(std::string_view bytes, const std::string& source) {
+std::vector<std::pair<std::string, Array<S>>> read_safetensors_bytes(std::string_view bytes,
+                                                                     const std::string& source) {
   io::ByteReader reader(bytes, source);
   const auto header_length = reader.read_uint<std::uint64_t>("the header length");
   if (header_length > max_header_bytes)
@@ -170,9 +188,8 @@ std::vector<std::pair<std::string, Array<S>>> read_safetensors_bytes(std::string
   auto entries = parse_header(reader.read_bytes(header_length, "the header"), source);
   const std::string_view data = reader.read_bytes(reader.remaining(), "the data");
 
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-  });
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
   std::uint64_t previous_end = 0;
   const TensorEntry* previous = nullptr;
   for (const auto& e : entries) {
@@ -269,9 +286,11 @@ void BasicModule<S>::load_safetensors(const std::string& path, SafetensorsLoadOp
 template std::string safetensors_bytes(const NamedTensors<float>&);
 template std::string safetensors_bytes(const NamedTensors<double>&);
 template std::vector<std::pair<std::string, Array<float>>> read_safetensors_bytes(std::string_view, const std::string&);
-template std::vector<std::pair<std::string, Array<double>>> read_safetensors_bytes(std::string_view, const std::string&);
+template std::vector<std::pair<std::string, Array<double>>> read_safetensors_bytes(std::string_view,
+                                                                                   const std::string&);
 template void load_safetensors_bytes(BasicModule<float>&, std::string_view, const std::string&, SafetensorsLoadOptions);
-template void load_safetensors_bytes(BasicModule<double>&, std::string_view, const std::string&, SafetensorsLoadOptions);
+template void load_safetensors_bytes(BasicModule<double>&, std::string_view, const std::string&,
+                                     SafetensorsLoadOptions);
 template void BasicModule<float>::save_safetensors(const std::string&) const;
 template void BasicModule<double>::save_safetensors(const std::string&) const;
 template void BasicModule<float>::load_safetensors(const std::string&, SafetensorsLoadOptions);

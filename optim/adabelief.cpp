@@ -30,7 +30,8 @@ void AdaBelief<Scalar>::update(const AdaBeliefOptions& o, ParamState<Scalar>& st
         s = decayed_average(b2, s, rest2 * error * error) + eps_root;
         p -= step_size * m / (xsimd::sqrt(s / bc2) + eps);
       },
-      param, grad, &state.buffer(state_slot(state_names, "exp_avg"), param), &state.buffer(state_slot(state_names, "exp_avg_var"), param));
+      param, grad, &state.buffer(state_slot(state_names, "exp_avg"), param),
+      &state.buffer(state_slot(state_names, "exp_avg_var"), param));
 }
 
 XGRAD_INSTANTIATE_OPTIMIZER(AdaBelief, AdaBeliefOptions);

@@ -81,11 +81,12 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
   const std::size_t size = param.size();
   auto rms = [size](double squares) { return size ? std::sqrt(squares / static_cast<double>(size)) : 0.0; };
   const Scalar* theta = param.data();
-  const double alpha = std::max(o.eps.eps2, rms(sum_by_blocks<Scalar>(size, [=](auto width, std::size_t i) {
-                                  using V = typename decltype(width)::type;
-                                  const V p = detail::load<V>(theta + i);
-                                  return V(p * p);
-                                }))) *
+  const double alpha = std::max(o.eps.eps2, rms(sum_by_blocks<Scalar>(size,
+                                                                      [=](auto width, std::size_t i) {
+                                                                        using V = typename decltype(width)::type;
+                                                                        const V p = detail::load<V>(theta + i);
+                                                                        return V(p * p);
+                                                                      }))) *
                        rho;
   if (o.weight_decay != 0) {
     const Scalar shrink = 1 - o.lr * o.weight_decay;
@@ -110,8 +111,8 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
     auto apply = [&, scale](auto width, std::size_t i) {
       using V = typename decltype(width)::type;
       const V g = detail::load<V>(grad.values + i), v = detail::load<V>(v_data + i);
-      detail::store(param.data() + i, V(detail::load<V>(param.data() + i) - scale * sign * g /
-                                                                               xsimd::sqrt(xsimd::max(v, V(floor)))));
+      detail::store(param.data() + i,
+                    V(detail::load<V>(param.data() + i) - scale * sign * g / xsimd::sqrt(xsimd::max(v, V(floor)))));
     };
     using Batch = xsimd::batch<Scalar, simd_arch>;
     std::size_t i = 0;
@@ -143,8 +144,8 @@ void Adafactor<Scalar>::update(const AdafactorOptions& o, ParamState<Scalar>& st
     }
     for (std::size_t j = 0; j < m; ++j)
       col_var[j] = lerp(col_var[j], static_cast<Scalar>(col_sum[j] / static_cast<double>(n)), w);
-    const Scalar row_var_mean = std::max(static_cast<Scalar>(row_var_sum / static_cast<double>(n)),
-                                         static_cast<Scalar>(eps1));
+    const Scalar row_var_mean =
+        std::max(static_cast<Scalar>(row_var_sum / static_cast<double>(n)), static_cast<Scalar>(eps1));
     Scalar* u = step.data() + b * n * m;
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < m; ++j) {

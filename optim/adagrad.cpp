@@ -18,7 +18,8 @@ void Adagrad<Scalar>::update(const AdagradOptions& o, ParamState<Scalar>& state,
   const Scalar clr = o.lr / (1 + static_cast<double>(state.step - 1) * o.lr_decay);
   const Scalar sign = o.maximize ? -1 : 1, decay = o.weight_decay;
   const Scalar eps_in = o.eps_inside_sqrt ? o.eps : 0, eps_out = o.eps_inside_sqrt ? 0 : o.eps;
-  Array<Scalar>* sum = &state.buffer(state_slot(state_names, "sum"), param, static_cast<Scalar>(o.initial_accumulator_value));
+  Array<Scalar>* sum =
+      &state.buffer(state_slot(state_names, "sum"), param, static_cast<Scalar>(o.initial_accumulator_value));
   for_each_element(
       [=](auto& p, auto& g, auto& s) {
         g = sign * g + decay * p;

@@ -22,8 +22,7 @@ struct AdamWScheduleFreeOptions {
 };
 
 template <class Scalar>
-class AdamWScheduleFree final
-    : public ScheduleFree<Scalar, AdamWScheduleFreeOptions, AdamWScheduleFree<Scalar>> {
+class AdamWScheduleFree final : public ScheduleFree<Scalar, AdamWScheduleFreeOptions, AdamWScheduleFree<Scalar>> {
  public:
   using ScheduleFree<Scalar, AdamWScheduleFreeOptions, AdamWScheduleFree<Scalar>>::ScheduleFree;
 

@@ -49,9 +49,8 @@ void AveragedModel::update_parameters(const nn::Module& model) {
   for (std::size_t i = 0; i < averaged.size(); ++i) {
     const std::string& name = averaged[i].first;
     const Tensor& target = averaged[i].second;
-    const Array<float>& source = std::find_if(current.begin(), current.end(), [&](const auto& c) {
-                                   return c.first == name;
-                                 })->second.value();
+    const Array<float>& source =
+        std::find_if(current.begin(), current.end(), [&](const auto& c) { return c.first == name; })->second.value();
     values.push_back(n_averaged_ == 0 ? source : avg_fn_(target.value(), source, n_averaged_));
     if (!shapes_equal(values.back().shape(), target.value().shape()))
       throw_shape_error(op, "avg_fn returned shape " + shape_to_string(values.back().shape()) + " for '" + name +

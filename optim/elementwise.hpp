@@ -1,9 +1,9 @@
 #pragma once
 // One pass over the elements of a parameter, its gradient and its state
 // buffers, running an update written once for both SIMD batches and single
-// values, over the whole parameter or over the rows a sparse gradient holds. g++ does not vectorize a loop that calls std::sqrt unless errno
-// handling is off (-fno-math-errno), and every adaptive optimizer divides by
-// a square root, so the loop is vectorized here explicitly with xsimd.
+// values, over the whole parameter or over the rows a sparse gradient holds. g++ does not vectorize a loop that calls
+// std::sqrt unless errno handling is off (-fno-math-errno), and every adaptive optimizer divides by a square root, so
+// the loop is vectorized here explicitly with xsimd.
 //
 // The kernel receives (param, grad, state...) as modifiable values of one
 // type: an xsimd::batch<Scalar>, or a Scalar for the tail. The parameter and

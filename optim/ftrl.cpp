@@ -36,8 +36,9 @@ void Ftrl<Scalar>::check_constraints(const FtrlOptions& o) {
                                 " (must be <= 0)");
   // Then a coordinate without gradient would be 0 / 0.
   if (o.initial_accumulator_value == 0 && o.learning_rate_power < 0 && o.l2 == 0 && o.beta == 0)
-    throw std::invalid_argument("Ftrl: initial_accumulator_value = 0 needs l2 > 0 or beta > 0 (or "
-                                "learning_rate_power = 0): a weight without gradient would be 0 / 0");
+    throw std::invalid_argument(
+        "Ftrl: initial_accumulator_value = 0 needs l2 > 0 or beta > 0 (or "
+        "learning_rate_power = 0): a weight without gradient would be 0 / 0");
 }
 
 // FTRL-Proximal (McMahan et al., 2013, "Ad Click Prediction: a View from the
@@ -65,7 +66,8 @@ void Ftrl<Scalar>::update(const FtrlOptions& o, ParamState<Scalar>& state, Array
         p = (xsimd::min(xsimd::max(z, V(-l1)), V(l1)) - z) / (root_new / lr + quadratic_extra);
         n = n_new;
       },
-      param, grad, &state.buffer(state_slot(state_names, "accumulator"), param, initial), &state.buffer(state_slot(state_names, "linear"), param));
+      param, grad, &state.buffer(state_slot(state_names, "accumulator"), param, initial),
+      &state.buffer(state_slot(state_names, "linear"), param));
   if (grad.dense || state.step != 1) return;
   const std::size_t rows = param.shape()[0];
   std::vector<bool> held(rows, false);

@@ -23,8 +23,7 @@ void LBFGS<Scalar>::check_options(const LBFGSOptions& o) {
   check_option("LBFGS", "history_size", static_cast<double>(o.history_size), Range::positive);
   if (o.line_search_fn != LBFGSLineSearch::none && o.line_search_fn != LBFGSLineSearch::strong_wolfe)
     throw std::invalid_argument("LBFGS: invalid line_search_fn = " +
-                                std::to_string(static_cast<int>(o.line_search_fn)) +
-                                " (must be none or strong_wolfe)");
+                                std::to_string(static_cast<int>(o.line_search_fn)) + " (must be none or strong_wolfe)");
 }
 
 template <class Scalar>
@@ -129,11 +128,11 @@ typename LBFGS<Scalar>::Flat LBFGS<Scalar>::gather_flat_grad() const {
     }
     const Array<Scalar>& g = p.grad();
     if (!shapes_equal(g.shape(), p.value().shape()))
-      throw_shape_error("LBFGS.step", "the gradient of " +
-                                          (names_.empty() ? "parameter " + std::to_string(i)
-                                                          : "parameter '" + names_[i] + "'") +
-                                          " has shape " + shape_to_string(g.shape()) +
-                                          " but the parameter has shape " + shape_to_string(p.value().shape()));
+      throw_shape_error("LBFGS.step",
+                        "the gradient of " +
+                            (names_.empty() ? "parameter " + std::to_string(i) : "parameter '" + names_[i] + "'") +
+                            " has shape " + shape_to_string(g.shape()) + " but the parameter has shape " +
+                            shape_to_string(p.value().shape()));
     flat.insert(flat.end(), g.begin(), g.end());
   }
   return flat;
@@ -263,7 +262,8 @@ double LBFGS<Scalar>::step(const std::function<double()>& closure) {
         set_param(x_init);
         return std::pair{f, std::move(g)};
       };
-      detail::LineSearchResult<Scalar> found = detail::strong_wolfe(along, h.t, h.d, loss, flat_grad, gtd, o.tolerance_change);
+      detail::LineSearchResult<Scalar> found =
+          detail::strong_wolfe(along, h.t, h.d, loss, flat_grad, gtd, o.tolerance_change);
       loss = found.loss, flat_grad = std::move(found.grad), h.t = found.t, ls_func_evals = found.evals;
       add_grad(h.t, h.d);
       opt_cond = detail::max_abs(flat_grad) <= o.tolerance_grad;

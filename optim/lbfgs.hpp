@@ -75,12 +75,12 @@ class LBFGS final : public OptimizerBase {
   struct History {
     std::int64_t func_evals = 0;
     std::int64_t n_iter = 0;
-    Flat d;               // the last search direction
-    double t = 0;         // the last step length along d
+    Flat d;                      // the last search direction
+    double t = 0;                // the last step length along d
     std::vector<Flat> old_dirs;  // gradient changes y, oldest first
     std::vector<Flat> old_stps;  // steps s
     std::vector<double> ro;      // 1 / yᵀs
-    double H_diag = 1;    // the initial inverse Hessian's scale
+    double H_diag = 1;           // the initial inverse Hessian's scale
     Flat prev_flat_grad;
     double prev_loss = 0;
   };

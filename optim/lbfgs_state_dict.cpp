@@ -66,8 +66,8 @@ void LBFGS<Scalar>::load_state_dict(const io::Archive& a) {
   for_each_option(options, [&](const char* name, auto& value) { detail::get_option(a, prefix + name, value); });
   bool max_eval_set = false;
   detail::get_option(a, prefix + "max_eval.set", max_eval_set);
-  options.max_eval = max_eval_set ? std::optional(detail::get_whole_option<std::int64_t>(a, prefix + "max_eval"))
-                                  : std::nullopt;
+  options.max_eval =
+      max_eval_set ? std::optional(detail::get_whole_option<std::int64_t>(a, prefix + "max_eval")) : std::nullopt;
   check_options(options);
   const std::string saved_count = detail::count_text(a.get_number(prefix + "params"));
   if (saved_count != std::to_string(params_.size()))

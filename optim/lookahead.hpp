@@ -108,17 +108,15 @@ class Lookahead final : public OptimizerBase {
     const auto params = all_params();
     const double saved_params = a.get_number("lookahead.params");
     if (saved_params != static_cast<double>(params.size()))
-      throw std::invalid_argument(where + "the state holds the slow weights of " +
-                                  detail::number_text(saved_params) + " parameters, the inner " +
-                                  Inner::name + " has " + std::to_string(params.size()));
+      throw std::invalid_argument(where + "the state holds the slow weights of " + detail::number_text(saved_params) +
+                                  " parameters, the inner " + Inner::name + " has " + std::to_string(params.size()));
     std::vector<Array<scalar_type>> slow;
     for (std::size_t i = 0; i < params.size(); ++i) {
       slow.push_back(a.get_array<scalar_type>(slow_key(i)));
       if (!shapes_equal(slow.back().shape(), params[i].value().shape()))
-        throw_shape_error("Lookahead.load_state_dict", "the saved '" + slow_key(i) + "' has shape " +
-                                                           shape_to_string(slow.back().shape()) +
-                                                           " but the parameter has " +
-                                                           shape_to_string(params[i].value().shape()));
+        throw_shape_error("Lookahead.load_state_dict",
+                          "the saved '" + slow_key(i) + "' has shape " + shape_to_string(slow.back().shape()) +
+                              " but the parameter has " + shape_to_string(params[i].value().shape()));
     }
     inner_.load_state_dict(a);
     options_ = options;
@@ -147,7 +145,8 @@ class Lookahead final : public OptimizerBase {
   }
   std::vector<BasicTensor<scalar_type>> all_params() const {
     std::vector<BasicTensor<scalar_type>> params;
-    for (const auto& group : inner_.param_groups()) params.insert(params.end(), group.params.begin(), group.params.end());
+    for (const auto& group : inner_.param_groups())
+      params.insert(params.end(), group.params.begin(), group.params.end());
     return params;
   }
   // Parameters added to the inner optimizer since: their slow weights start

@@ -18,9 +18,9 @@
 #include <xgrad/optim/lookahead.hpp>
 #include <xgrad/optim/muon.hpp>
 #include <xgrad/optim/nadam.hpp>
-#include <xgrad/optim/option_range.hpp>
 #include <xgrad/optim/optimizer.hpp>
 #include <xgrad/optim/optimizer_base.hpp>
+#include <xgrad/optim/option_range.hpp>
 #include <xgrad/optim/param_group.hpp>
 #include <xgrad/optim/param_state.hpp>
 #include <xgrad/optim/radam.hpp>

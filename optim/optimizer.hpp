@@ -62,8 +62,8 @@
 
 #include <xgrad/core/tensor.hpp>
 #include <xgrad/optim/gradient.hpp>
-#include <xgrad/optim/option_range.hpp>
 #include <xgrad/optim/optimizer_base.hpp>
+#include <xgrad/optim/option_range.hpp>
 #include <xgrad/optim/param_group.hpp>
 #include <xgrad/optim/param_state.hpp>
 #include <xgrad/optim/state_slot.hpp>
@@ -172,14 +172,14 @@ class Optimizer : public OptimizerBase {
 // that make `Adam opt(params, {.lr = 0.1})` an Adam<float> or Adam<double>,
 // and the extern templates that keep user code from instantiating the
 // members the optimizer's .cpp instantiates (XGRAD_INSTANTIATE_OPTIMIZER).
-#define XGRAD_DECLARE_OPTIMIZER(Name, NameOptions)                                  \
-  template <class S>                                                                \
-  Name(std::vector<BasicTensor<S>>, NameOptions = {}) -> Name<S>;                     \
-  template <class S>                                                                \
-  Name(std::initializer_list<BasicTensor<S>>, NameOptions = {}) -> Name<S>;           \
-  template <class S>                                                                \
-  Name(NamedTensors<S>, NameOptions = {}) -> Name<S>;                                 \
-  extern template class Optimizer<float, NameOptions, Name<float>>;                 \
-  extern template class Optimizer<double, NameOptions, Name<double>>;               \
-  extern template class Name<float>;                                                \
+#define XGRAD_DECLARE_OPTIMIZER(Name, NameOptions)                          \
+  template <class S>                                                        \
+  Name(std::vector<BasicTensor<S>>, NameOptions = {}) -> Name<S>;           \
+  template <class S>                                                        \
+  Name(std::initializer_list<BasicTensor<S>>, NameOptions = {}) -> Name<S>; \
+  template <class S>                                                        \
+  Name(NamedTensors<S>, NameOptions = {}) -> Name<S>;                       \
+  extern template class Optimizer<float, NameOptions, Name<float>>;         \
+  extern template class Optimizer<double, NameOptions, Name<double>>;       \
+  extern template class Name<float>;                                        \
   extern template class Name<double>

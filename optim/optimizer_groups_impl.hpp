@@ -9,8 +9,8 @@
 #include <utility>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/option_value_checks.hpp>
 #include <xgrad/optim/optimizer.hpp>
+#include <xgrad/optim/option_value_checks.hpp>
 
 namespace xg::optim {
 
@@ -99,8 +99,7 @@ template <class Scalar, class Options, class Derived>
 std::size_t Optimizer<Scalar, Options, Derived>::checked_group(const char* function, std::size_t group) const {
   if (group >= groups_.size())
     throw std::invalid_argument(std::string(Derived::name) + "." + function + ": there is no group " +
-                                std::to_string(group) + " (the optimizer has " + std::to_string(groups_.size()) +
-                                ")");
+                                std::to_string(group) + " (the optimizer has " + std::to_string(groups_.size()) + ")");
   return group;
 }
 
@@ -143,7 +142,6 @@ Shape Optimizer<Scalar, Options, Derived>::state_shape(std::size_t k, const Arra
     return to_shape(param.shape());
 }
 
-
 template <class Scalar, class Options, class Derived>
 void Optimizer<Scalar, Options, Derived>::zero_grad(bool set_to_none) {
   for (const Group& group : groups_)
@@ -156,8 +154,9 @@ const Array<Scalar>& Optimizer<Scalar, Options, Derived>::state(const BasicTenso
   const std::string where = std::string(Derived::name) + ".state";
   const auto it = param.defined() ? state_.find(param.node().get()) : state_.end();
   if (it == state_.end())
-    throw std::invalid_argument(where + ": the tensor has no state (it is not a parameter of this optimizer, or "
-                                        "has not been updated yet)");
+    throw std::invalid_argument(where +
+                                ": the tensor has no state (it is not a parameter of this optimizer, or "
+                                "has not been updated yet)");
   std::string known;
   for (std::size_t k = 0; k < Derived::state_names.size(); ++k) {
     if (name == Derived::state_names[k]) {
@@ -181,7 +180,8 @@ std::int64_t Optimizer<Scalar, Options, Derived>::step_count(const BasicTensor<S
         const auto it = state_.find(node);
         return it == state_.end() ? 0 : it->second.step;
       }
-  throw std::invalid_argument(std::string(Derived::name) + ".step_count: the tensor is not a parameter of this optimizer");
+  throw std::invalid_argument(std::string(Derived::name) +
+                              ".step_count: the tensor is not a parameter of this optimizer");
 }
 
 template <class Scalar, class Options, class Derived>

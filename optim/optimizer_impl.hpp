@@ -14,8 +14,8 @@
 
 // The explicit instantiations matching XGRAD_DECLARE_OPTIMIZER, in the
 // optimizer's .cpp after the policy's member definitions.
-#define XGRAD_INSTANTIATE_OPTIMIZER(Name, NameOptions)            \
-  template class Optimizer<float, NameOptions, Name<float>>;      \
-  template class Optimizer<double, NameOptions, Name<double>>;    \
-  template class Name<float>;                                     \
+#define XGRAD_INSTANTIATE_OPTIMIZER(Name, NameOptions)         \
+  template class Optimizer<float, NameOptions, Name<float>>;   \
+  template class Optimizer<double, NameOptions, Name<double>>; \
+  template class Name<float>;                                  \
   template class Name<double>

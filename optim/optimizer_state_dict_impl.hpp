@@ -16,8 +16,8 @@
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/message.hpp>
-#include <xgrad/optim/option_archive.hpp>
 #include <xgrad/optim/optimizer.hpp>
+#include <xgrad/optim/option_archive.hpp>
 
 namespace xg::optim {
 
@@ -45,7 +45,8 @@ io::Archive Optimizer<Scalar, Options, Derived>::state_dict() const {
       for (std::size_t k = 0; k < s.buffers.size(); ++k)
         if (s.buffers[k]) a.put(key + Derived::state_names[k], *s.buffers[k]);
       if constexpr (requires { Derived::scalar_state; })
-        for (std::size_t k = 0; k < s.scalars.size(); ++k) a.put_number(key + Derived::scalar_state[k].name, s.scalars[k]);
+        for (std::size_t k = 0; k < s.scalars.size(); ++k)
+          a.put_number(key + Derived::scalar_state[k].name, s.scalars[k]);
       if (!s.row_step.empty()) {
         auto row_step = Array<double>::from_shape({s.row_step.size()});
         std::copy(s.row_step.begin(), s.row_step.end(), row_step.begin());
@@ -134,8 +135,8 @@ void Optimizer<Scalar, Options, Derived>::load_state_dict(const io::Archive& a) 
         for (std::size_t k = 0; k < s.scalars.size(); ++k) {
           s.scalars[k] = a.get_number(key + Derived::scalar_state[k].name);
           if (!std::isfinite(s.scalars[k]))
-            throw std::invalid_argument(where + ": the saved '" + std::string(Derived::scalar_state[k].name) +
-                                        "' of " + describe(g, i) + " is " + number_text(s.scalars[k]) +
+            throw std::invalid_argument(where + ": the saved '" + std::string(Derived::scalar_state[k].name) + "' of " +
+                                        describe(g, i) + " is " + number_text(s.scalars[k]) +
                                         ", expected a finite number");
         }
       if (a.contains(key + "row_step")) {

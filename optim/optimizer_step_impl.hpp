@@ -25,11 +25,10 @@ void Optimizer<Scalar, Options, Derived>::check_state_shapes(const ParamState<Sc
                             " has shape " + shape_to_string(s.buffers[k]->shape()) + " but the parameter now has " +
                             shape_to_string(param.shape()) + " (was its value replaced?)");
   if (!s.row_step.empty() && (param.dimension() == 0 || s.row_step.size() != param.shape()[0]))
-    throw_shape_error(std::string(Derived::name) + ".step", "the state of " + describe(group, index) + " tracks " +
-                                                                std::to_string(s.row_step.size()) +
-                                                                " rows but the parameter now has shape " +
-                                                                shape_to_string(param.shape()) +
-                                                                " (was its value replaced?)");
+    throw_shape_error(std::string(Derived::name) + ".step",
+                      "the state of " + describe(group, index) + " tracks " + std::to_string(s.row_step.size()) +
+                          " rows but the parameter now has shape " + shape_to_string(param.shape()) +
+                          " (was its value replaced?)");
 }
 
 template <class Scalar, class Options, class Derived>
@@ -44,12 +43,12 @@ void Optimizer<Scalar, Options, Derived>::step() {
       if constexpr (requires { Derived::check_parameter(std::string{}, Shape{}); })
         Derived::check_parameter(describe(g, i), to_shape(node.value.shape()));
       if (node.has_grad && !shapes_equal(node.grad.shape(), node.value.shape()))
-        throw_shape_error(std::string(Derived::name) + ".step", "the gradient of " + describe(g, i) +
-                                                                    " has shape " + shape_to_string(node.grad.shape()) +
-                                                                    " but the parameter has shape " +
-                                                                    shape_to_string(node.value.shape()));
-      if (node.sparse_grad) check_rows_fit((std::string(Derived::name) + ".step").c_str(), *node.sparse_grad,
-                                           {node.value.shape().data(), node.value.shape().size()});
+        throw_shape_error(std::string(Derived::name) + ".step",
+                          "the gradient of " + describe(g, i) + " has shape " + shape_to_string(node.grad.shape()) +
+                              " but the parameter has shape " + shape_to_string(node.value.shape()));
+      if (node.sparse_grad)
+        check_rows_fit((std::string(Derived::name) + ".step").c_str(), *node.sparse_grad,
+                       {node.value.shape().data(), node.value.shape().size()});
       if (auto it = state_.find(&node); it != state_.end()) check_state_shapes(it->second, node.value, g, i);
     }
   }

@@ -49,13 +49,13 @@ void check_option(const char* optimizer, std::string_view name, double value, Ra
 void check_option_rounded(const char* optimizer, std::string_view name, double value, double rounded, Range range,
                           const char* scalar_name, double largest) {
   if (std::abs(value) > largest)
-    throw std::invalid_argument(std::string(optimizer) + ": invalid " + std::string(name) + " = " + shortest(value) + " for " +
-                                scalar_name + " parameters (it overflows " + scalar_name + ", whose largest value is " +
-                                shortest(largest) + ")");
+    throw std::invalid_argument(std::string(optimizer) + ": invalid " + std::string(name) + " = " + shortest(value) +
+                                " for " + scalar_name + " parameters (it overflows " + scalar_name +
+                                ", whose largest value is " + shortest(largest) + ")");
   if (!in_range(rounded, range))
-    throw std::invalid_argument(std::string(optimizer) + ": invalid " + std::string(name) + " = " + shortest(value) + " for " +
-                                scalar_name + " parameters (it rounds to " + shortest(rounded) + " in " + scalar_name +
-                                ", and must be " + requirement(range) + ")");
+    throw std::invalid_argument(std::string(optimizer) + ": invalid " + std::string(name) + " = " + shortest(value) +
+                                " for " + scalar_name + " parameters (it rounds to " + shortest(rounded) + " in " +
+                                scalar_name + ", and must be " + requirement(range) + ")");
 }
 
 }  // namespace xg::optim

@@ -27,9 +27,8 @@ void RAdam<Scalar>::update(const RAdamOptions& o, ParamState<Scalar>& state, Arr
   const double rho_inf = 2 / (1 - beta2) - 1;
   const double rho_t = rho_inf - 2 * t * std::pow(beta2, t) / bias_correction2;
   const bool rectified = rho_t > 5;
-  const double rect = rectified ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
-                                            ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-                                : 0;
+  const double rect =
+      rectified ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) : 0;
   const Scalar sgd_step = o.lr / moments.bias_correction1;
   const Scalar adaptive_step = sgd_step * rect * std::sqrt(bias_correction2);
   const Scalar eps = o.eps, decay = o.weight_decay;

@@ -58,17 +58,30 @@ void RMSprop<Scalar>::update(const RMSpropOptions& o, ParamState<Scalar>& state,
     };
     // The kernel writes nothing to the buffer a pass leaves out.
     if constexpr (centered && momentum)
-      for_each_element(kernel, param, grad, square_avg, &state.buffer(state_slot(state_names, "momentum_buffer"), param),
+      for_each_element(kernel, param, grad, square_avg,
+                       &state.buffer(state_slot(state_names, "momentum_buffer"), param),
                        &state.buffer(state_slot(state_names, "grad_avg"), param));
     else if constexpr (momentum)
-      for_each_element([=](auto& p, auto& g, auto& v, auto& b) { auto unused = p; kernel(p, g, v, b, unused); },
-                       param, grad, square_avg, &state.buffer(state_slot(state_names, "momentum_buffer"), param));
+      for_each_element(
+          [=](auto& p, auto& g, auto& v, auto& b) {
+            auto unused = p;
+            kernel(p, g, v, b, unused);
+          },
+          param, grad, square_avg, &state.buffer(state_slot(state_names, "momentum_buffer"), param));
     else if constexpr (centered)
-      for_each_element([=](auto& p, auto& g, auto& v, auto& gbar) { auto unused = p; kernel(p, g, v, unused, gbar); },
-                       param, grad, square_avg, &state.buffer(state_slot(state_names, "grad_avg"), param));
+      for_each_element(
+          [=](auto& p, auto& g, auto& v, auto& gbar) {
+            auto unused = p;
+            kernel(p, g, v, unused, gbar);
+          },
+          param, grad, square_avg, &state.buffer(state_slot(state_names, "grad_avg"), param));
     else
-      for_each_element([=](auto& p, auto& g, auto& v) { auto unused = p; kernel(p, g, v, unused, unused); }, param,
-                       grad, square_avg);
+      for_each_element(
+          [=](auto& p, auto& g, auto& v) {
+            auto unused = p;
+            kernel(p, g, v, unused, unused);
+          },
+          param, grad, square_avg);
   };
   using yes = std::true_type;
   using no = std::false_type;

@@ -31,8 +31,7 @@ V pick(const Mask& mask, const V& a, const V& b) {
 template <class Scalar>
 void Rprop<Scalar>::check_constraints(const RpropOptions& o) {
   if (!(o.etas[0] < 1 && 1 < o.etas[1]))
-    throw std::invalid_argument("Rprop: invalid etas = " + pair_text(o.etas) +
-                                " (must be 0 < etaminus < 1 < etaplus)");
+    throw std::invalid_argument("Rprop: invalid etas = " + pair_text(o.etas) + " (must be 0 < etaminus < 1 < etaplus)");
   if (o.step_sizes[0] > o.step_sizes[1])
     throw std::invalid_argument("Rprop: invalid step_sizes = " + pair_text(o.step_sizes) +
                                 " (the minimum must not exceed the maximum)");

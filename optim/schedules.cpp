@@ -48,8 +48,7 @@ Schedule exponential_decay(double init_value, long transition_steps, double deca
   const char* op = "exponential_decay";
   if (transition_steps <= 0)
     throw_invalid_argument(op, "transition_steps must be positive, got " + std::to_string(transition_steps));
-  if (!(decay_rate > 0.0))
-    throw_invalid_argument(op, "decay_rate must be positive, got " + number_text(decay_rate));
+  if (!(decay_rate > 0.0)) throw_invalid_argument(op, "decay_rate must be positive, got " + number_text(decay_rate));
   if (transition_begin < 0)
     throw_invalid_argument(op, "transition_begin must be non-negative, got " + std::to_string(transition_begin));
   return [=](long step) {
@@ -68,9 +67,8 @@ Schedule exponential_decay(double init_value, long transition_steps, double deca
 Schedule piecewise_constant_schedule(double init_value, const std::map<long, double>& boundaries_and_scales) {
   for (const auto& [boundary, scale] : boundaries_and_scales)
     if (!(scale >= 0.0))
-      throw_invalid_argument("piecewise_constant_schedule", "scales must be non-negative, got " +
-                                                                number_text(scale) + " at step " +
-                                                                std::to_string(boundary));
+      throw_invalid_argument("piecewise_constant_schedule", "scales must be non-negative, got " + number_text(scale) +
+                                                                " at step " + std::to_string(boundary));
   return [init_value, boundaries_and_scales](long step) {
     double value = init_value;
     for (const auto& [boundary, scale] : boundaries_and_scales) {
@@ -96,7 +94,8 @@ Schedule cosine_decay_schedule(double init_value, long decay_steps, double alpha
 Schedule warmup_cosine_decay_schedule(double init_value, double peak_value, long warmup_steps, long decay_steps,
                                       double end_value, double exponent) {
   const char* op = "warmup_cosine_decay_schedule";
-  if (warmup_steps < 0) throw_invalid_argument(op, "warmup_steps must be non-negative, got " + std::to_string(warmup_steps));
+  if (warmup_steps < 0)
+    throw_invalid_argument(op, "warmup_steps must be non-negative, got " + std::to_string(warmup_steps));
   if (decay_steps <= warmup_steps)
     throw_invalid_argument(op, "decay_steps (" + std::to_string(decay_steps) +
                                    ") counts the warm-up and must exceed warmup_steps (" +
@@ -110,12 +109,13 @@ Schedule warmup_cosine_decay_schedule(double init_value, double peak_value, long
 Schedule warmup_stable_decay_schedule(double peak_value, long warmup_steps, long stable_steps, long decay_steps,
                                       WSDDecay decay, double min_value) {
   const char* op = "warmup_stable_decay_schedule";
-  if (warmup_steps < 0) throw_invalid_argument(op, "warmup_steps must be non-negative, got " + std::to_string(warmup_steps));
-  if (stable_steps < 0) throw_invalid_argument(op, "stable_steps must be non-negative, got " + std::to_string(stable_steps));
+  if (warmup_steps < 0)
+    throw_invalid_argument(op, "warmup_steps must be non-negative, got " + std::to_string(warmup_steps));
+  if (stable_steps < 0)
+    throw_invalid_argument(op, "stable_steps must be non-negative, got " + std::to_string(stable_steps));
   if (decay_steps <= 0) throw_invalid_argument(op, "decay_steps must be positive, got " + std::to_string(decay_steps));
   if (decay != WSDDecay::linear && decay != WSDDecay::cosine && decay != WSDDecay::sqrt)
-    throw_invalid_argument(op, "decay must be linear, cosine or sqrt, got " +
-                                   std::to_string(static_cast<int>(decay)));
+    throw_invalid_argument(op, "decay must be linear, cosine or sqrt, got " + std::to_string(static_cast<int>(decay)));
   return [=](long step) {
     if (step < warmup_steps) return peak_value * static_cast<double>(step) / static_cast<double>(warmup_steps);
     const long into_decay = step - warmup_steps - stable_steps;
@@ -140,8 +140,8 @@ Schedule join_schedules(std::vector<Schedule> schedules, std::vector<long> bound
   if (!std::is_sorted(boundaries.begin(), boundaries.end()))
     throw_invalid_argument(op, "boundaries must be in increasing order");
   return [schedules = std::move(schedules), boundaries = std::move(boundaries)](long step) {
-    const auto active = static_cast<std::size_t>(std::upper_bound(boundaries.begin(), boundaries.end(), step) -
-                                                 boundaries.begin());
+    const auto active =
+        static_cast<std::size_t>(std::upper_bound(boundaries.begin(), boundaries.end(), step) - boundaries.begin());
     return active == 0 ? schedules[0](step) : schedules[active](step - boundaries[active - 1]);
   };
 }

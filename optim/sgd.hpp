@@ -41,7 +41,8 @@ class SGD final : public Optimizer<Scalar, SGDOptions, SGD<Scalar>> {
   // Without momentum or weight decay a zero gradient row does not move.
   static bool sparse_exact(const SGDOptions& o) { return o.momentum == 0 && o.weight_decay == 0; }
   static void check_constraints(const SGDOptions& o);
-  static void update(const SGDOptions& o, ParamState<Scalar>& state, Array<Scalar>& param, const Gradient<Scalar>& grad);
+  static void update(const SGDOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                     const Gradient<Scalar>& grad);
 };
 
 XGRAD_DECLARE_OPTIMIZER(SGD, SGDOptions);

@@ -23,8 +23,8 @@ void SGDScheduleFree<Scalar>::check_constraints(const SGDScheduleFreeOptions& o)
 //   x ← (1 − c_t)·x + c_t·z
 //   y ← β·x + (1 − β)·z,  the parameter                     momentum β
 template <class Scalar>
-void SGDScheduleFree<Scalar>::update(const SGDScheduleFreeOptions& o, ParamState<Scalar>& state,
-                                     Array<Scalar>& param, const Gradient<Scalar>& grad) {
+void SGDScheduleFree<Scalar>::update(const SGDScheduleFreeOptions& o, ParamState<Scalar>& state, Array<Scalar>& param,
+                                     const Gradient<Scalar>& grad) {
   const double scheduled_lr = o.lr * SGDScheduleFree::warmup_factor(o, state.step - 1);
   const double c = SGDScheduleFree::average_weight(o, state, scheduled_lr);
   const Scalar lr = scheduled_lr, keep = 1 - c, take = c, beta = o.momentum, rest = 1 - o.momentum,

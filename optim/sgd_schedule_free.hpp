@@ -20,8 +20,7 @@ struct SGDScheduleFreeOptions {
 };
 
 template <class Scalar>
-class SGDScheduleFree final
-    : public ScheduleFree<Scalar, SGDScheduleFreeOptions, SGDScheduleFree<Scalar>> {
+class SGDScheduleFree final : public ScheduleFree<Scalar, SGDScheduleFreeOptions, SGDScheduleFree<Scalar>> {
  public:
   using ScheduleFree<Scalar, SGDScheduleFreeOptions, SGDScheduleFree<Scalar>>::ScheduleFree;
 

@@ -20,7 +20,7 @@ namespace xg::optim::detail {
 // _cubic_interpolate, after polyinterp.lua of torch7's optim (Nocedal &
 // Wright, "Numerical Optimization", 2006, eq. 3.59).
 inline double cubic_interpolate(double x1, double f1, double g1, double x2, double f2, double g2,
-                         std::optional<std::pair<double, double>> bounds = std::nullopt) {
+                                std::optional<std::pair<double, double>> bounds = std::nullopt) {
   const auto [low, high] = bounds ? *bounds : (x1 <= x2 ? std::pair{x1, x2} : std::pair{x2, x1});
   const double d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
   const double d2_square = d1 * d1 - g1 * g2;
@@ -64,7 +64,8 @@ LineSearchResult<Scalar> strong_wolfe(Evaluate evaluate, double t, const std::ve
   std::vector<Flat> bracket_g;
   while (ls_iter < max_ls) {
     if (f_new > f + c1 * t * gtd || (ls_iter > 1 && f_new >= f_prev)) {
-      bracket = {t_prev, t}, bracket_f = {f_prev, f_new}, bracket_g = {g_prev, g_new}, bracket_gtd = {gtd_prev, gtd_new};
+      bracket = {t_prev, t}, bracket_f = {f_prev, f_new}, bracket_g = {g_prev, g_new},
+      bracket_gtd = {gtd_prev, gtd_new};
       break;
     }
     if (std::abs(gtd_new) <= -c2 * gtd) {
@@ -73,7 +74,8 @@ LineSearchResult<Scalar> strong_wolfe(Evaluate evaluate, double t, const std::ve
       break;
     }
     if (gtd_new >= 0) {
-      bracket = {t_prev, t}, bracket_f = {f_prev, f_new}, bracket_g = {g_prev, g_new}, bracket_gtd = {gtd_prev, gtd_new};
+      bracket = {t_prev, t}, bracket_f = {f_prev, f_new}, bracket_g = {g_prev, g_new},
+      bracket_gtd = {gtd_prev, gtd_new};
       break;
     }
     const double min_step = t + 0.01 * (t - t_prev), max_step = t * 10;

@@ -32,7 +32,8 @@ void Yogi<Scalar>::update(const YogiOptions& o, ParamState<Scalar>& state, Array
         v = v - rest2 * sign_of(v - g2) * g2;
         p -= step_size * m / (xsimd::sqrt(v / bc2) + eps);
       },
-      param, grad, &state.buffer(state_slot(state_names, "exp_avg"), param, initial), &state.buffer(state_slot(state_names, "exp_avg_sq"), param, initial));
+      param, grad, &state.buffer(state_slot(state_names, "exp_avg"), param, initial),
+      &state.buffer(state_slot(state_names, "exp_avg_sq"), param, initial));
 }
 
 XGRAD_INSTANTIATE_OPTIMIZER(Yogi, YogiOptions);

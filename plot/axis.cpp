@@ -47,8 +47,8 @@ std::string format_tick(double value) {
 }
 
 double Scale::operator()(double value) const {
-  const double t = log ? (std::log10(value) - std::log10(low)) / (std::log10(high) - std::log10(low))
-                       : (value - low) / (high - low);
+  const double t =
+      log ? (std::log10(value) - std::log10(low)) / (std::log10(high) - std::log10(low)) : (value - low) / (high - low);
   return from + t * (to - from);
 }
 

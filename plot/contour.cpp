@@ -82,15 +82,14 @@ std::string contour_svg(const std::function<double(double, double)>& f, const st
       if (std::isfinite(value)) f_min = std::min(f_min, value), f_max = std::max(f_max, value);
     }
 
-  const Frame frame{o.width, o.height, 70, 40, o.width - 70.0 - 200, o.height - 40.0 - 60,
+  const Frame frame{o.width, o.height,  70,       40, o.width - 70.0 - 200, o.height - 40.0 - 60,
                     o.title, o.x_label, o.y_label};
   const Scale x{o.x_min, o.x_max, frame.left, frame.left + frame.plot_width};
   const Scale y{o.y_min, o.y_max, frame.top + frame.plot_height, frame.top};
   std::ostringstream svg;
   begin_svg(svg, frame);
-  svg << "<defs><clipPath id=\"plot-area\"><rect x=\"" << px(frame.left) << "\" y=\"" << px(frame.top)
-      << "\" width=\"" << px(frame.plot_width) << "\" height=\"" << px(frame.plot_height)
-      << "\"/></clipPath></defs>\n";
+  svg << "<defs><clipPath id=\"plot-area\"><rect x=\"" << px(frame.left) << "\" y=\"" << px(frame.top) << "\" width=\""
+      << px(frame.plot_width) << "\" height=\"" << px(frame.plot_height) << "\"/></clipPath></defs>\n";
   draw_axes(svg, frame, x, nice_ticks(o.x_min, o.x_max), y, nice_ticks(o.y_min, o.y_max));
 
   const auto levels = contour_levels(f_min, f_max, o.levels);
@@ -107,17 +106,19 @@ std::string contour_svg(const std::function<double(double, double)>& f, const st
   for (std::size_t p = 0; p < paths.size(); ++p) {
     const auto& path = paths[p];
     const std::string colour = series_colour(p);
-    svg << "<polyline stroke=\"" << colour << "\" stroke-dasharray=\"" << series_dash(p) << "\" stroke-width=\"2\" stroke-opacity=\"0.9\" points=\"";
+    svg << "<polyline stroke=\"" << colour << "\" stroke-dasharray=\"" << series_dash(p)
+        << "\" stroke-width=\"2\" stroke-opacity=\"0.9\" points=\"";
     for (std::size_t k = 0; k < std::min(path.x.size(), path.y.size()); ++k)
-      if (std::isfinite(path.x[k]) && std::isfinite(path.y[k])) svg << px(x(path.x[k])) << ',' << px(y(path.y[k])) << ' ';
+      if (std::isfinite(path.x[k]) && std::isfinite(path.y[k]))
+        svg << px(x(path.x[k])) << ',' << px(y(path.y[k])) << ' ';
     svg << "\"/>\n";
     // A marker per step shows the step sizes; a long path gets one every few
     // steps so that its markers do not merge into a thick line.
     const std::size_t points = std::min(path.x.size(), path.y.size()), stride = 1 + points / max_markers_per_path;
     for (std::size_t k = 0; k < points; k += stride)
       if (std::isfinite(path.x[k]) && std::isfinite(path.y[k]))
-        svg << "<circle cx=\"" << px(x(path.x[k])) << "\" cy=\"" << px(y(path.y[k])) << "\" r=\"1.8\" fill=\""
-            << colour << "\"/>\n";
+        svg << "<circle cx=\"" << px(x(path.x[k])) << "\" cy=\"" << px(y(path.y[k])) << "\" r=\"1.8\" fill=\"" << colour
+            << "\"/>\n";
   }
   if (!paths.empty() && !paths[0].x.empty())
     svg << "<rect x=\"" << px(x(paths[0].x[0]) - 5) << "\" y=\"" << px(y(paths[0].y[0]) - 5)

@@ -18,8 +18,8 @@ struct Segment {
 // nx x ny points spanning [x_min, x_max] x [y_min, y_max] (row j holds
 // y = y_min + j * dy), by marching squares with linear interpolation along
 // cell edges; a saddle cell is split by the value at its centre.
-std::vector<Segment> contour_segments(const std::vector<double>& values, std::size_t nx, std::size_t ny,
-                                      double x_min, double x_max, double y_min, double y_max, double level);
+std::vector<Segment> contour_segments(const std::vector<double>& values, std::size_t nx, std::size_t ny, double x_min,
+                                      double x_max, double y_min, double y_max, double level);
 
 // `count` levels from just above f_min to f_max, spaced evenly in
 // log(f - f_min): a valley's floor gets as many lines as its walls.

@@ -56,7 +56,7 @@ std::string line_chart_svg(const std::vector<Series>& series, const LineChartOpt
   for (const auto& s : series) longest = std::max(longest, s.label.size());
   const double legend = 60 + 6.8 * static_cast<double>(longest), left = 70, min_plot = 560;
   const int width = std::max(o.width, static_cast<int>(left + min_plot + legend));
-  const Frame frame{width, o.height, left, 40, width - left - legend, o.height - 40.0 - 60,
+  const Frame frame{width,   o.height,  left,     40, width - left - legend, o.height - 40.0 - 60,
                     o.title, o.x_label, o.y_label};
   const Scale x{xe.low, xe.high, frame.left, frame.left + frame.plot_width};
   const Scale y{ye.low, ye.high, frame.top + frame.plot_height, frame.top, o.log_y};
@@ -67,7 +67,8 @@ std::string line_chart_svg(const std::vector<Series>& series, const LineChartOpt
     const auto& s = series[i];
     const std::string colour = series_colour(i);
     auto visible = [&](std::size_t j) { return std::isfinite(s.y[j]) && (!o.log_y || s.y[j] > 0); };
-    svg << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-dasharray=\"" << series_dash(i) << "\" stroke-width=\"2\" points=\"";
+    svg << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-dasharray=\"" << series_dash(i)
+        << "\" stroke-width=\"2\" points=\"";
     for (std::size_t j = 0; j < s.x.size(); ++j)
       if (visible(j)) svg << px(x(s.x[j])) << ',' << px(y(s.y[j])) << ' ';
     svg << "\"/>\n";

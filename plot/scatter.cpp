@@ -22,7 +22,8 @@ std::string scatter_svg(const std::vector<LabelledPoint>& points, const ScatterO
   // A margin of 5 % keeps the outermost labels inside the frame.
   const double x_margin = 0.05 * (x_high - x_low), y_margin = 0.05 * (y_high - y_low);
   x_low -= x_margin, x_high += x_margin, y_low -= y_margin, y_high += y_margin;
-  const Frame frame{o.width, o.height, 70, 40, o.width - 70.0 - 30, o.height - 40.0 - 60, o.title, o.x_label, o.y_label};
+  const Frame frame{o.width, o.height,  70,       40, o.width - 70.0 - 30, o.height - 40.0 - 60,
+                    o.title, o.x_label, o.y_label};
   const Scale x{x_low, x_high, frame.left, frame.left + frame.plot_width};
   const Scale y{y_low, y_high, frame.top + frame.plot_height, frame.top};
   std::ostringstream svg;

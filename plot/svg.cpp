@@ -21,9 +21,8 @@ std::string escape_xml(const std::string& text) {
 }
 
 const char* series_colour(std::size_t i) {
-  static const char* const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
-                                        "#56B4E9", "#000000", "#882255", "#999933", "#44AA99",
-                                        "#AA4499", "#661100"};
+  static const char* const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+                                        "#000000", "#882255", "#999933", "#44AA99", "#AA4499", "#661100"};
   return palette[i % std::size(palette)];
 }
 
@@ -51,19 +50,19 @@ void draw_axes(std::ostringstream& svg, const Frame& f, const Scale& x, const st
                const Scale& y, const std::vector<double>& y_ticks) {
   const double bottom = f.top + f.plot_height, right = f.left + f.plot_width;
   for (double t : x_ticks)
-    svg << "<line x1=\"" << px(x(t)) << "\" y1=\"" << px(f.top) << "\" x2=\"" << px(x(t)) << "\" y2=\""
-        << px(bottom) << "\" stroke=\"#000\" stroke-opacity=\"0.1\"/>\n<text x=\"" << px(x(t)) << "\" y=\""
-        << px(bottom + 17) << "\" text-anchor=\"middle\">" << escape_xml(format_tick(t)) << "</text>\n";
+    svg << "<line x1=\"" << px(x(t)) << "\" y1=\"" << px(f.top) << "\" x2=\"" << px(x(t)) << "\" y2=\"" << px(bottom)
+        << "\" stroke=\"#000\" stroke-opacity=\"0.1\"/>\n<text x=\"" << px(x(t)) << "\" y=\"" << px(bottom + 17)
+        << "\" text-anchor=\"middle\">" << escape_xml(format_tick(t)) << "</text>\n";
   for (double t : y_ticks)
-    svg << "<line x1=\"" << px(f.left) << "\" y1=\"" << px(y(t)) << "\" x2=\"" << px(right) << "\" y2=\""
-        << px(y(t)) << "\" stroke=\"#000\" stroke-opacity=\"0.1\"/>\n<text x=\"" << px(f.left - 6) << "\" y=\""
-        << px(y(t) + 4) << "\" text-anchor=\"end\">" << escape_xml(format_tick(t)) << "</text>\n";
-  svg << "<rect x=\"" << px(f.left) << "\" y=\"" << px(f.top) << "\" width=\"" << px(f.plot_width)
-      << "\" height=\"" << px(f.plot_height) << "\" fill=\"none\" stroke=\"#333\"/>\n"
-      << "<text x=\"" << px(f.left + f.plot_width / 2) << "\" y=\"" << px(bottom + 40)
-      << "\" text-anchor=\"middle\">" << escape_xml(f.x_label) << "</text>\n"
-      << "<text transform=\"translate(16," << px(f.top + f.plot_height / 2)
-      << ") rotate(-90)\" text-anchor=\"middle\">" << escape_xml(f.y_label) << "</text>\n";
+    svg << "<line x1=\"" << px(f.left) << "\" y1=\"" << px(y(t)) << "\" x2=\"" << px(right) << "\" y2=\"" << px(y(t))
+        << "\" stroke=\"#000\" stroke-opacity=\"0.1\"/>\n<text x=\"" << px(f.left - 6) << "\" y=\"" << px(y(t) + 4)
+        << "\" text-anchor=\"end\">" << escape_xml(format_tick(t)) << "</text>\n";
+  svg << "<rect x=\"" << px(f.left) << "\" y=\"" << px(f.top) << "\" width=\"" << px(f.plot_width) << "\" height=\""
+      << px(f.plot_height) << "\" fill=\"none\" stroke=\"#333\"/>\n"
+      << "<text x=\"" << px(f.left + f.plot_width / 2) << "\" y=\"" << px(bottom + 40) << "\" text-anchor=\"middle\">"
+      << escape_xml(f.x_label) << "</text>\n"
+      << "<text transform=\"translate(16," << px(f.top + f.plot_height / 2) << ") rotate(-90)\" text-anchor=\"middle\">"
+      << escape_xml(f.y_label) << "</text>\n";
 }
 
 void draw_legend_row(std::ostringstream& svg, const Frame& f, std::size_t row, const std::string& label,

@@ -67,7 +67,8 @@ void check_resume(const typename Optimizer::options_type& options, int before = 
     NamedTensors<S> named() const { return {{"w", w}, {"b", b}}; }
   };
   auto fresh = [] {
-    return Model{tensor<S>(Array<S>{{0.5, -0.25}, {1.0, 0.1}, {-0.3, 0.2}}, true), tensor<S>(Array<S>{0.1, -0.1}, true)};
+    return Model{tensor<S>(Array<S>{{0.5, -0.25}, {1.0, 0.1}, {-0.3, 0.2}}, true),
+                 tensor<S>(Array<S>{0.1, -0.1}, true)};
   };
   auto train = [&](Model& m, Optimizer& opt, int steps) {
     for (int i = 0; i < steps; ++i) {
@@ -111,8 +112,8 @@ void check_sparse_matches_dense(const Options& options) {
   const CsrMatrix<double> x{.rows = 2, .cols = 6, .row_ptr = {0, 2, 3}, .col = {1, 4, 4}, .val = {1.0, 2.0, -1.5}};
   const auto weights = tensor<double>(Array<double>{{0.5, -1.0}, {2.0, 0.25}});
   auto run = [&](bool densify) {
-    auto w = tensor<double>(Array<double>{{0.1, 0.2}, {0.3, -0.4}, {0.5, 0.6}, {-0.7, 0.8}, {0.9, 1.0}, {1.1, -1.2}},
-                            true);
+    auto w =
+        tensor<double>(Array<double>{{0.1, 0.2}, {0.3, -0.4}, {0.5, 0.6}, {-0.7, 0.8}, {0.9, 1.0}, {1.1, -1.2}}, true);
     Optimizer<double> optimizer(std::vector{w}, options);
     for (int t = 0; t < 3; ++t) {
       optimizer.zero_grad(true);

@@ -45,12 +45,12 @@ void check_quadratic_path(const Options& options, const std::vector<Point>& expe
   const auto in_float = quadratic_path<Optimizer, float>(options, steps);
   for (int t = 0; t < steps; ++t)
     for (int i = 0; i < 2; ++i) {
-      CHECK_MESSAGE(std::abs(in_double[t][i] - expected[t][i]) <= 1e-6,
-                    "θ" << i + 1 << " after step " << t + 1 << " is " << in_double[t][i] << ", expected "
-                        << expected[t][i]);
-      CHECK_MESSAGE(std::abs(in_float[t][i] - expected[t][i]) <= 1e-5,
-                    "float θ" << i + 1 << " after step " << t + 1 << " is " << in_float[t][i] << ", expected "
-                              << expected[t][i]);
+      CHECK_MESSAGE(std::abs(in_double[t][i] - expected[t][i]) <= 1e-6, "θ" << i + 1 << " after step " << t + 1
+                                                                            << " is " << in_double[t][i]
+                                                                            << ", expected " << expected[t][i]);
+      CHECK_MESSAGE(std::abs(in_float[t][i] - expected[t][i]) <= 1e-5, "float θ" << i + 1 << " after step " << t + 1
+                                                                                 << " is " << in_float[t][i]
+                                                                                 << ", expected " << expected[t][i]);
     }
 }
 
@@ -102,8 +102,8 @@ Array<S> train_rows(const Options& options, bool sparse) {
     std::vector<std::size_t> words{t % 10, (3 * t + 1) % 10};
     if (words[0] > words[1]) std::swap(words[0], words[1]);
     if (words[0] == words[1]) words.pop_back();
-    CsrMatrix<S> x{.rows = 1, .cols = 10, .row_ptr = {0, words.size()}, .col = words,
-                   .val = std::vector<S>(words.size(), S(1.5))};
+    CsrMatrix<S> x{
+        .rows = 1, .cols = 10, .row_ptr = {0, words.size()}, .col = words, .val = std::vector<S>(words.size(), S(1.5))};
     optimizer.step([&] {
       auto r = sparse_matmul(x, w) - y;
       optimizer.zero_grad(true);
@@ -136,10 +136,8 @@ struct LeastSquares {
   }
 
   double loss() const {
-    static const auto x = tensor(Array<float>{{1.0f, 2.0f, 0.5f},
-                                              {-1.0f, 0.5f, 1.5f},
-                                              {0.25f, -2.0f, 1.0f},
-                                              {3.0f, 1.0f, -0.5f}});
+    static const auto x =
+        tensor(Array<float>{{1.0f, 2.0f, 0.5f}, {-1.0f, 0.5f, 1.5f}, {0.25f, -2.0f, 1.0f}, {3.0f, 1.0f, -0.5f}});
     static const auto y = tensor(Array<float>{{1.0f, -1.0f}, {0.5f, 2.0f}, {0.0f, 1.0f}, {-1.0f, 0.25f}});
     auto r = matmul(x, w) - y;
     if (!matrix_only) r = r + b;

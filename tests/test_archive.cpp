@@ -169,8 +169,7 @@ TEST_CASE("archive: open failures name the path and the system's reason") {
   CHECK_THROWS_WITH_AS(Archive::load(missing, "module"),
                        has("cannot open '" + missing + "': No such file or directory"), std::runtime_error);
   const std::string bad_dir = temp_path("no_such_dir") + "/model.xga";
-  CHECK_THROWS_WITH_AS(small_archive().save(bad_dir, "module"), has("'" + bad_dir + ".tmp."),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(small_archive().save(bad_dir, "module"), has("'" + bad_dir + ".tmp."), std::runtime_error);
   const std::string dir = std::filesystem::temp_directory_path().string();
   CHECK_THROWS_WITH_AS(Archive::load(dir, "module"), doctest::Contains("Is a directory"), std::runtime_error);
 }

@@ -92,8 +92,8 @@ TEST_CASE("atomic write: a failed rename removes the temporary and keeps what wa
   const fs::path path = dir / "out";
   fs::create_directories(path / "inside");
 
-  const std::string msg = message_of<std::runtime_error>(
-      [&] { xg::io::write_file_atomically(path.string(), "bytes", "save_checkpoint"); });
+  const std::string msg =
+      message_of<std::runtime_error>([&] { xg::io::write_file_atomically(path.string(), "bytes", "save_checkpoint"); });
   CHECK(contains(msg, "save_checkpoint: cannot rename '" + path.string() + ".tmp."));
   CHECK(contains(msg, "' to '" + path.string() + "': "));
   CHECK(fs::is_directory(path / "inside"));

@@ -43,8 +43,8 @@ TEST_CASE("binary_cross_entropy_with_logits: weight and pos_weight follow the de
   const auto mean = F::binary_cross_entropy_with_logits(logits, targets, {.weight = weight, .pos_weight = pos_weight});
   CHECK(mean.item() == doctest::Approx(total / 6).epsilon(1e-12));
   // Only pos_weight: the negative terms keep their factor 1.
-  const auto only_positive = F::binary_cross_entropy_with_logits(logits, targets,
-                                                                 {.reduction = Reduction::sum, .pos_weight = pos_weight});
+  const auto only_positive =
+      F::binary_cross_entropy_with_logits(logits, targets, {.reduction = Reduction::sum, .pos_weight = pos_weight});
   double positive_total = 0;
   for (std::size_t i = 0; i < 6; ++i)
     positive_total -= class_weight[i % 3] * t[i] * std::log(sigmoid(x[i])) + (1 - t[i]) * std::log(1 - sigmoid(x[i]));
@@ -53,7 +53,8 @@ TEST_CASE("binary_cross_entropy_with_logits: weight and pos_weight follow the de
   mean.backward();
   for (std::size_t i = 0; i < 6; ++i) {
     const double w = row_weight[i / 3], p = class_weight[i % 3];
-    CHECK(logits.grad().data()[i] == doctest::Approx(w * ((p * t[i] + 1 - t[i]) * sigmoid(x[i]) - p * t[i]) / 6).epsilon(1e-12));
+    CHECK(logits.grad().data()[i] ==
+          doctest::Approx(w * ((p * t[i] + 1 - t[i]) * sigmoid(x[i]) - p * t[i]) / 6).epsilon(1e-12));
   }
 }
 
@@ -72,9 +73,9 @@ TEST_CASE("binary_cross_entropy_with_logits: finite with pos_weight at |x| = 800
     CHECK(logits.grad()(0) == doctest::Approx(x > 0 ? 0.7 : -0.6).epsilon(1e-14));
   }
   const auto big = xg::tensor({1e4f, -1e4f}, true);
-  const auto loss = F::binary_cross_entropy_with_logits(big, xg::tensor({0.0f, 1.0f}),
-                                                        {.reduction = Reduction::none, .weight = xg::tensor({2.0f}),
-                                                         .pos_weight = xg::tensor({3.0f})});
+  const auto loss = F::binary_cross_entropy_with_logits(
+      big, xg::tensor({0.0f, 1.0f}),
+      {.reduction = Reduction::none, .weight = xg::tensor({2.0f}), .pos_weight = xg::tensor({3.0f})});
   // x = 1e4, t = 0: 2 * 1e4; x = -1e4, t = 1: 2 * 3 * 1e4.
   CHECK(loss.value() == xg::Array<float>{2e4f, 6e4f});
 }
@@ -96,15 +97,17 @@ TEST_CASE("binary_cross_entropy_with_logits: gradcheck in float64 with weight an
   }
 }
 
-TEST_CASE("binary_cross_entropy_with_logits: a weight or pos_weight that does not broadcast is refused, naming both shapes") {
+TEST_CASE(
+    "binary_cross_entropy_with_logits: a weight or pos_weight that does not broadcast is refused, naming both shapes") {
   const auto x = xg::zeros<double>({3, 2}, true);
   const auto t = xg::zeros<double>({3, 2});
-  CHECK(message_of<xg::ShapeError>([&] {
-          F::binary_cross_entropy_with_logits(x, t, {.pos_weight = xg::ones<double>({3})});
-        }) == "binary_cross_entropy_with_logits: pos_weight of shape (3,) does not broadcast to the logits' shape (3, 2)");
+  CHECK(message_of<xg::ShapeError>(
+            [&] { F::binary_cross_entropy_with_logits(x, t, {.pos_weight = xg::ones<double>({3})}); }) ==
+        "binary_cross_entropy_with_logits: pos_weight of shape (3,) does not broadcast to the logits' shape (3, 2)");
   CHECK(message_of<xg::ShapeError>([&] {
           F::binary_cross_entropy_with_logits(x, t, {.weight = xg::ones<double>({2, 3, 2})});
-        }) == "binary_cross_entropy_with_logits: weight of shape (2, 3, 2) does not broadcast to the logits' shape (3, 2)");
+        }) ==
+        "binary_cross_entropy_with_logits: weight of shape (2, 3, 2) does not broadcast to the logits' shape (3, 2)");
   CHECK_FALSE(x.has_grad());
   const xg::nn::BCEWithLogitsLoss loss({.pos_weight = xg::tensor({2.0f})});
   // One positive at x = 0: 2 log 2.

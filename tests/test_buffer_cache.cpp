@@ -29,7 +29,8 @@ TEST_CASE("buffer cache: blocks are 64-byte aligned for every size, including 0"
 }
 
 TEST_CASE("buffer cache: a freed block is handed to the next request of its size, and only of its size") {
-  if (!xg::detail::caches_freed_buffers()) return;  // under AddressSanitizer every block goes back to the heap, so a stale read is reported
+  if (!xg::detail::caches_freed_buffers())
+    return;  // under AddressSanitizer every block goes back to the heap, so a stale read is reported
   xg::detail::release_cached_buffers();
   void* first = xg::detail::cached_allocate(1000);
   xg::detail::cached_deallocate(first, 1000);

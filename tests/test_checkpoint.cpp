@@ -22,8 +22,7 @@ namespace nn = xg::nn;
 namespace optim = xg::optim;
 
 std::string temp_path(const std::string& stem) {
-  return (std::filesystem::temp_directory_path() / ("xgrad_ckpt_" + stem + "_" + std::to_string(::getpid())))
-      .string();
+  return (std::filesystem::temp_directory_path() / ("xgrad_ckpt_" + stem + "_" + std::to_string(::getpid()))).string();
 }
 
 std::string read_bytes(const std::string& path) {
@@ -72,8 +71,8 @@ Snapshot snapshot(const nn::Module& model, const optim::OptimizerBase& opt, cons
           xg::default_generator().state()};
 }
 
-using xg::testing::message_of;
 using xg::testing::contains;
+using xg::testing::message_of;
 
 // A trained Linear(2, 2) with SGD momentum state and a StepLR, saved; and a
 // second, differently trained set of objects to load it into.
@@ -106,8 +105,10 @@ std::string small_checkpoint_bytes() {
 
 TEST_CASE("checkpoint: train k steps, save, train m more equals load into fresh objects and train m, bit for bit") {
   const std::string path = temp_path("resume");
-  const xg::CheckpointExtra saved_extra{
-      .epoch = 2, .step = 4, .numbers = {{"loss_sum", 1.25}, {"tiny", 1e-300}}, .strings = {{"note", std::string("a\0b", 3)}}};
+  const xg::CheckpointExtra saved_extra{.epoch = 2,
+                                        .step = 4,
+                                        .numbers = {{"loss_sum", 1.25}, {"tiny", 1e-300}},
+                                        .strings = {{"note", std::string("a\0b", 3)}}};
 
   xg::manual_seed(1);
   nn::Sequential first = small_mlp();
@@ -140,7 +141,8 @@ TEST_CASE("checkpoint: the file is the documented layout and leaves no temporary
   CHECK(bytes.substr(8, 4) == std::string("\x02\0\0\0", 4));
   CHECK(bytes.substr(12, 4) == std::string("\x05\0\0\0", 4));  // model, optimizer, scheduler, generator, extra
   std::uint32_t stored = 0;
-  for (int i = 0; i < 4; ++i) stored |= std::uint32_t(static_cast<unsigned char>(bytes[bytes.size() - 4 + i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    stored |= std::uint32_t(static_cast<unsigned char>(bytes[bytes.size() - 4 + i])) << (8 * i);
   CHECK(stored == xg::io::crc32(std::string_view(bytes).substr(0, bytes.size() - 4)));
   // No temporary (temp_path("small") + ".tmp." and a random suffix) is left behind.
   for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
@@ -176,8 +178,7 @@ TEST_CASE("checkpoint: any single flipped byte is refused and nothing changes") 
   const Snapshot before = snapshot(target.model, target.opt, &target.sched);
   xg::testing::for_each_flipped_byte(bytes, [&](std::size_t i, std::string_view corrupted) {
     CAPTURE(i);
-    CHECK_THROWS_AS(xg::load_checkpoint_bytes(corrupted, target.model, target.opt, &target.sched),
-                    xg::io::FormatError);
+    CHECK_THROWS_AS(xg::load_checkpoint_bytes(corrupted, target.model, target.opt, &target.sched), xg::io::FormatError);
   });
   CHECK(snapshot(target.model, target.opt, &target.sched) == before);
 }
@@ -204,8 +205,7 @@ TEST_CASE("checkpoint: other parameter names or shapes are refused naming them, 
     nn::Sequential other{nn::Linear(2, 3), nn::Tanh(), nn::Linear(3, 2)};
     optim::Adagrad<float> other_opt(other.named_parameters(), {.lr = 0.1});
     const Snapshot before = snapshot(other, other_opt, nullptr);
-    const std::string msg =
-        message_of<std::invalid_argument>([&] { xg::load_checkpoint(path, other, other_opt); });
+    const std::string msg = message_of<std::invalid_argument>([&] { xg::load_checkpoint(path, other, other_opt); });
     CHECK(contains(msg, "model section"));
     CHECK(contains(msg, "'2.weight'"));
     CHECK(contains(msg, "'1.weight'"));
@@ -251,7 +251,8 @@ TEST_CASE("checkpoint: a missing, extra or different schedule is refused, nothin
   }
   SmallCase target(6);
   const Snapshot before = snapshot(target.model, target.opt, &target.sched);
-  const std::string none = message_of<std::invalid_argument>([&] { xg::load_checkpoint(path, target.model, target.opt); });
+  const std::string none =
+      message_of<std::invalid_argument>([&] { xg::load_checkpoint(path, target.model, target.opt); });
   CHECK(contains(none, "expected none"));
   CHECK(contains(none, "found the state of a 'StepLR'"));
   CHECK(snapshot(target.model, target.opt, &target.sched) == before);
@@ -267,8 +268,8 @@ TEST_CASE("checkpoint: a missing, extra or different schedule is refused, nothin
   xg::save_checkpoint(no_sched_path, target.model, target.opt);
   SmallCase third(8);
   const Snapshot third_before = snapshot(third.model, third.opt, &third.sched);
-  const std::string extra =
-      message_of<std::invalid_argument>([&] { xg::load_checkpoint(no_sched_path, third.model, third.opt, &third.sched); });
+  const std::string extra = message_of<std::invalid_argument>(
+      [&] { xg::load_checkpoint(no_sched_path, third.model, third.opt, &third.sched); });
   CHECK(contains(extra, "expected the state of a StepLR"));
   CHECK(contains(extra, "found none"));
   CHECK(snapshot(third.model, third.opt, &third.sched) == third_before);

@@ -116,8 +116,8 @@ TEST_CASE("checkpoint: a format 1 file, written without a loader, still loads") 
   optim::SGD<float> opt(model.named_parameters(), {.lr = 0.1, .momentum = 0.9});
   auto loader = small_loader();
   const auto extra = xg::load_checkpoint(path, model, opt, nullptr, loader);
-  CHECK(extra == xg::CheckpointExtra{.epoch = 3, .step = 7, .numbers = {{"loss_sum", 1.5}},
-                                     .strings = {{"note", "format 1"}}});
+  CHECK(extra ==
+        xg::CheckpointExtra{.epoch = 3, .step = 7, .numbers = {{"loss_sum", 1.5}}, .strings = {{"note", "format 1"}}});
   CHECK(rest_of_epoch(loader).size() == 4);  // left at the start of an epoch
   CHECK(xg::read_checkpoint_bytes(xg::io::read_file(path, "test")).xgrad_version.empty());
   // After the step: w - 0.1 x gradient (1, 2), b - 0.1 x 1.

@@ -58,7 +58,7 @@ xt::xarray<double> direct_conv2d(const xt::xarray<double>& x, const xt::xarray<d
 }
 
 const std::vector<ConvCase> cases = {
-    {{2, 1, 8, 8}, {16, 1, 3, 3}, 1, 1, 0, 0, 1, 1, 1, true},   // the digits CNN's layer
+    {{2, 1, 8, 8}, {16, 1, 3, 3}, 1, 1, 0, 0, 1, 1, 1, true},  // the digits CNN's layer
     {{2, 3, 7, 6}, {4, 3, 3, 3}, 1, 1, 1, 1, 1, 1, 1, false},  // "same" padding
     {{1, 2, 9, 8}, {3, 2, 3, 2}, 2, 3, 0, 1, 1, 1, 1, true},   // strides per axis
     {{2, 2, 9, 9}, {2, 2, 3, 3}, 1, 2, 2, 1, 2, 3, 1, true},   // dilation per axis
@@ -105,14 +105,15 @@ TEST_CASE("conv2d, conv1d: an unbatched input (C, H, W) or (C, L) gives an unbat
   const Shape image(k.x.begin() + 1, k.x.end());
   const Inputs in = {xg::uniform<double>(image, -1, 1, true, gen), xg::uniform<double>(k.w, -1, 1, true, gen),
                      xg::uniform<double>({k.w[0]}, -1, 1, true, gen)};
-  const xt::xarray<double> batch_of_one = xt::reshape_view(in[0].value(), {std::size_t(1), image[0], image[1], image[2]});
+  const xt::xarray<double> batch_of_one =
+      xt::reshape_view(in[0].value(), {std::size_t(1), image[0], image[1], image[2]});
   const xt::xarray<double> direct = direct_conv2d(batch_of_one, in[1].value(), &in[2].value(), k);
   const auto y = xg::conv2d(in[0], in[1], in[2], options_of(k));
   const Shape unbatched(direct.shape().begin() + 1, direct.shape().end());
   REQUIRE(xg::shape_to_string(y.shape()) == xg::shape_to_string(unbatched));
   CHECK(xt::allclose(y.value(), xt::reshape_view(direct, unbatched), 1e-12, 1e-12));
-  const auto result = xg::autograd::gradcheck(
-      [&](const Inputs& t) { return xg::conv2d(t[0], t[1], t[2], options_of(k)); }, in);
+  const auto result =
+      xg::autograd::gradcheck([&](const Inputs& t) { return xg::conv2d(t[0], t[1], t[2], options_of(k)); }, in);
   CHECK_MESSAGE(result.passed, result.message);
 
   // conv1d on (C, L): y[o, j] = sum_{c, q} x[c, j + q - 1] w[o, c, q], zero outside, padding 1.
@@ -137,7 +138,8 @@ TEST_CASE("conv2d, conv1d: an unbatched input (C, H, W) or (C, L) gives an unbat
 TEST_CASE("conv2d: the columns kept for the backward belong to their graph: two graphs alive at once") {
   xg::Generator gen(9);
   const Inputs in = {xg::uniform<double>({2, 2, 5, 5}, -1, 1, false, gen),
-                     xg::uniform<double>({2, 2, 5, 5}, -1, 1, false, gen), xg::uniform<double>({3, 2, 3, 3}, -1, 1, true, gen)};
+                     xg::uniform<double>({2, 2, 5, 5}, -1, 1, false, gen),
+                     xg::uniform<double>({3, 2, 3, 3}, -1, 1, true, gen)};
   // dW = sum over images and pixels of dY (all ones) times the input patch: the direct sum, per weight entry.
   const auto expected_grad = [](const xt::xarray<double>& x) {
     xt::xarray<double> g = xt::zeros<double>({std::size_t(3), std::size_t(2), std::size_t(3), std::size_t(3)});
@@ -220,48 +222,66 @@ TEST_CASE("conv1d: values equal a direct convolution and gradcheck in float64") 
           }
         CHECK(y.value()(n, o, j) == doctest::Approx(total).epsilon(1e-12));
       }
-  const auto result = xg::autograd::gradcheck(
-      [&](const Inputs& t) { return xg::conv1d(t[0], t[1], t[2], options); }, {x, w, b});
+  const auto result =
+      xg::autograd::gradcheck([&](const Inputs& t) { return xg::conv1d(t[0], t[1], t[2], options); }, {x, w, b});
   CHECK_MESSAGE(result.passed, result.message);
 }
 
 TEST_CASE("conv2d, conv1d: operands that do not fit are refused, naming the op and the shapes") {
   using xg::testing::contains;
   const auto x = xg::zeros({8, 3, 8, 8});
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(x, xg::zeros({16, 1, 3, 3})); }) ==
-        "conv2d: input of shape (8, 3, 8, 8) has 3 channels but the weight expects 1");
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(xg::zeros({1, 4, 5, 5}), xg::zeros({4, 1, 3, 3}), {}, {.groups = 2}); }) ==
-        "conv2d: input of shape (1, 4, 5, 5) has 4 channels but the weight expects 2 (1 per group, groups=2)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(x, xg::zeros({4, 1, 3, 3}), {}, {.groups = 2}); }) ==
-        "conv2d: groups=2 does not divide the 3 channels of the input of shape (8, 3, 8, 8)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(x, xg::zeros({16, 1, 3, 3}));
+        }) == "conv2d: input of shape (8, 3, 8, 8) has 3 channels but the weight expects 1");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(xg::zeros({1, 4, 5, 5}), xg::zeros({4, 1, 3, 3}), {}, {.groups = 2});
+        }) == "conv2d: input of shape (1, 4, 5, 5) has 4 channels but the weight expects 2 (1 per group, groups=2)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(x, xg::zeros({4, 1, 3, 3}), {}, {.groups = 2});
+        }) == "conv2d: groups=2 does not divide the 3 channels of the input of shape (8, 3, 8, 8)");
   CHECK_NOTHROW(xg::conv2d(x, xg::zeros({3, 1, 3, 3}), {}, {.groups = 3}));
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(xg::zeros({1, 4, 5, 5}), xg::zeros({3, 2, 3, 3}), {}, {.groups = 2}); }) ==
-        "conv2d: groups=2 does not divide the 3 output channels of the weight of shape (3, 2, 3, 3)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(xg::zeros({1, 1, 2, 2}), xg::zeros({1, 1, 3, 3})); }) ==
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(xg::zeros({1, 4, 5, 5}), xg::zeros({3, 2, 3, 3}), {}, {.groups = 2});
+        }) == "conv2d: groups=2 does not divide the 3 output channels of the weight of shape (3, 2, 3, 3)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(xg::zeros({1, 1, 2, 2}), xg::zeros({1, 1, 3, 3}));
+        }) ==
         "conv2d: kernel of size (3, 3) does not fit in the padded input of size (2, 2) (input of shape (1, 1, 2, 2), "
         "weight of shape (1, 1, 3, 3))");
-  CHECK(message_of<xg::ShapeError>(
-            [&] { xg::conv2d(xg::zeros({1, 1, 4, 4}), xg::zeros({1, 1, 3, 3}), {}, {.dilation = 2}); }) ==
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(xg::zeros({1, 1, 4, 4}), xg::zeros({1, 1, 3, 3}), {}, {.dilation = 2});
+        }) ==
         "conv2d: dilated kernel of size (5, 5) does not fit in the padded input of size (4, 4) (input of shape "
         "(1, 1, 4, 4), weight of shape (1, 1, 3, 3))");
-  CHECK(message_of<std::invalid_argument>([&] { xg::conv2d(x, xg::zeros({2, 3, 3, 3}), {}, {.stride = {0, 1}}); }) ==
-        "conv2d: stride must be positive, got (0, 1)");
-  CHECK(message_of<std::invalid_argument>([&] { xg::conv2d(x, xg::zeros({2, 3, 3, 3}), {}, {.padding = -1}); }) ==
-        "conv2d: padding must be non-negative, got (-1, -1)");
-  CHECK(message_of<std::invalid_argument>([&] { xg::conv2d(x, xg::zeros({2, 3, 3, 3}), {}, {.groups = 0}); }) ==
-        "conv2d: groups must be positive, got 0");
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(x, xg::zeros({2, 3, 3, 3}), xg::zeros({3})); }) ==
-        "conv2d: bias of shape (3,) does not match the 2 output channels of the weight of shape (2, 3, 3, 3)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(xg::zeros({8, 8}), xg::zeros({2, 3, 3, 3})); }) ==
-        "conv2d: expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape (8, 8)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv2d(xg::zeros({3, 8, 8}), xg::zeros({16, 1, 3, 3})); }) ==
-        "conv2d: input of shape (3, 8, 8) has 3 channels but the weight expects 1");
-  CHECK(message_of<xg::ShapeError>([&] { xg::conv1d(xg::zeros({2, 3, 2}), xg::zeros({4, 3, 3})); }) ==
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::conv2d(x, xg::zeros({2, 3, 3, 3}), {}, {.stride = {0, 1}});
+        }) == "conv2d: stride must be positive, got (0, 1)");
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::conv2d(x, xg::zeros({2, 3, 3, 3}), {}, {.padding = -1});
+        }) == "conv2d: padding must be non-negative, got (-1, -1)");
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::conv2d(x, xg::zeros({2, 3, 3, 3}), {}, {.groups = 0});
+        }) == "conv2d: groups must be positive, got 0");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(x, xg::zeros({2, 3, 3, 3}), xg::zeros({3}));
+        }) == "conv2d: bias of shape (3,) does not match the 2 output channels of the weight of shape (2, 3, 3, 3)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(xg::zeros({8, 8}), xg::zeros({2, 3, 3, 3}));
+        }) == "conv2d: expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape (8, 8)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv2d(xg::zeros({3, 8, 8}), xg::zeros({16, 1, 3, 3}));
+        }) == "conv2d: input of shape (3, 8, 8) has 3 channels but the weight expects 1");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::conv1d(xg::zeros({2, 3, 2}), xg::zeros({4, 3, 3}));
+        }) ==
         "conv1d: kernel of size 3 does not fit in the padded input of size 2 (input of shape (2, 3, 2), weight of "
         "shape (4, 3, 3))");
-  CHECK(message_of<std::invalid_argument>([&] { xg::conv1d(xg::zeros({2, 3, 5}), xg::zeros({4, 3, 3}), {}, {.stride = 0}); }) ==
-        "conv1d: stride must be positive, got 0");
-  CHECK(contains(message_of<xg::ShapeError>([&] { xg::conv1d(xg::zeros({2, 3, 5, 5}), xg::zeros({4, 3, 3})); }),
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::conv1d(xg::zeros({2, 3, 5}), xg::zeros({4, 3, 3}), {}, {.stride = 0});
+        }) == "conv1d: stride must be positive, got 0");
+  CHECK(contains(message_of<xg::ShapeError>([&] {
+                   xg::conv1d(xg::zeros({2, 3, 5, 5}), xg::zeros({4, 3, 3}));
+                 }),
                  "conv1d: expects a 3-D input (N, C, L) or an unbatched (C, L)"));
 }
 
@@ -300,8 +320,9 @@ TEST_CASE("nn::Flatten and Unflatten: torch's axes, the gradient reshaped back")
   CHECK(xg::shape_to_string(xg::nn::Flatten(0, 1)(x).shape()) == "(6, 4, 5)");
   CHECK(xg::shape_to_string(xg::nn::Flatten(-2)(x).shape()) == "(2, 3, 20)");
   CHECK(xg::shape_to_string(xg::nn::Unflatten(1, {2, 30})(xg::nn::Flatten()(x)).shape()) == "(2, 2, 30)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::nn::Unflatten(-1, {4, 4})(x); }) ==
-        "Unflatten: sizes (4, 4) do not multiply to the 5 elements of axis 3 of the input of shape (2, 3, 4, 5)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::nn::Unflatten(-1, {4, 4})(x);
+        }) == "Unflatten: sizes (4, 4) do not multiply to the 5 elements of axis 3 of the input of shape (2, 3, 4, 5)");
   CHECK(message_of<std::invalid_argument>([&] { xg::nn::Flatten(2, 1)(x); }) ==
         "Flatten: start_dim 2 comes after end_dim 1 for an input of shape (2, 3, 4, 5)");
 }

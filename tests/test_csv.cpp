@@ -96,7 +96,8 @@ TEST_CASE("load_csv: missing cells are refused with file:line:column unless .mis
   CHECK(d.features(1, 0) == -1.0f);
   CHECK(d.features(1, 1) == 4.0f);
   // A target cannot be filled in.
-  CHECK(error_of("a,y\n1,\n", {.target = "y", .missing = 0.0f}) == "data.csv:2:3: the target column 'y' (2) is empty or nan");
+  CHECK(error_of("a,y\n1,\n", {.target = "y", .missing = 0.0f}) ==
+        "data.csv:2:3: the target column 'y' (2) is empty or nan");
 }
 
 TEST_CASE("load_csv: every malformed file names the file, the line and the column") {
@@ -108,14 +109,17 @@ TEST_CASE("load_csv: every malformed file names the file, the line and the colum
   CHECK(error_of("1,2\n1\n") == "data.csv:2: expected 2 fields as in the first row, found 1");
   CHECK(error_of("a,b\n1,\"2\n") == "data.csv:2:3: the quoted field starting here is never closed");
   CHECK(error_of("a,b\n1,\"2\"x\n") ==
-        "data.csv:2:6: unexpected 'x' after the closing quote of a field (a quote inside a quoted field is written \"\")");
+        "data.csv:2:6: unexpected 'x' after the closing quote of a field (a quote inside a quoted field is written "
+        "\"\")");
   CHECK(error_of("") == "data.csv:1: load_csv: the file has no rows");
   CHECK(error_of("\n\r\n") == "data.csv:1: load_csv: the file has no rows");
   CHECK(error_of("a,b\n") == "data.csv:2: load_csv: the file has a header but no rows");
   CHECK(error_of("a,b\n1,2\n", {.target = "c"}) ==
         "data.csv:1: load_csv: the target column 'c' is not in the header (2 columns)");
-  CHECK(error_of("1,2\n", {.target = 2}) == "data.csv:1: load_csv: the target column index 2 is out of range for 2 columns");
-  CHECK(error_of("1,2\n", {.target = -3}) == "data.csv:1: load_csv: the target column index -3 is out of range for 2 columns");
+  CHECK(error_of("1,2\n", {.target = 2}) ==
+        "data.csv:1: load_csv: the target column index 2 is out of range for 2 columns");
+  CHECK(error_of("1,2\n", {.target = -3}) ==
+        "data.csv:1: load_csv: the target column index -3 is out of range for 2 columns");
   CHECK(error_of("1,2\n", {.target = "b", .header = ds::CsvHeader::no}) ==
         "data.csv:1: load_csv: a target by name ('b') needs a header, but .header is no");
   // The column counts bytes from the start of the line, after a quoted

@@ -88,8 +88,8 @@ TEST_CASE("custom function: the README's stable softplus, values and gradcheck")
   // --- end README example, use ---
   CHECK_MESSAGE(check.passed, check.message);
   CHECK(std::string(y.op()) == "stable_softplus");
-  const double expected[] = {0.0, std::log1p(std::exp(-2.0)), std::log(2.0), std::log1p(std::exp(0.5)),
-                             std::log1p(std::exp(3.0)), 800.0};
+  const double expected[] = {
+      0.0, std::log1p(std::exp(-2.0)), std::log(2.0), std::log1p(std::exp(0.5)), std::log1p(std::exp(3.0)), 800.0};
   for (std::size_t i = 0; i < 6; ++i) {
     CAPTURE(i);
     CHECK(y.value()(i) == doctest::Approx(expected[i]).epsilon(1e-14));

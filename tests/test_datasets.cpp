@@ -148,8 +148,7 @@ TEST_CASE("datasets: digits has 1797 rows of 64 pixel counts, 10 classes") {
   CHECK(digits.class_names.front() == "0");
   CHECK(digits.class_names.back() == "9");
   // Class sizes of the UCI test set as sklearn's load_digits documents them.
-  CHECK(class_counts(digits.labels, 10) ==
-        std::vector<std::size_t>{178, 182, 177, 183, 181, 182, 181, 179, 174, 180});
+  CHECK(class_counts(digits.labels, 10) == std::vector<std::size_t>{178, 182, 177, 183, 181, 182, 181, 179, 174, 180});
   // First line of digits.csv starts "0,0,5,13,9,1,0,0," and ends with label 0.
   CHECK(digits.features(0, 2) == 5.0f);
   CHECK(digits.features(0, 3) == 13.0f);
@@ -220,8 +219,8 @@ TEST_CASE("datasets: a file with too few rows for a split names the file and the
   TempDir dir;
   const auto file = dir.write("iris.csv", "1,4,a\n1,2,3,4,0\n");
   const auto one_row = ds::load_iris(dir.path());
-  const auto message = xg::testing::message_of<std::invalid_argument>(
-      [&] { ds::train_test_split(one_row, 0.2, 0, true); });
+  const auto message =
+      xg::testing::message_of<std::invalid_argument>([&] { ds::train_test_split(one_row, 0.2, 0, true); });
   CHECK_MESSAGE(contains(message, "'" + file + "' has 1 rows: test_fraction 0.200000 leaves the train part empty"),
                 message);
 }
@@ -269,7 +268,10 @@ TEST_CASE("datasets: malformed iris files name the file and the line") {
 }
 
 TEST_CASE("datasets: iris parsing accepts CRLF, a byte order mark, spaces and blank lines") {
-  const auto d = ds::parse_iris_csv("\xEF\xBB\xBF" "2,2,a,b\r\n 1.5 , -2 ,1\r\n\r\n3,4e-1,0\r\n", "mem.csv");
+  const auto d = ds::parse_iris_csv(
+      "\xEF\xBB\xBF"
+      "2,2,a,b\r\n 1.5 , -2 ,1\r\n\r\n3,4e-1,0\r\n",
+      "mem.csv");
   REQUIRE(d.size() == 2);
   CHECK(d.class_names == std::vector<std::string>{"a", "b"});
   CHECK(d.features(0, 0) == 1.5f);
@@ -302,7 +304,8 @@ TEST_CASE("datasets: malformed digits and sentiment files name the file and the 
         "s.tsv:1: empty file, expected the header 'source<TAB>label<TAB>text'");
   CHECK(data_error_message([] { ds::parse_sentiment_tsv("source,label,text\n", "s.tsv"); }) ==
         "s.tsv:1: bad header 'source,label,text', expected 'source<TAB>label<TAB>text'");
-  CHECK(data_error_message([&] { ds::parse_sentiment_tsv(header, "s.tsv"); }) == "s.tsv:2: no sentences after the header");
+  CHECK(data_error_message([&] { ds::parse_sentiment_tsv(header, "s.tsv"); }) ==
+        "s.tsv:2: no sentences after the header");
   CHECK(data_error_message([&] { ds::parse_sentiment_tsv(header + "imdb\t1\tok\nimdb 1 bad\n", "s.tsv"); }) ==
         "s.tsv:3: expected source, label and text, tab-separated, found 1 fields");
   CHECK(data_error_message([&] { ds::parse_sentiment_tsv(header + "imdb\t2\tbad\n", "s.tsv"); }) ==

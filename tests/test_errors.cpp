@@ -37,10 +37,12 @@ TEST_CASE("errors: matmul names both shapes") {
   CHECK(message_of<xg::ShapeError>([&] { xg::matmul(a, b); }) == "matmul: cannot multiply (3, 4) by (5, 2)");
   CHECK(message_of<xg::ShapeError>([&] { xg::matmul(xg::zeros({3}), xg::zeros({4})); }) ==
         "matmul: cannot multiply (3,) by (4,)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::matmul(xg::zeros({2, 3}), xg::zeros({2})); }) ==
-        "matmul: cannot multiply (2, 3) by (2,)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::matmul(xg::zeros({2, 2, 2, 2}), xg::zeros({2, 2})); }) ==
-        "matmul: supports 1-D, 2-D and 3-D operands, got (2, 2, 2, 2) and (2, 2)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::matmul(xg::zeros({2, 3}), xg::zeros({2}));
+        }) == "matmul: cannot multiply (2, 3) by (2,)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::matmul(xg::zeros({2, 2, 2, 2}), xg::zeros({2, 2}));
+        }) == "matmul: supports 1-D, 2-D and 3-D operands, got (2, 2, 2, 2) and (2, 2)");
   CHECK(contains(message_of<xg::ShapeError>([&] { xg::matmul(xg::zeros({}), xg::zeros({2})); }), "matmul"));
 }
 
@@ -49,17 +51,19 @@ TEST_CASE("errors: elementwise binary ops name the op and both shapes when they 
   auto b = xg::zeros({4});
   CHECK(message_of<xg::ShapeError>([&] { a + b; }) == "add: cannot broadcast (2, 3) with (4,)");
   CHECK(message_of<xg::ShapeError>([&] { a - b; }) == "sub: cannot broadcast (2, 3) with (4,)");
-  CHECK(message_of<xg::ShapeError>([&] { a * b; }) == "mul: cannot broadcast (2, 3) with (4,)");
+  CHECK(message_of<xg::ShapeError>([&] { a* b; }) == "mul: cannot broadcast (2, 3) with (4,)");
   CHECK(message_of<xg::ShapeError>([&] { a / b; }) == "div: cannot broadcast (2, 3) with (4,)");
   CHECK(message_of<xg::ShapeError>([&] { xg::maximum(b, a); }) == "maximum: cannot broadcast (4,) with (2, 3)");
   CHECK(message_of<xg::ShapeError>([&] { xg::minimum(a, b); }) == "minimum: cannot broadcast (2, 3) with (4,)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::zeros({3, 1}) + xg::zeros({2, 4}); }) ==
-        "add: cannot broadcast (3, 1) with (2, 4)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::zeros({3, 1}) + xg::zeros({2, 4});
+        }) == "add: cannot broadcast (3, 1) with (2, 4)");
 }
 
 TEST_CASE("errors: reshape names both shapes and the element count") {
-  CHECK(message_of<xg::ShapeError>([] { xg::reshape(xg::zeros({2, 3}), {4}); }) ==
-        "reshape: cannot reshape (2, 3) (6 elements) to (4,)");
+  CHECK(message_of<xg::ShapeError>([] {
+          xg::reshape(xg::zeros({2, 3}), {4});
+        }) == "reshape: cannot reshape (2, 3) (6 elements) to (4,)");
 }
 
 TEST_CASE("errors: an axis out of range names the op, the axis and the valid range") {
@@ -70,8 +74,7 @@ TEST_CASE("errors: an axis out of range names the op, the axis and the valid ran
   CHECK(message_of<std::invalid_argument>([&] { xg::max(x, {2}, true); }) == "max" + expected);
   CHECK(message_of<std::invalid_argument>([&] { xg::softmax(x, 2); }) == "softmax" + expected);
   CHECK(message_of<std::invalid_argument>([&] { xg::log_softmax(x, 2); }) == "log_softmax" + expected);
-  CHECK(message_of<std::invalid_argument>([&] { xg::concat(std::vector<Tensor>{x, x}, 2); }) ==
-        "concat" + expected);
+  CHECK(message_of<std::invalid_argument>([&] { xg::concat(std::vector<Tensor>{x, x}, 2); }) == "concat" + expected);
   CHECK(message_of<std::invalid_argument>([&] { xg::sum(x, {-3}); }) ==
         "sum: axis -3 is out of range for a 2-D tensor (valid: -2 to 1)");
   CHECK(message_of<std::invalid_argument>([&] { xg::softmax(xg::zeros({})); }) ==
@@ -80,18 +83,21 @@ TEST_CASE("errors: an axis out of range names the op, the axis and the valid ran
 
 TEST_CASE("errors: a repeated axis is refused") {
   auto x = xg::zeros({2, 3});
-  CHECK(message_of<std::invalid_argument>([&] { xg::sum(x, {1, -1}); }) ==
-        "sum: an axis is repeated in the axes given");
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::sum(x, {1, -1});
+        }) == "sum: an axis is repeated in the axes given");
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::max(x, {0, 0}); }), "max: an axis is repeated"));
 }
 
 TEST_CASE("errors: mean and max of nothing are refused instead of giving NaN or -inf") {
   CHECK(message_of<std::invalid_argument>([] { xg::mean(xg::zeros({0})); }) ==
         "mean: cannot reduce over an empty extent (input shape (0,))");
-  CHECK(message_of<std::invalid_argument>([] { xg::max(xg::zeros({2, 0})); }) ==
-        "max: cannot reduce over an empty extent (input shape (2, 0))");
-  CHECK(message_of<std::invalid_argument>([] { xg::max(xg::zeros({2, 0}), {1}); }) ==
-        "max: cannot reduce over an empty extent (input shape (2, 0))");
+  CHECK(message_of<std::invalid_argument>([] {
+          xg::max(xg::zeros({2, 0}));
+        }) == "max: cannot reduce over an empty extent (input shape (2, 0))");
+  CHECK(message_of<std::invalid_argument>([] {
+          xg::max(xg::zeros({2, 0}), {1});
+        }) == "max: cannot reduce over an empty extent (input shape (2, 0))");
   CHECK_THROWS_AS(xg::mean(xg::zeros({3, 0}), {1}, true), std::invalid_argument);
   // Reducing a non-empty axis of an empty tensor is fine: the result is empty too.
   CHECK(xg::max(xg::zeros({3, 0}), {0}).numel() == 0);
@@ -101,30 +107,39 @@ TEST_CASE("errors: mean and max of nothing are refused instead of giving NaN or 
 TEST_CASE("errors: concat names both shapes that do not fit") {
   auto a = xg::zeros({2, 3});
   auto b = xg::zeros({2, 4});
-  CHECK(message_of<xg::ShapeError>([&] { xg::concat(std::vector<Tensor>{a, b}, 0); }) ==
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::concat(std::vector<Tensor>{a, b}, 0);
+        }) ==
         "concat: cannot join (2, 3) (tensor 0) with (2, 4) (tensor 1) along axis 0: all other dimensions must match");
-  CHECK(message_of<xg::ShapeError>([&] { xg::concat(std::vector<Tensor>{a, a, xg::zeros({6})}, 0); }) ==
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::concat(std::vector<Tensor>{a, a, xg::zeros({6})}, 0);
+        }) ==
         "concat: cannot join (2, 3) (tensor 0) with (6,) (tensor 2) along axis 0: all other dimensions must match");
   CHECK(message_of<std::invalid_argument>([] { xg::concat(std::vector<Tensor>{}); }) ==
         "concat: needs at least one tensor, got an empty list");
-  CHECK(message_of<xg::ShapeError>([] { xg::concat(std::vector<Tensor>{xg::zeros({}), xg::zeros({})}); }) ==
-        "concat: cannot join 0-D tensors; reshape them to (1,) first");
+  CHECK(message_of<xg::ShapeError>([] {
+          xg::concat(std::vector<Tensor>{xg::zeros({}), xg::zeros({})});
+        }) == "concat: cannot join 0-D tensors; reshape them to (1,) first");
   // Along axis 1 the first dimensions must agree instead.
   CHECK_NOTHROW(xg::concat(std::vector<Tensor>{a, b}, 1));
 }
 
 TEST_CASE("errors: index_select and gather name the bad index, its position and the valid size") {
   auto x = xg::zeros({3, 4});
-  CHECK(message_of<std::invalid_argument>([&] { xg::index_select(x, std::vector<std::size_t>{0, 3}); }) ==
-        "index_select: index 3 (at position 1) is out of range for axis 0 of size 3");
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::index_select(x, std::vector<std::size_t>{0, 3});
+        }) == "index_select: index 3 (at position 1) is out of range for axis 0 of size 3");
   CHECK(message_of<xg::ShapeError>([] { xg::index_select(xg::zeros({}), std::vector<std::size_t>{0}); }) ==
         "index_select: cannot select rows of a 0-D tensor");
-  CHECK(message_of<std::invalid_argument>([&] { xg::gather(x, std::vector<std::size_t>{0, 4, 1}); }) ==
-        "gather: index 4 (at position 1) is out of range for axis 1 of size 4");
-  CHECK(message_of<xg::ShapeError>([] { xg::gather(xg::zeros({3}), std::vector<std::size_t>{0, 0, 0}); }) ==
-        "gather: expects a 2-D input, got shape (3,)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::gather(x, std::vector<std::size_t>{0, 1}); }) ==
-        "gather: needs one index per row: got 2 indices for an input of shape (3, 4)");
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::gather(x, std::vector<std::size_t>{0, 4, 1});
+        }) == "gather: index 4 (at position 1) is out of range for axis 1 of size 4");
+  CHECK(message_of<xg::ShapeError>([] {
+          xg::gather(xg::zeros({3}), std::vector<std::size_t>{0, 0, 0});
+        }) == "gather: expects a 2-D input, got shape (3,)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::gather(x, std::vector<std::size_t>{0, 1});
+        }) == "gather: needs one index per row: got 2 indices for an input of shape (3, 4)");
 }
 
 TEST_CASE("errors: bad scalar arguments name the op and the values") {
@@ -153,9 +168,9 @@ TEST_CASE("errors: gradcheck refuses inputs it cannot check") {
   const auto unstable = [](const std::vector<xg::Tensor64>& in) {
     return in[0].value()(0) > 1.0 ? xg::concat(std::vector<xg::Tensor64>{in[0], in[0]}) : in[0] * 1.0;
   };
-  CHECK(contains(message_of<std::invalid_argument>(
-                     [&] { xg::autograd::gradcheck(unstable, {xg::tensor<double>({1.0}, true)}); }),
-                 "output changed shape from (1,) to (2,)"));
+  CHECK(contains(
+      message_of<std::invalid_argument>([&] { xg::autograd::gradcheck(unstable, {xg::tensor<double>({1.0}, true)}); }),
+      "output changed shape from (1,) to (2,)"));
 }
 
 TEST_CASE("errors: nothing crashes on empty tensors") {

@@ -71,7 +71,7 @@ TEST_CASE("load_csv<double>: cells come in as the double their text names") {
   static_assert(std::is_same_v<decltype(d), const ds::Dataset64>);
   CHECK(d.features(0, 0) == 0.100000000001);
   CHECK(static_cast<double>(static_cast<float>(0.100000000001)) != 0.100000000001);  // float32 would lose it
-  CHECK(d.features(0, 1) == 1e39);     // past float32's range
+  CHECK(d.features(0, 1) == 1e39);                                                   // past float32's range
   CHECK(d.features(1, 1) == -1e-300);  // below float32's smallest subnormal
   CHECK(d.targets(0) == 0.3000000000007);
   // The float32 default still rounds each cell once to float and refuses 1e39.

@@ -39,9 +39,8 @@ void check_gradients(const Fn& fn, const Inputs& inputs) {
 }
 
 const std::vector<std::pair<Shape, Shape>> broadcast_pairs = {
-    {{2, 3}, {2, 3}},     {{3, 1}, {1, 4}}, {{2, 3}, {3}}, {{3}, {2, 3}},
-    {{}, {2, 3}},         {{2, 3}, {}},     {{}, {}},      {{2, 1, 3}, {4, 1}},
-    {{4, 1}, {2, 1, 3}},
+    {{2, 3}, {2, 3}}, {{3, 1}, {1, 4}}, {{2, 3}, {3}},       {{3}, {2, 3}},       {{}, {2, 3}},
+    {{2, 3}, {}},     {{}, {}},         {{2, 1, 3}, {4, 1}}, {{4, 1}, {2, 1, 3}},
 };
 
 }  // namespace
@@ -119,8 +118,8 @@ TEST_CASE("gradcheck: clamp with both bounds, only min, only max") {
   const Tensor64 x = xg::tensor<double>({{-1.7, -0.8, -0.3}, {0.2, 0.7, 1.9}}, true);
   check_gradients([](const Inputs& in) { return xg::clamp(in[0], -0.5, 0.5); }, {x});
   check_gradients([](const Inputs& in) { return xg::clamp(in[0], 0.0); }, {x});
-  check_gradients(
-      [](const Inputs& in) { return xg::clamp(in[0], -std::numeric_limits<double>::infinity(), 0.0); }, {x});
+  check_gradients([](const Inputs& in) { return xg::clamp(in[0], -std::numeric_limits<double>::infinity(), 0.0); },
+                  {x});
 }
 
 TEST_CASE("gradcheck: maximum and minimum, broadcasting, and ties split evenly") {
@@ -235,11 +234,17 @@ TEST_CASE("gradcheck: concat along each axis, with inputs that do and don't requ
                   {leaf({2, 2, 3}, gen), leaf({2, 1, 3}, gen), leaf({2, 3, 3}, gen)});
   check_gradients([](const Inputs& x) { return xg::concat(x); }, {leaf({3}, gen)});
   const Tensor64 fixed = xg::ones<double>({2, 3});
-  check_gradients([&](const Inputs& x) { return xg::concat(std::vector<Tensor64>{fixed, x[0], fixed}, 0); },
-                  {leaf({1, 3}, gen)});
+  check_gradients(
+      [&](const Inputs& x) {
+        return xg::concat(std::vector<Tensor64>{fixed, x[0], fixed}, 0);
+      },
+      {leaf({1, 3}, gen)});
   // The same tensor twice: both copies send their gradient back.
-  check_gradients([](const Inputs& x) { return xg::concat(std::vector<Tensor64>{x[0], x[0]}, 1); },
-                  {leaf({2, 2}, gen)});
+  check_gradients(
+      [](const Inputs& x) {
+        return xg::concat(std::vector<Tensor64>{x[0], x[0]}, 1);
+      },
+      {leaf({2, 2}, gen)});
 }
 
 TEST_CASE("gradcheck: index_select with repeated indices, and gather") {
@@ -315,8 +320,8 @@ TEST_CASE("gradcheck: a gradient missing altogether is caught") {
       self.inputs[0]->accumulate_grad(self.grad * self.inputs[1]->value);
     });
   };
-  const auto result = xg::autograd::gradcheck(
-      half_backward, {xg::tensor<double>({2.0}, true), xg::tensor<double>({5.0}, true)});
+  const auto result =
+      xg::autograd::gradcheck(half_backward, {xg::tensor<double>({2.0}, true), xg::tensor<double>({5.0}, true)});
   CHECK_FALSE(result.passed);
   CHECK(result.input == 1);
   CHECK(result.analytic == 0.0);

@@ -149,12 +149,8 @@ class ChainBuilder {
     const std::size_t rank = x.dim();
     const auto shape = x.shape();
     switch (gen_.randint(32)) {
-      case 0:
-        step = {"tanh", [](const Tensor64& t, const Inputs&) { return xg::tanh(t); }};
-        return true;
-      case 1:
-        step = {"sigmoid", [](const Tensor64& t, const Inputs&) { return xg::sigmoid(t); }};
-        return true;
+      case 0: step = {"tanh", [](const Tensor64& t, const Inputs&) { return xg::tanh(t); }}; return true;
+      case 1: step = {"sigmoid", [](const Tensor64& t, const Inputs&) { return xg::sigmoid(t); }}; return true;
       case 2:
         if (min_abs(x) < margin) return false;
         step = {"relu", [](const Tensor64& t, const Inputs&) { return xg::relu(t); }};
@@ -271,7 +267,8 @@ class ChainBuilder {
         if (rank == 0) return false;
         const long axis = random_axis(rank);
         const bool log = gen_.uniform() < 0.5;
-        step = {(log ? "log_softmax" : "softmax") + std::to_string(axis), [axis, log](const Tensor64& t, const Inputs&) {
+        step = {(log ? "log_softmax" : "softmax") + std::to_string(axis),
+                [axis, log](const Tensor64& t, const Inputs&) {
                   return log ? xg::log_softmax(t, axis) : xg::softmax(t, axis);
                 }};
         return true;
@@ -330,8 +327,10 @@ class ChainBuilder {
       case 23: {
         if (rank == 0) return false;
         const long axis = random_axis(rank);
-        const long size = static_cast<long>(shape[static_cast<std::size_t>(axis < 0 ? axis + static_cast<long>(rank) : axis)]);
-        const long i = static_cast<long>(gen_.randint(static_cast<std::size_t>(size))) - (gen_.uniform() < 0.5 ? size : 0);
+        const long size =
+            static_cast<long>(shape[static_cast<std::size_t>(axis < 0 ? axis + static_cast<long>(rank) : axis)]);
+        const long i =
+            static_cast<long>(gen_.randint(static_cast<std::size_t>(size))) - (gen_.uniform() < 0.5 ? size : 0);
         switch (gen_.randint(3)) {
           case 0:
             step = {"select" + std::to_string(axis) + "," + std::to_string(i),
@@ -340,7 +339,9 @@ class ChainBuilder {
           case 1: {
             const long stride = 1 + static_cast<long>(gen_.randint(3));
             step = {"slice" + std::to_string(axis) + "," + std::to_string(i) + "::" + std::to_string(stride),
-                    [axis, i, stride](const Tensor64& t, const Inputs&) { return xg::slice(t, axis, i, xg::None, stride); }};
+                    [axis, i, stride](const Tensor64& t, const Inputs&) {
+                      return xg::slice(t, axis, i, xg::None, stride);
+                    }};
             break;
           }
           default: {

@@ -57,8 +57,9 @@ TEST_CASE("graph: an explicit gradient weighs the outputs; a wrong shape throws 
   auto x = xg::tensor({1.0f, 2.0f}, true);
   auto y = x * 3.0f;
   CHECK_THROWS_AS(y.backward(xg::Array<float>{1.0f, 1.0f, 1.0f}), xg::ShapeError);
-  CHECK(message_of<xg::ShapeError>([&] { y.backward(xg::Array<float>{{1.0f, 1.0f}}); }) ==
-        "backward: the gradient has shape (1, 2) but the tensor has shape (2,)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          y.backward(xg::Array<float>{{1.0f, 1.0f}});
+        }) == "backward: the gradient has shape (1, 2) but the tensor has shape (2,)");
   y.backward(xg::Array<float>{1.0f, -2.0f});
   CHECK(x.grad() == xg::Array<float>{3.0f, -6.0f});
 }

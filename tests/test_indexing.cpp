@@ -62,15 +62,15 @@ TEST_CASE("indexing: select and t[i] pick one position of an axis, negative from
 
 TEST_CASE("indexing: slice follows Python's bounds, negative indices, clamping and steps") {
   const Tensor64 x = matrix_3x4();
-  check_values(xg::slice(x, 1, 1, None, 2), {3, 2}, {1, 3, 5, 7, 9, 11});     // x[:, 1::2]
-  check_values(xg::slice(x, 0, -2), {2, 4}, {4, 5, 6, 7, 8, 9, 10, 11});      // x[-2:]
+  check_values(xg::slice(x, 1, 1, None, 2), {3, 2}, {1, 3, 5, 7, 9, 11});          // x[:, 1::2]
+  check_values(xg::slice(x, 0, -2), {2, 4}, {4, 5, 6, 7, 8, 9, 10, 11});           // x[-2:]
   check_values(xg::slice(x, -1, None, -1), {3, 3}, {0, 1, 2, 4, 5, 6, 8, 9, 10});  // x[:, :-1]
   check_values(xg::slice(x, 0, -10, 10), {3, 4}, std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
-  check_values(xg::slice(x, 0, 5, 7), {0, 4}, {});                             // past the end: empty
-  check_values(xg::slice(x, 1, 3, 1), {3, 0}, {});                             // stop before start: empty
-  check_values(xg::slice(x, 1, 0, 4, 3), {3, 2}, {0, 3, 4, 7, 8, 11});        // x[:, 0:4:3]
+  check_values(xg::slice(x, 0, 5, 7), {0, 4}, {});                      // past the end: empty
+  check_values(xg::slice(x, 1, 3, 1), {3, 0}, {});                      // stop before start: empty
+  check_values(xg::slice(x, 1, 0, 4, 3), {3, 2}, {0, 3, 4, 7, 8, 11});  // x[:, 0:4:3]
   constexpr long huge = std::numeric_limits<long>::max();
-  check_values(xg::slice(x, 0, None, None, huge), {1, 4}, {0, 1, 2, 3});       // x[::huge]: the first row
+  check_values(xg::slice(x, 0, None, None, huge), {1, 4}, {0, 1, 2, 3});  // x[::huge]: the first row
   check_values(x.index({Slice(-huge, huge, huge), -1}), {1}, {3});
 }
 
@@ -83,17 +83,17 @@ TEST_CASE("indexing: narrow takes length elements from start") {
 
 TEST_CASE("indexing: index with slices, integers, Ellipsis and NewAxis, as NumPy's x[...]") {
   const Tensor64 x = matrix_3x4();
-  check_values(x.index({Slice(0, 3), 1}), {3}, {1, 5, 9});                                   // x[0:3, 1]
+  check_values(x.index({Slice(0, 3), 1}), {3}, {1, 5, 9});                                      // x[0:3, 1]
   check_values(x.index({Slice(None, None, 2), Slice(1, None)}), {2, 3}, {1, 2, 3, 9, 10, 11});  // x[::2, 1:]
-  check_values(x.index({Ellipsis, 2}), {3}, {2, 6, 10});                                     // x[..., 2]
-  check_values(x.index({1, NewAxis}), {1, 4}, {4, 5, 6, 7});                                  // x[1, None]
-  check_values(x.index({None, Slice(), 0}), {1, 3}, {0, 4, 8});                               // x[None, :, 0]
-  check_values(x.index({-1, -2}), {}, {10});                                                  // x[-1, -2]
+  check_values(x.index({Ellipsis, 2}), {3}, {2, 6, 10});                                        // x[..., 2]
+  check_values(x.index({1, NewAxis}), {1, 4}, {4, 5, 6, 7});                                    // x[1, None]
+  check_values(x.index({None, Slice(), 0}), {1, 3}, {0, 4, 8});                                 // x[None, :, 0]
+  check_values(x.index({-1, -2}), {}, {10});                                                    // x[-1, -2]
   check_values(x.index({}), {3, 4}, std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
   const Tensor64 y = cube_2x3x4();
-  check_values(y.index({1, Ellipsis, Slice(-1, None)}), {3, 1}, {15, 19, 23});                // y[1, ..., -1:]
-  check_values(y.index({Ellipsis, 0, Slice(None, None, 3)}), {2, 2}, {0, 3, 12, 15});         // y[..., 0, ::3]
-  check_values(y.index({Slice(), Ellipsis, NewAxis, 1}), {2, 3, 1}, {1, 5, 9, 13, 17, 21});   // y[:, ..., None, 1]
+  check_values(y.index({1, Ellipsis, Slice(-1, None)}), {3, 1}, {15, 19, 23});               // y[1, ..., -1:]
+  check_values(y.index({Ellipsis, 0, Slice(None, None, 3)}), {2, 2}, {0, 3, 12, 15});        // y[..., 0, ::3]
+  check_values(y.index({Slice(), Ellipsis, NewAxis, 1}), {2, 3, 1}, {1, 5, 9, 13, 17, 21});  // y[:, ..., None, 1]
 }
 
 TEST_CASE("indexing: index_select on any axis, with a braced list") {
@@ -145,7 +145,7 @@ TEST_CASE("shape ops: squeeze, unsqueeze, flatten, stack") {
 
 TEST_CASE("shape ops: expand and broadcast_to repeat size-1 axes; -1 keeps a dimension") {
   const Tensor64 z = xg::arange<double>(3).reshape({3, 1});  // (3, 1): 0, 1, 2
-  const Tensor64 e = z.expand({2, -1, 4});                 // e[a, i, k] = i
+  const Tensor64 e = z.expand({2, -1, 4});                   // e[a, i, k] = i
   REQUIRE(xg::shapes_equal(e.shape(), Shape{2, 3, 4}));
   for (std::size_t a = 0; a < 2; ++a)
     for (std::size_t i = 0; i < 3; ++i)
@@ -202,8 +202,7 @@ TEST_CASE("gradcheck: permute, transpose, squeeze, unsqueeze, flatten, stack, ex
   check_gradients([](const Inputs& in) { return xg::permute(in[0], {2, 0, 1}); }, {x});
   check_gradients([](const Inputs& in) { return xg::permute(in[0], {-1, 1, 0}); }, {x});
   for (long a = 0; a < 3; ++a)
-    for (long b = 0; b < 3; ++b)
-      check_gradients([a, b](const Inputs& in) { return xg::transpose(in[0], a, b); }, {x});
+    for (long b = 0; b < 3; ++b) check_gradients([a, b](const Inputs& in) { return xg::transpose(in[0], a, b); }, {x});
   for (long axis = -4; axis < 4; ++axis)
     check_gradients([axis](const Inputs& in) { return xg::unsqueeze(in[0], axis); }, {x});
   const Tensor64 ones_axes = leaf({1, 3, 1}, 14);
@@ -274,35 +273,46 @@ TEST_CASE("indexing errors name the op, the values and the shapes") {
   CHECK(message_of<E>([&] { (void)xg::slice(x, 0, 0, 2, 0); }) ==
         "slice: step must be positive, got 0 for axis 0 (shape (3, 4)); negative steps are not supported, as in "
         "PyTorch");
-  CHECK(contains(message_of<E>([&] { (void)x.index({Slice(None, None, -1)}); }), "index: step must be positive, got -1"));
-  CHECK(message_of<E>([&] { (void)x.index({0, 1, 2}); }) ==
-        "index: too many indices for a tensor of shape (3, 4): 3 axes indexed, the tensor has 2");
-  CHECK(message_of<E>([&] { (void)x.index({0, 7}); }) ==
-        "index: index 7 is out of range for axis 1 of size 4 (shape (3, 4))");
+  CHECK(
+      contains(message_of<E>([&] { (void)x.index({Slice(None, None, -1)}); }), "index: step must be positive, got -1"));
+  CHECK(message_of<E>([&] {
+          (void)x.index({0, 1, 2});
+        }) == "index: too many indices for a tensor of shape (3, 4): 3 axes indexed, the tensor has 2");
+  CHECK(message_of<E>([&] {
+          (void)x.index({0, 7});
+        }) == "index: index 7 is out of range for axis 1 of size 4 (shape (3, 4))");
   CHECK(contains(message_of<E>([&] { (void)x.index({Ellipsis, Ellipsis}); }), "only one Ellipsis"));
   CHECK(message_of<E>([&] { (void)xg::narrow(x, 1, 3, 2); }) ==
         "narrow: start 3 and length 2 do not fit in axis 1 of size 4 (shape (3, 4))");
-  CHECK(message_of<E>([&] { (void)xg::index_select(x, {0, 3}); }) ==
-        "index_select: index 3 (at position 1) is out of range for axis 0 of size 3");
-  CHECK(message_of<E>([&] { (void)xg::index_select(x, {-1}); }) == "index_select: index -1 (at position 0) is negative");
-  CHECK(message_of<E>([&] { (void)xg::permute(x, {0, 0}); }) ==
-        "permute: (0, 0) is not a permutation of the 2 axes of a tensor of shape (3, 4)");
+  CHECK(message_of<E>([&] {
+          (void)xg::index_select(x, {0, 3});
+        }) == "index_select: index 3 (at position 1) is out of range for axis 0 of size 3");
+  CHECK(message_of<E>([&] { (void)xg::index_select(x, {-1}); }) ==
+        "index_select: index -1 (at position 0) is negative");
+  CHECK(message_of<E>([&] {
+          (void)xg::permute(x, {0, 0});
+        }) == "permute: (0, 0) is not a permutation of the 2 axes of a tensor of shape (3, 4)");
   CHECK(message_of<E>([&] { (void)xg::permute(x, {1}); }) ==
         "permute: (1,) is not a permutation of the 2 axes of a tensor of shape (3, 4)");
-  CHECK(message_of<xg::ShapeError>([&] { (void)x.expand({3, 5}); }) ==
+  CHECK(message_of<xg::ShapeError>([&] {
+          (void)x.expand({3, 5});
+        }) ==
         "expand: cannot expand a tensor of shape (3, 4) to (3, 5): dimension 1 has size 4, which is not 1 and not 5");
-  CHECK(message_of<xg::ShapeError>([&] { (void)x.expand({-2, 4}); }) ==
-        "expand: cannot expand a tensor of shape (3, 4) to (-2, 4): size -2 for dimension 0 is negative");
+  CHECK(message_of<xg::ShapeError>([&] {
+          (void)x.expand({-2, 4});
+        }) == "expand: cannot expand a tensor of shape (3, 4) to (-2, 4): size -2 for dimension 0 is negative");
   CHECK(message_of<xg::ShapeError>([&] { (void)xg::broadcast_to(x, {4}); }) ==
         "broadcast_to: cannot expand a tensor of shape (3, 4) to (4,): the target has fewer dimensions than the "
         "tensor");
-  CHECK(message_of<E>([&] { (void)xg::split(x, std::vector<std::size_t>{1, 1}); }) ==
-        "split: sizes [1, 1] sum to 2 but axis 0 has size 3 (shape (3, 4))");
+  CHECK(message_of<E>([&] {
+          (void)xg::split(x, std::vector<std::size_t>{1, 1});
+        }) == "split: sizes [1, 1] sum to 2 but axis 0 has size 3 (shape (3, 4))");
   CHECK(message_of<E>([&] { (void)xg::chunk(x, 0); }) == "chunk: chunks must be positive, got 0 (shape (3, 4))");
   CHECK(message_of<E>([&] { (void)xg::unsqueeze(x, 3); }) ==
         "unsqueeze: axis 3 is out of range for inserting into a 2-D tensor (valid: -3 to 2)");
   CHECK(message_of<E>([&] { (void)xg::flatten(cube_2x3x4(), 2, 1); }) ==
         "flatten: start axis 2 comes after end axis 1 for a tensor of shape (2, 3, 4)");
-  CHECK(message_of<xg::ShapeError>([&] { (void)xg::stack(std::vector<Tensor64>{x, x.T()}); }) ==
-        "stack: all tensors must have one shape: tensor 0 has shape (3, 4), tensor 1 has (4, 3)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          (void)xg::stack(std::vector<Tensor64>{x, x.T()});
+        }) == "stack: all tensors must have one shape: tensor 0 has shape (3, 4), tensor 1 has (4, 3)");
 }

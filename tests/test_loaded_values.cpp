@@ -84,7 +84,8 @@ TEST_CASE("loaded values: a second-moment buffer below zero is refused for each 
           {"Adam.load_state_dict: the saved 'exp_avg_sq' of parameter 'weight' holds -0.5 at flat index 1 of shape "
            "(2, 2), but it is never negative"});
   refused([](nn::Linear& m) { return optim::Adam<float>(m.named_parameters(), {.amsgrad = true}); },
-          negative_at("state.bias.max_exp_avg_sq", 0), {"'max_exp_avg_sq' of parameter 'bias' holds -0.5 at flat index 0"});
+          negative_at("state.bias.max_exp_avg_sq", 0),
+          {"'max_exp_avg_sq' of parameter 'bias' holds -0.5 at flat index 0"});
   refused([](nn::Linear& m) { return optim::AdamW<float>(m.named_parameters(), {}); },
           negative_at("state.weight.exp_avg_sq", 3), {"AdamW", "'exp_avg_sq'", "-0.5 at flat index 3"});
   refused([](nn::Linear& m) { return optim::Adagrad<float>(m.named_parameters(), {}); },
@@ -150,8 +151,7 @@ TEST_CASE("loaded values: state for a parameter or an entry the optimizer does n
   };
   refused([](nn::Linear& m) { return optim::Adagrad<float>(m.named_parameters(), {}); }, adding("state.ghost.step"),
           {"Adagrad.load_state_dict: the state holds 'state.ghost.step' for a parameter this optimizer does not have"});
-  refused([](nn::Linear& m) { return optim::Adagrad<float>(m.named_parameters(), {}); },
-          adding("state.weight.exp_avg"),
+  refused([](nn::Linear& m) { return optim::Adagrad<float>(m.named_parameters(), {}); }, adding("state.weight.exp_avg"),
           {"the state holds 'state.weight.exp_avg', but Adagrad keeps no state of that name"});
   // Unnamed parameters are keyed by position: Linear has two.
   refused([](nn::Linear& m) { return optim::Adam<float>(m.parameters(), {}); }, adding("state.2.step"),
@@ -221,18 +221,21 @@ TEST_CASE("loaded values: a checkpoint holding impossible values is refused nami
 
   xg::CheckpointContents nan_weight = good;
   nan_weight.model = with_element(good.model, "bias", 1, not_a_number);
-  refused_checkpoint(nan_weight, "load_checkpoint 'run.ckpt': model section: Module::check_state_dict: parameter "
-                                 "'bias' holds NaN at flat index 1 of shape (2,)");
+  refused_checkpoint(nan_weight,
+                     "load_checkpoint 'run.ckpt': model section: Module::check_state_dict: parameter "
+                     "'bias' holds NaN at flat index 1 of shape (2,)");
 
   xg::CheckpointContents negative_moment = good;
   negative_moment.optimizer = with_element(good.optimizer, "state.weight.exp_avg_sq", 2, -1e-3f);
-  refused_checkpoint(negative_moment, "optimizer section: Adam.load_state_dict: the saved 'exp_avg_sq' of "
-                                      "parameter 'weight' holds -0.001 at flat index 2");
+  refused_checkpoint(negative_moment,
+                     "optimizer section: Adam.load_state_dict: the saved 'exp_avg_sq' of "
+                     "parameter 'weight' holds -0.001 at flat index 2");
 
   xg::CheckpointContents negative_base_lr = good;
   negative_base_lr.scheduler->put("base_lrs", xg::Array<double>{-0.1});
-  refused_checkpoint(negative_base_lr, "scheduler section: StepLR::load_state: 'base_lrs' holds -0.1 for param "
-                                       "group 0, expected a finite lr >= 0");
+  refused_checkpoint(negative_base_lr,
+                     "scheduler section: StepLR::load_state: 'base_lrs' holds -0.1 for param "
+                     "group 0, expected a finite lr >= 0");
 
   xg::CheckpointContents zero_generator = good;
   zero_generator.generator_state = zero_generator_state(0);

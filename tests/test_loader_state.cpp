@@ -40,7 +40,7 @@ TEST_CASE("DataLoader: a state taken mid-epoch resumes the rest of the epoch and
   const auto data = numbered(10);  // batches of 3: 3, 3, 3, 1
   xg::Generator straight_generator(7);
   ds::DataLoader straight(data, {.batch_size = 3}, straight_generator);
-  labels_of(straight);  // epoch 1
+  labels_of(straight);         // epoch 1
   auto it = straight.begin();  // epoch 2
   std::vector<std::size_t> served(it->y.begin(), it->y.end());
   ++it;
@@ -110,7 +110,8 @@ TEST_CASE("CsrDataLoader and TargetDataLoader resume mid-epoch as DataLoader doe
   for (std::size_t i = 0; i < n; ++i) targets(i) = static_cast<float>(i);
   const auto regression = ds::tensor_dataset(numbered(n).features, targets);
   xg::Generator g3(13), g4(14);
-  ds::TargetDataLoader target_straight(regression, {.batch_size = 4}, g3), target_resumed(regression, {.batch_size = 4}, g4);
+  ds::TargetDataLoader target_straight(regression, {.batch_size = 4}, g3),
+      target_resumed(regression, {.batch_size = 4}, g4);
   auto target_it = target_straight.begin();
   const auto target_state = target_straight.state_dict();
   ++target_it;

@@ -15,8 +15,8 @@ namespace F = xg::nn::functional;
 using nn::Reduction;
 using xg::autograd::gradcheck;
 
-using xg::testing::message_of;
 using xg::testing::contains;
+using xg::testing::message_of;
 
 // Both rows are (1, 2, 3): lse = 3 + log(1 + e^-1 + e^-2) = 3 + log(1.50321472) = 3.40760596,
 // softmax = exp(x - lse) = (0.09003057, 0.24472847, 0.66524096).

@@ -23,7 +23,8 @@ template <class Loss>
 void check_gradients(Loss loss, const xg::Tensor64& input, const xg::Tensor64& target) {
   for (const auto reduction : {Reduction::none, Reduction::mean, Reduction::sum}) {
     CAPTURE(static_cast<int>(reduction));
-    const auto r = xg::autograd::gradcheck([&](const auto& in) { return loss(in[0], in[1], reduction); }, {input, target});
+    const auto r =
+        xg::autograd::gradcheck([&](const auto& in) { return loss(in[0], in[1], reduction); }, {input, target});
     CHECK_MESSAGE(r, r.message);
   }
 }
@@ -45,8 +46,7 @@ TEST_CASE("losses: l1_loss is |input - target| under each reduction") {
 TEST_CASE("losses: huber_loss is quadratic inside delta and linear outside, smooth_l1_loss is it over beta") {
   const auto input = xg::tensor({0.5f, 3.0f, -2.0f}), target = xg::zeros<float>({3});
   // delta = 1: 0.5 * 0.5^2 = 0.125; 1 * (3 - 0.5) = 2.5; 1 * (2 - 0.5) = 1.5
-  CHECK(F::huber_loss(input, target, {.reduction = Reduction::none}).value() ==
-        xg::Array<float>{0.125f, 2.5f, 1.5f});
+  CHECK(F::huber_loss(input, target, {.reduction = Reduction::none}).value() == xg::Array<float>{0.125f, 2.5f, 1.5f});
   // delta = 2: 0.125; 2 * (3 - 1) = 4; |-2| is not below 2: 2 * (2 - 1) = 2 (= 0.5 * 2^2, continuous)
   CHECK(F::huber_loss(input, target, {.reduction = Reduction::sum, .delta = 2.0}).item() == 6.125f);
   CHECK(F::huber_loss(input, target, {.delta = 2.0}).item() == doctest::Approx(6.125 / 3.0));
@@ -62,11 +62,12 @@ TEST_CASE("losses: huber_loss is quadratic inside delta and linear outside, smoo
 
   // Points away from the kinks at |d| = delta (and beta): 0.3 and 2.5 against delta 1.5.
   const auto a = leaf({0.3, 2.5, -1.0, -3.0}), b = leaf({0.0, 0.0, 0.2, 0.1});
-  check_gradients([](const auto& x, const auto& y, Reduction r) { return F::huber_loss(x, y, {.reduction = r, .delta = 1.5}); },
-                  a, b);
   check_gradients(
-      [](const auto& x, const auto& y, Reduction r) { return F::smooth_l1_loss(x, y, {.reduction = r, .beta = 1.5}); }, a,
+      [](const auto& x, const auto& y, Reduction r) { return F::huber_loss(x, y, {.reduction = r, .delta = 1.5}); }, a,
       b);
+  check_gradients(
+      [](const auto& x, const auto& y, Reduction r) { return F::smooth_l1_loss(x, y, {.reduction = r, .beta = 1.5}); },
+      a, b);
 }
 
 TEST_CASE("losses: kl_div is sum p log(p / q) per row, with batchmean the divergence per sample") {
@@ -75,8 +76,8 @@ TEST_CASE("losses: kl_div is sum p log(p / q) per row, with batchmean the diverg
   const double third = 1.0 / 3.0;
   const double row0 = 0.2 * std::log(0.4) + 0.8 * std::log(3.2);
   const double row1 = third * (std::log(2.0 / 3.0) + 2.0 * std::log(4.0 / 3.0));
-  const auto log_q = xg::tensor<double>({{std::log(0.5), std::log(0.25), std::log(0.25)},
-                                         {std::log(0.5), std::log(0.25), std::log(0.25)}});
+  const auto log_q = xg::tensor<double>(
+      {{std::log(0.5), std::log(0.25), std::log(0.25)}, {std::log(0.5), std::log(0.25), std::log(0.25)}});
   const auto p = xg::tensor<double>({{0.2, 0.8, 0.0}, {third, third, third}});
   CHECK(F::kl_div(log_q, p, {.reduction = Reduction::sum}).item() == doctest::Approx(row0 + row1).epsilon(1e-14));
   CHECK(F::kl_div(log_q, p, {.reduction = Reduction::batchmean}).item() ==
@@ -92,18 +93,20 @@ TEST_CASE("losses: kl_div is sum p log(p / q) per row, with batchmean the diverg
   CHECK(F::kl_div(log_q, xg::log(p2), {.reduction = Reduction::batchmean, .log_target = true}).item() ==
         doctest::Approx((row0b + row1) / 2.0).epsilon(1e-14));
   CHECK(xg::nn::KLDivLoss({.reduction = Reduction::batchmean})(xg::Tensor(xg::Array<float>(log_q.value())),
-                                                                xg::Tensor(xg::Array<float>(p2.value())))
+                                                               xg::Tensor(xg::Array<float>(p2.value())))
             .item() == doctest::Approx((row0b + row1) / 2.0).epsilon(1e-6));
 
   const auto x = leaf({{-1.2, -0.7, -1.9}, {-0.3, -2.2, -1.1}});
   const auto t = leaf({{0.2, 0.5, 0.3}, {0.6, 0.1, 0.3}});
   check_gradients([](const auto& a, const auto& b, Reduction r) { return F::kl_div(a, b, {.reduction = r}); }, x, t);
   check_gradients(
-      [](const auto& a, const auto& b, Reduction r) { return F::kl_div(a, b, {.reduction = r, .log_target = true}); }, x,
-      leaf({{-1.6, -0.7, -1.2}, {-0.5, -2.3, -1.2}}));
+      [](const auto& a, const auto& b, Reduction r) { return F::kl_div(a, b, {.reduction = r, .log_target = true}); },
+      x, leaf({{-1.6, -0.7, -1.2}, {-0.5, -2.3, -1.2}}));
   for (const bool log_target : {false, true}) {
     const auto r = xg::autograd::gradcheck(
-        [&](const auto& in) { return F::kl_div(in[0], in[1], {.reduction = Reduction::batchmean, .log_target = log_target}); },
+        [&](const auto& in) {
+          return F::kl_div(in[0], in[1], {.reduction = Reduction::batchmean, .log_target = log_target});
+        },
         {x, log_target ? leaf({{-1.6, -0.7, -1.2}, {-0.5, -2.3, -1.2}}) : t});
     CHECK_MESSAGE(r, r.message);
   }
@@ -141,11 +144,9 @@ TEST_CASE("losses: binary_cross_entropy on probabilities, logs clamped at -100, 
       [](const auto& a, const auto& b, Reduction r) { return F::binary_cross_entropy(a, b, {.reduction = r}); },
       leaf({{0.1, 0.45}, {0.8, 0.6}}), leaf({{0.0, 1.0}, {0.3, 1.0}}));
   const auto weight = xg::tensor<double>({1.5, 0.25});
-  check_gradients(
-      [&](const auto& a, const auto& b, Reduction r) {
-        return F::binary_cross_entropy(a, b, {.reduction = r, .weight = weight});
-      },
-      leaf({{0.1, 0.45}, {0.8, 0.6}}), leaf({{0.0, 1.0}, {0.3, 1.0}}));
+  check_gradients([&](const auto& a, const auto& b,
+                      Reduction r) { return F::binary_cross_entropy(a, b, {.reduction = r, .weight = weight}); },
+                  leaf({{0.1, 0.45}, {0.8, 0.6}}), leaf({{0.0, 1.0}, {0.3, 1.0}}));
 }
 
 TEST_CASE("losses: the new losses name themselves, the shapes and the bad option") {
@@ -170,8 +171,11 @@ TEST_CASE("losses: the new losses name themselves, the shapes and the bad option
         "l1_loss: Reduction::batchmean is kl_div's; use Reduction::mean, ::sum or ::none");
   CHECK(message_of<xg::ShapeError>([&] {
           F::kl_div(xg::scalar_tensor(0.5f), xg::scalar_tensor(0.5f), {.reduction = Reduction::batchmean});
-        }) == "kl_div: Reduction::batchmean divides by the batch size, the first dimension, but the input has shape ()");
-  CHECK(message_of<std::invalid_argument>([&] { F::binary_cross_entropy(xg::tensor({0.5f, 1.5f}), xg::tensor({0.0f, 1.0f})); }) ==
+        }) ==
+        "kl_div: Reduction::batchmean divides by the batch size, the first dimension, but the input has shape ()");
+  CHECK(message_of<std::invalid_argument>([&] {
+          F::binary_cross_entropy(xg::tensor({0.5f, 1.5f}), xg::tensor({0.0f, 1.0f}));
+        }) ==
         "binary_cross_entropy: the input must hold probabilities in [0, 1] (for logits use "
         "binary_cross_entropy_with_logits), got 1.5 at flat index 1 of shape (2,)");
   CHECK(contains(message_of<std::invalid_argument>([&] {
@@ -180,8 +184,9 @@ TEST_CASE("losses: the new losses name themselves, the shapes and the bad option
                  "got nan at flat index 0"));
   CHECK(message_of<xg::ShapeError>([&] { F::binary_cross_entropy(a, a, {.weight = xg::zeros<float>({2})}); }) ==
         "binary_cross_entropy: cannot broadcast (2,) with (2, 3)");
-  CHECK(message_of<xg::ShapeError>([&] { F::binary_cross_entropy(b, b, {.weight = xg::zeros<float>({2, 3})}); }) ==
-        "binary_cross_entropy: weight of shape (2, 3) does not broadcast to the input's shape (3,)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          F::binary_cross_entropy(b, b, {.weight = xg::zeros<float>({2, 3})});
+        }) == "binary_cross_entropy: weight of shape (2, 3) does not broadcast to the input's shape (3,)");
 }
 
 TEST_CASE("metrics: binary_accuracy thresholds scores against 0/1 targets") {

@@ -177,8 +177,8 @@ TEST_CASE("CyclicLR triangular2 halves the amplitude every cycle, exp_range scal
   CHECK(*tri2.momentum_at(12, 0) == near(0.85));
 
   FakeOptimizer opt2({0.1}, 0.9);
-  CyclicLR exp_range(opt2, {.base_lr = 0.001, .max_lr = 0.009, .step_size_up = 4, .mode = CyclicLRMode::exp_range,
-                      .gamma = 0.97});
+  CyclicLR exp_range(
+      opt2, {.base_lr = 0.001, .max_lr = 0.009, .step_size_up = 4, .mode = CyclicLRMode::exp_range, .gamma = 0.97});
   check_sequence(exp_range, opt2,
                  [&](long e, std::size_t) { return 0.001 + 0.008 * ref.scale_factor(e) * std::pow(0.97, e); });
   CHECK(exp_range.lr_at(4, 0) == near(0.001 + 0.008 * std::pow(0.97, 4)));
@@ -188,8 +188,12 @@ TEST_CASE("CyclicLR custom scale_fn, per-group bounds, no momentum") {
   const CyclicReference ref{3, 6};
   FakeOptimizer opt({0.1, 0.1});
   const auto scale = [](double x) { return 1.0 / x; };
-  CyclicLR by_cycle(opt, {.base_lr = {0.01, 0.02}, .max_lr = {0.04, 0.08}, .step_size_up = 3, .step_size_down = 6,
-                          .scale_fn = scale, .cycle_momentum = false});
+  CyclicLR by_cycle(opt, {.base_lr = {0.01, 0.02},
+                          .max_lr = {0.04, 0.08},
+                          .step_size_up = 3,
+                          .step_size_down = 6,
+                          .scale_fn = scale,
+                          .cycle_momentum = false});
   check_sequence(by_cycle, opt, [&](long e, std::size_t g) {
     const double base = g == 0 ? 0.01 : 0.02, max = g == 0 ? 0.04 : 0.08;
     return base + (max - base) * ref.scale_factor(e) / ref.cycle(e);
@@ -197,11 +201,16 @@ TEST_CASE("CyclicLR custom scale_fn, per-group bounds, no momentum") {
   CHECK(!by_cycle.momentum_at(3, 0));
 
   FakeOptimizer opt2({0.1});
-  CyclicLR by_step(opt2, {.base_lr = 0.01, .max_lr = 0.04, .step_size_up = 3, .step_size_down = 6,
+  CyclicLR by_step(opt2, {.base_lr = 0.01,
+                          .max_lr = 0.04,
+                          .step_size_up = 3,
+                          .step_size_down = 6,
                           .scale_fn = [](double x) { return 1.0 / (1.0 + x); },
-                          .scale_mode = CyclicLRScaleMode::iterations, .cycle_momentum = false});
-  check_sequence(by_step, opt2,
-                 [&](long e, std::size_t) { return 0.01 + 0.03 * ref.scale_factor(e) / (1.0 + static_cast<double>(e)); });
+                          .scale_mode = CyclicLRScaleMode::iterations,
+                          .cycle_momentum = false});
+  check_sequence(by_step, opt2, [&](long e, std::size_t) {
+    return 0.01 + 0.03 * ref.scale_factor(e) / (1.0 + static_cast<double>(e));
+  });
 }
 
 namespace {
@@ -238,8 +247,12 @@ TEST_CASE("OneCycleLR cos, two phases: 0.004 -> 0.1 at step 14 -> 4e-7 at step 5
 TEST_CASE("OneCycleLR linear, three phases, total_steps from epochs and steps_per_epoch") {
   // Ends 14, 2 * 0.25 * 60 - 2 = 28, 59.
   FakeOptimizer opt({1.0}, 0.0);
-  OneCycleLR sched(opt, {.max_lr = 0.1, .epochs = 6, .steps_per_epoch = 10, .pct_start = 0.25,
-                         .anneal_strategy = AnnealStrategy::linear, .three_phase = true});
+  OneCycleLR sched(opt, {.max_lr = 0.1,
+                         .epochs = 6,
+                         .steps_per_epoch = 10,
+                         .pct_start = 0.25,
+                         .anneal_strategy = AnnealStrategy::linear,
+                         .three_phase = true});
   CHECK(sched.total_steps() == 60);
   check_sequence(sched, opt, [](long e, std::size_t) {
     if (e <= 14) return anneal_linear(0.004, 0.1, e / 14.0);
@@ -304,7 +317,8 @@ TEST_CASE("LambdaLR: PyTorch's two-group example, epoch // 30 and 0.95^epoch") {
 
   FakeOptimizer one({0.1, 0.2});
   LambdaLR shared(one, {.lr_lambda = [](long e) { return 1.0 / (1.0 + static_cast<double>(e)); }});
-  check_sequence(shared, one, [](long e, std::size_t g) { return (g == 0 ? 0.1 : 0.2) / (1.0 + static_cast<double>(e)); });
+  check_sequence(shared, one,
+                 [](long e, std::size_t g) { return (g == 0 ? 0.1 : 0.2) / (1.0 + static_cast<double>(e)); });
 }
 
 TEST_CASE("SequentialLR: LinearLR warm-up then CosineAnnealingLR from the original lr") {
@@ -328,7 +342,8 @@ TEST_CASE("SequentialLR: PyTorch's documented example, constant factor 0.1 then 
   // lr = 0.005, 0.005, then 0.05, 0.045, 0.0405 from milestone 2 (ConstantLR
   // written as a LambdaLR).
   FakeOptimizer opt({0.05});
-  auto constant = std::make_shared<LambdaLR>(opt, LambdaLROptions{.lr_lambda = [](long e) { return e < 2 ? 0.1 : 1.0; }});
+  auto constant =
+      std::make_shared<LambdaLR>(opt, LambdaLROptions{.lr_lambda = [](long e) { return e < 2 ? 0.1 : 1.0; }});
   auto decay = std::make_shared<ExponentialLR>(opt, ExponentialLROptions{.gamma = 0.9});
   SequentialLR sched(opt, {.schedulers = {constant, decay}, .milestones = {2}});
   for (double expected : {0.005, 0.005, 0.05, 0.045, 0.0405}) {
@@ -399,9 +414,8 @@ TEST_CASE("ReduceLROnPlateau: a sequence worked out by hand") {
   // new best; three more 8s halve again, and so on down to min_lr 0.01, where
   // a reduction smaller than eps is skipped.
   const double metrics[] = {10, 9.5, 9.2, 9.1, 9.0, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8};
-  const double expected[] = {0.1,   0.1,    0.1,    0.05,   0.05,   0.05,   0.05,
-                             0.05,  0.025,  0.025,  0.025,  0.025,  0.0125, 0.0125,
-                             0.0125, 0.0125, 0.01,  0.01,   0.01,   0.01,   0.01};
+  const double expected[] = {0.1,   0.1,    0.1,    0.05,   0.05,   0.05, 0.05, 0.05, 0.025, 0.025, 0.025,
+                             0.025, 0.0125, 0.0125, 0.0125, 0.0125, 0.01, 0.01, 0.01, 0.01,  0.01};
   for (std::size_t i = 0; i < std::size(metrics); ++i) {
     INFO("epoch " << i + 1);
     sched.step(metrics[i]);
@@ -432,10 +446,13 @@ TEST_CASE("ReduceLROnPlateau: 60 steps against PyTorch's recursion, every mode")
       CAPTURE(max_mode);
       CAPTURE(rel);
       FakeOptimizer opt({0.1, 0.1});
-      ReduceLROnPlateau sched(opt, {.mode = max_mode ? PlateauMode::max : PlateauMode::min, .factor = 0.7,
-                                    .patience = 3, .threshold = rel ? 0.02 : 0.05,
+      ReduceLROnPlateau sched(opt, {.mode = max_mode ? PlateauMode::max : PlateauMode::min,
+                                    .factor = 0.7,
+                                    .patience = 3,
+                                    .threshold = rel ? 0.02 : 0.05,
                                     .threshold_mode = rel ? ThresholdMode::rel : ThresholdMode::abs,
-                                    .cooldown = 2, .min_lr = {0.0, 0.03}});
+                                    .cooldown = 2,
+                                    .min_lr = {0.0, 0.03}});
       PlateauReference group0{max_mode, rel, 0.7, rel ? 0.02 : 0.05, 0.0, 1e-8, 3, 2, 0.1};
       PlateauReference group1 = group0;
       group1.min_lr = 0.03;

@@ -32,12 +32,17 @@ TEST_CASE("LR schedulers: options out of range are refused") {
   refused([&] { LinearLR s(opt, {.end_factor = 1.5}); }, "LinearLR: end_factor");
   refused([&] { LinearLR s(opt, {.total_iters = 0}); }, "LinearLR: total_iters");
   refused([&] { LambdaLR s(opt, {}); }, "LambdaLR: lr_lambda is required");
-  refused([&] { LambdaLR s(opt, {.lr_lambda = std::function<double(long)>{}}); }, "LambdaLR: lr_lambda of param group 0");
+  refused([&] { LambdaLR s(opt, {.lr_lambda = std::function<double(long)>{}}); },
+          "LambdaLR: lr_lambda of param group 0");
   refused([&] { CyclicLR s(opt, {.max_lr = 0.1}); }, "CyclicLR: base_lr is required");
   refused([&] { CyclicLR s(opt, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 0}); }, "CyclicLR: step_size_up");
-  refused([&] { CyclicLR s(opt, {.base_lr = {0.01, 0.02}, .max_lr = 0.1}); },
-          "CyclicLR: base_lr has 2 values but the optimizer has 1 param groups");
-  refused([&] { OneCycleLR s(opt, {.max_lr = 0.1}); }, "OneCycleLR: needs total_steps, or both epochs and steps_per_epoch");
+  refused(
+      [&] {
+        CyclicLR s(opt, {.base_lr = {0.01, 0.02}, .max_lr = 0.1});
+      },
+      "CyclicLR: base_lr has 2 values but the optimizer has 1 param groups");
+  refused([&] { OneCycleLR s(opt, {.max_lr = 0.1}); },
+          "OneCycleLR: needs total_steps, or both epochs and steps_per_epoch");
   refused([&] { OneCycleLR s(opt, {.max_lr = 0.1, .total_steps = 0}); }, "OneCycleLR: total_steps");
   refused([&] { OneCycleLR s(opt, {.max_lr = 0.1, .epochs = 3, .steps_per_epoch = -1}); }, "steps_per_epoch");
   refused([&] { OneCycleLR s(opt, {.max_lr = 0.1, .total_steps = 10, .pct_start = 1.5}); }, "pct_start");
@@ -97,7 +102,8 @@ TEST_CASE("LR schedulers: misuse after construction") {
 
   // A function that yields a non-finite lr.
   FakeOptimizer lambda_opt({0.1});
-  LambdaLR lambda(lambda_opt, {.lr_lambda = [](long e) { return e < 3 ? 1.0 : std::numeric_limits<double>::quiet_NaN(); }});
+  LambdaLR lambda(lambda_opt,
+                  {.lr_lambda = [](long e) { return e < 3 ? 1.0 : std::numeric_limits<double>::quiet_NaN(); }});
   lambda.step();
   lambda.step();
   CHECK_THROWS_WITH_AS(lambda.step(), doctest::Contains("not finite at epoch 3"), std::domain_error);
@@ -159,11 +165,12 @@ TEST_CASE("LR schedulers: CyclicLR refuses a cycle longer than a long") {
   const std::string expected =
       "CyclicLR: step_size_up + step_size_down must fit a long, got " + std::to_string(most) + " + 1";
   CHECK_THROWS_WITH_AS(
-      CyclicLR(opt, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = most, .step_size_down = 1, .cycle_momentum = false}),
+      CyclicLR(opt,
+               {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = most, .step_size_down = 1, .cycle_momentum = false}),
       doctest::Contains(expected.c_str()), std::invalid_argument);
   CHECK(opt.lr() == 0.1);
   // The longest cycle that fits still works.
-  CyclicLR longest(opt, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = most - 1, .step_size_down = 1,
-                         .cycle_momentum = false});
+  CyclicLR longest(
+      opt, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = most - 1, .step_size_down = 1, .cycle_momentum = false});
   CHECK(opt.lr() == near(0.01));
 }

@@ -172,12 +172,13 @@ TEST_CASE("WSD: warm-up, stable phase and each decay shape, as a schedule and as
   CHECK(sched.lr_at(12) == near(0.5));
   CHECK(sched.lr_at(18) == near(0.0));
 
-  CHECK_THROWS_WITH_AS(WSD(opt, {.warmup_steps = 2}), doctest::Contains("WSD: warmup_stable_decay_schedule: decay_steps must be positive, got 0"),
+  CHECK_THROWS_WITH_AS(WSD(opt, {.warmup_steps = 2}),
+                       doctest::Contains("WSD: warmup_stable_decay_schedule: decay_steps must be positive, got 0"),
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS(WSD(opt, {.warmup_steps = -1, .decay_steps = 3}), doctest::Contains("warmup_steps must be non-negative, got -1"),
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(WSD(opt, {.decay_steps = 3, .min_lr = -0.5}), doctest::Contains("WSD: min_lr must be non-negative"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(WSD(opt, {.warmup_steps = -1, .decay_steps = 3}),
+                       doctest::Contains("warmup_steps must be non-negative, got -1"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(WSD(opt, {.decay_steps = 3, .min_lr = -0.5}),
+                       doctest::Contains("WSD: min_lr must be non-negative"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(WSD(opt, {.decay_steps = 3, .decay = static_cast<WSDDecay>(7)}),
                        doctest::Contains("decay must be linear, cosine or sqrt, got 7"), std::invalid_argument);
   CHECK(opt.lr() == near(1.0));  // the refused ones changed nothing: still what sched set last
@@ -185,13 +186,14 @@ TEST_CASE("WSD: warm-up, stable phase and each decay shape, as a schedule and as
 
 TEST_CASE("ConstantLR and PolynomialLR refuse options out of range") {
   FakeOptimizer opt({0.1});
-  CHECK_THROWS_WITH_AS(ConstantLR(opt, {.factor = 1.5}), doctest::Contains("ConstantLR: factor must be in [0, 1], got 1.5"),
+  CHECK_THROWS_WITH_AS(ConstantLR(opt, {.factor = 1.5}),
+                       doctest::Contains("ConstantLR: factor must be in [0, 1], got 1.5"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(ConstantLR(opt, {.total_iters = -2}),
+                       doctest::Contains("ConstantLR: total_iters must be non-negative, got -2"),
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS(ConstantLR(opt, {.total_iters = -2}), doctest::Contains("ConstantLR: total_iters must be non-negative, got -2"),
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(PolynomialLR(opt, {.total_iters = 0}), doctest::Contains("PolynomialLR: total_iters must be positive, got 0"),
-                       std::invalid_argument);
-  CHECK_THROWS_WITH_AS(PolynomialLR(opt, {.power = -1.0}), doctest::Contains("PolynomialLR: power must be non-negative"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(PolynomialLR(opt, {.total_iters = 0}),
+                       doctest::Contains("PolynomialLR: total_iters must be positive, got 0"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(PolynomialLR(opt, {.power = -1.0}),
+                       doctest::Contains("PolynomialLR: power must be non-negative"), std::invalid_argument);
   CHECK(opt.lr() == 0.1);
 }

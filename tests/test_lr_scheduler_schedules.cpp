@@ -108,8 +108,8 @@ TEST_CASE("schedules: cosine_decay_schedule and warmup_cosine_decay_schedule") {
 }
 
 TEST_CASE("schedules: join_schedules restarts each schedule at its boundary") {
-  const auto joined = join_schedules({constant_schedule(1.0), linear_schedule(2.0, 0.0, 4), constant_schedule(7.0)},
-                                     {3, 10});
+  const auto joined =
+      join_schedules({constant_schedule(1.0), linear_schedule(2.0, 0.0, 4), constant_schedule(7.0)}, {3, 10});
   CHECK(joined(0) == near(1.0));
   CHECK(joined(2) == near(1.0));
   CHECK(joined(3) == near(2.0));

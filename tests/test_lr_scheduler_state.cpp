@@ -24,7 +24,9 @@ using Factory = std::function<std::unique_ptr<LRScheduler>(FakeOptimizer&)>;
 
 FakeOptimizer make_optimizer() { return FakeOptimizer({0.1, 0.05}, 0.9); }
 
-Archive round_trip(const Archive& archive) { return Archive::from_bytes(archive.to_bytes("lr_scheduler"), "lr_scheduler"); }
+Archive round_trip(const Archive& archive) {
+  return Archive::from_bytes(archive.to_bytes("lr_scheduler"), "lr_scheduler");
+}
 
 // Runs 60 steps at once, and 23 steps, save, a fresh optimizer and schedule,
 // load (the optimizer's state and the schedule's), 37 steps: both must set
@@ -78,29 +80,39 @@ TEST_CASE("LR scheduler state: every schedule resumes where it was saved") {
     check_resume([](FakeOptimizer& o) { return std::make_unique<StepLR>(o, StepLROptions{.step_size = 7}); });
   }
   SUBCASE("MultiStepLR") {
-    check_resume([](FakeOptimizer& o) { return std::make_unique<MultiStepLR>(o, MultiStepLROptions{.milestones = {5, 30}}); });
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<MultiStepLR>(o, MultiStepLROptions{.milestones = {5, 30}});
+    });
   }
   SUBCASE("ExponentialLR") {
-    check_resume([](FakeOptimizer& o) { return std::make_unique<ExponentialLR>(o, ExponentialLROptions{.gamma = 0.9}); });
+    check_resume(
+        [](FakeOptimizer& o) { return std::make_unique<ExponentialLR>(o, ExponentialLROptions{.gamma = 0.9}); });
   }
   SUBCASE("CosineAnnealingLR") {
-    check_resume([](FakeOptimizer& o) { return std::make_unique<CosineAnnealingLR>(o, CosineAnnealingLROptions{.T_max = 10}); });
+    check_resume(
+        [](FakeOptimizer& o) { return std::make_unique<CosineAnnealingLR>(o, CosineAnnealingLROptions{.T_max = 10}); });
   }
   SUBCASE("CosineAnnealingWarmRestarts") {
     check_resume([](FakeOptimizer& o) {
-      return std::make_unique<CosineAnnealingWarmRestarts>(o, CosineAnnealingWarmRestartsOptions{.T_0 = 3, .T_mult = 2});
+      return std::make_unique<CosineAnnealingWarmRestarts>(o,
+                                                           CosineAnnealingWarmRestartsOptions{.T_0 = 3, .T_mult = 2});
     });
   }
   SUBCASE("CyclicLR") {
-    check_resume([](FakeOptimizer& o) {
-      return std::make_unique<CyclicLR>(o, CyclicLROptions{.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 4,
-                                                           .mode = CyclicLRMode::triangular2});
-    }, Momentum::cycled);
+    check_resume(
+        [](FakeOptimizer& o) {
+          return std::make_unique<CyclicLR>(
+              o, CyclicLROptions{.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 4, .mode = CyclicLRMode::triangular2});
+        },
+        Momentum::cycled);
   }
   SUBCASE("OneCycleLR") {
-    check_resume([](FakeOptimizer& o) {
-      return std::make_unique<OneCycleLR>(o, OneCycleLROptions{.max_lr = 0.5, .total_steps = 60, .three_phase = true});
-    }, Momentum::cycled);
+    check_resume(
+        [](FakeOptimizer& o) {
+          return std::make_unique<OneCycleLR>(o,
+                                              OneCycleLROptions{.max_lr = 0.5, .total_steps = 60, .three_phase = true});
+        },
+        Momentum::cycled);
   }
   SUBCASE("LinearLR") {
     check_resume([](FakeOptimizer& o) { return std::make_unique<LinearLR>(o, LinearLROptions{.total_iters = 30}); });
@@ -111,40 +123,49 @@ TEST_CASE("LR scheduler state: every schedule resumes where it was saved") {
     });
   }
   SUBCASE("SequentialLR") {
-    check_resume([](FakeOptimizer& o) {
-      auto warmup = std::make_shared<LinearLR>(o, LinearLROptions{.start_factor = 0.2, .total_iters = 10});
-      auto cyclic = std::make_shared<CyclicLR>(o, CyclicLROptions{.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 6});
-      auto cosine = std::make_shared<CosineAnnealingLR>(o, CosineAnnealingLROptions{.T_max = 30});
-      return std::make_unique<SequentialLR>(o, SequentialLROptions{.schedulers = {warmup, cyclic, cosine},
-                                                                   .milestones = {10, 20}});
-    }, Momentum::cycled);
+    check_resume(
+        [](FakeOptimizer& o) {
+          auto warmup = std::make_shared<LinearLR>(o, LinearLROptions{.start_factor = 0.2, .total_iters = 10});
+          auto cyclic =
+              std::make_shared<CyclicLR>(o, CyclicLROptions{.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 6});
+          auto cosine = std::make_shared<CosineAnnealingLR>(o, CosineAnnealingLROptions{.T_max = 30});
+          return std::make_unique<SequentialLR>(
+              o, SequentialLROptions{.schedulers = {warmup, cyclic, cosine}, .milestones = {10, 20}});
+        },
+        Momentum::cycled);
   }
   SUBCASE("ConstantLR") {
-    check_resume([](FakeOptimizer& o) { return std::make_unique<ConstantLR>(o, ConstantLROptions{.factor = 0.2, .total_iters = 30}); });
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<ConstantLR>(o, ConstantLROptions{.factor = 0.2, .total_iters = 30});
+    });
   }
   SUBCASE("MultiplicativeLR") {
     check_resume([](FakeOptimizer& o) {
-      return std::make_unique<MultiplicativeLR>(o, MultiplicativeLROptions{.lr_lambda = [](long e) { return 1.0 - 0.001 * e; }});
+      return std::make_unique<MultiplicativeLR>(
+          o, MultiplicativeLROptions{.lr_lambda = [](long e) { return 1.0 - 0.001 * e; }});
     });
   }
   SUBCASE("PolynomialLR") {
-    check_resume([](FakeOptimizer& o) { return std::make_unique<PolynomialLR>(o, PolynomialLROptions{.total_iters = 50, .power = 0.7}); });
+    check_resume([](FakeOptimizer& o) {
+      return std::make_unique<PolynomialLR>(o, PolynomialLROptions{.total_iters = 50, .power = 0.7});
+    });
   }
   SUBCASE("WSD") {
     check_resume([](FakeOptimizer& o) {
-      return std::make_unique<WSD>(o, WSDOptions{.warmup_steps = 5, .stable_steps = 15, .decay_steps = 30,
-                                                 .decay = WSDDecay::sqrt, .min_lr = 1e-3});
+      return std::make_unique<WSD>(
+          o, WSDOptions{
+                 .warmup_steps = 5, .stable_steps = 15, .decay_steps = 30, .decay = WSDDecay::sqrt, .min_lr = 1e-3});
     });
   }
   SUBCASE("SWALR") {
-    check_resume([](FakeOptimizer& o) {
-      return std::make_unique<SWALR>(o, SWALROptions{.swa_lr = 0.02, .anneal_epochs = 40});
-    });
+    check_resume(
+        [](FakeOptimizer& o) { return std::make_unique<SWALR>(o, SWALROptions{.swa_lr = 0.02, .anneal_epochs = 40}); });
   }
   SUBCASE("ChainedScheduler") {
     check_resume([](FakeOptimizer& o) {
       auto constant = std::make_shared<ConstantLR>(o, ConstantLROptions{.factor = 0.5, .total_iters = 25});
-      auto multiplicative = std::make_shared<MultiplicativeLR>(o, MultiplicativeLROptions{.lr_lambda = [](long) { return 0.97; }});
+      auto multiplicative =
+          std::make_shared<MultiplicativeLR>(o, MultiplicativeLROptions{.lr_lambda = [](long) { return 0.97; }});
       return std::make_unique<ChainedScheduler>(o, ChainedSchedulerOptions{.schedulers = {constant, multiplicative}});
     });
   }

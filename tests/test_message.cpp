@@ -99,8 +99,7 @@ TEST_CASE("messages show small and large numbers as numbers, not six decimals") 
   const auto x = xg::ones<double>({2, 3});
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::uniform<float>({2}, 1e-8, 1e-9); }),
                  "got low=1e-08 high=1e-09"));
-  CHECK(contains(message_of<std::invalid_argument>([&] { xg::arange<float>(0, 1, 0); }),
-                 "start=0 stop=1 step=0"));
+  CHECK(contains(message_of<std::invalid_argument>([&] { xg::arange<float>(0, 1, 0); }), "start=0 stop=1 step=0"));
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::clamp(x, 2e-7, 1e-7); }), "got min=2e-07 max=1e-07"));
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::layer_norm(x, {3}, {}, {}, -1e-8); }),
                  "eps must be finite and >= 0, got -1e-08"));

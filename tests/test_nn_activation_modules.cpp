@@ -19,9 +19,8 @@ TEST_CASE("nn activations: module values follow the formulas with their options"
     for (std::size_t i = 0; i < v.size(); ++i) CHECK(y.value()(i) == doctest::Approx(formula(v(i))).epsilon(1e-14));
   };
   check_each(nn::BasicGELU<double>(), [](double t) { return 0.5 * t * (1.0 + std::erf(t / std::sqrt(2.0))); });
-  check_each(nn::BasicGELU<double>({.approximate = "tanh"}), [pi](double t) {
-    return 0.5 * t * (1.0 + std::tanh(std::sqrt(2.0 / pi) * (t + 0.044715 * t * t * t)));
-  });
+  check_each(nn::BasicGELU<double>({.approximate = "tanh"}),
+             [pi](double t) { return 0.5 * t * (1.0 + std::tanh(std::sqrt(2.0 / pi) * (t + 0.044715 * t * t * t))); });
   check_each(nn::BasicSiLU<double>(), [](double t) { return t / (1.0 + std::exp(-t)); });
   check_each(nn::BasicELU<double>({.alpha = 2.0}), [](double t) { return t > 0 ? t : 2.0 * (std::exp(t) - 1.0); });
   check_each(nn::BasicLeakyReLU<double>({.negative_slope = 0.2}), [](double t) { return t > 0 ? t : 0.2 * t; });
@@ -32,9 +31,13 @@ TEST_CASE("nn activations: module values follow the formulas with their options"
 }
 
 TEST_CASE("nn activations: to<double>() keeps the options and the whole chain gradchecks") {
-  nn::Sequential model{nn::Linear(3, 4), nn::GELU({.approximate = "tanh"}), nn::ELU({.alpha = 0.5}),
-                       nn::LeakyReLU({.negative_slope = 0.1}), nn::Softplus({.beta = 3.0, .threshold = 5.0}),
-                       nn::SiLU(), nn::Linear(4, 1)};
+  nn::Sequential model{nn::Linear(3, 4),
+                       nn::GELU({.approximate = "tanh"}),
+                       nn::ELU({.alpha = 0.5}),
+                       nn::LeakyReLU({.negative_slope = 0.1}),
+                       nn::Softplus({.beta = 3.0, .threshold = 5.0}),
+                       nn::SiLU(),
+                       nn::Linear(4, 1)};
   const auto model64 = model.to<double>();
   CHECK(model64.at<nn::BasicGELU<double>>(1).options.approximate == "tanh");
   CHECK(model64.at<nn::BasicELU<double>>(2).options.alpha == 0.5);

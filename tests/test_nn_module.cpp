@@ -41,8 +41,8 @@ std::vector<xg::Array<float>> snapshot(const nn::Module& m) {
   return out;
 }
 
-using xg::testing::message_of;
 using xg::testing::contains;
+using xg::testing::message_of;
 
 }  // namespace
 

@@ -84,8 +84,7 @@ TEST_CASE("nn scalar: to<double>() of Linear-Tanh-Linear gives the float model's
   const auto y64 = model64(x64);
   REQUIRE(y64.shape() == y.shape());
   // Float32 rounding through two small layers: a few ulps of values below 2.
-  for (std::size_t k = 0; k < y.numel(); ++k)
-    CHECK(std::abs(y64.value().data()[k] - y.value().data()[k]) <= 1e-6);
+  for (std::size_t k = 0; k < y.numel(); ++k) CHECK(std::abs(y64.value().data()[k] - y.value().data()[k]) <= 1e-6);
 
   std::vector<xg::Tensor64> inputs{x64};
   for (const auto& p : model64.parameters()) inputs.push_back(p);

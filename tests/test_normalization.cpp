@@ -203,8 +203,9 @@ TEST_CASE("layer_norm and batch_norm: errors name the op and the shapes") {
   auto x = xg::zeros<double>({2, 3, 4});
   CHECK(message_of<xg::ShapeError>([&] { xg::layer_norm(x, {3}); }) ==
         "layer_norm: input of shape (2, 3, 4) does not end in normalized_shape (3,)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::layer_norm(x, {1, 2, 3, 4}); }) ==
-        "layer_norm: input of shape (2, 3, 4) does not end in normalized_shape (1, 2, 3, 4)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::layer_norm(x, {1, 2, 3, 4});
+        }) == "layer_norm: input of shape (2, 3, 4) does not end in normalized_shape (1, 2, 3, 4)");
   CHECK(message_of<xg::ShapeError>([&] { xg::layer_norm(x, {4}, xg::ones<double>({3})); }) ==
         "layer_norm: weight of shape (3,) should be (4,), the normalized_shape");
   CHECK(message_of<xg::ShapeError>([&] { xg::layer_norm(x, {}); }) ==
@@ -219,8 +220,9 @@ TEST_CASE("layer_norm and batch_norm: errors name the op and the shapes") {
         "batch_norm: weight of shape (2,) should be (3,), one per channel of the input (2, 3, 4)");
   CHECK(message_of<xg::ShapeError>([&] { xg::batch_norm(xg::zeros<double>({3}), rm, rv); }) ==
         "batch_norm: expects an input of shape (N, C, ...), got (3,)");
-  CHECK(message_of<std::invalid_argument>([&] { xg::batch_norm(xg::zeros<double>({1, 3}), rm, rv, {}, {}, true); }) ==
-        "batch_norm: expected more than 1 value per channel when training, got input of shape (1, 3)");
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::batch_norm(xg::zeros<double>({1, 3}), rm, rv, {}, {}, true);
+        }) == "batch_norm: expected more than 1 value per channel when training, got input of shape (1, 3)");
   CHECK(message_of<std::invalid_argument>([&] { xg::batch_norm(x, Tensor64(), Tensor64()); }) ==
         "batch_norm: running_mean and running_var are needed when not training");
   // A refused call leaves the running statistics alone.
@@ -239,8 +241,9 @@ TEST_CASE("nn::LayerNorm: weight ones and bias zeros of normalized_shape, or non
   check_close(values(norm(x)), values(xg::layer_norm(x, {3, 4}, norm.weight, norm.bias)), 0);
   xg::nn::LayerNorm plain({4}, {.eps = 1e-3, .elementwise_affine = false});
   CHECK(plain.named_parameters().empty());
-  CHECK(message_of<xg::ShapeError>([&] { plain(xg::zeros({2, 3})); }) ==
-        "layer_norm: input of shape (2, 3) does not end in normalized_shape (4,)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          plain(xg::zeros({2, 3}));
+        }) == "layer_norm: input of shape (2, 3) does not end in normalized_shape (4,)");
 }
 
 TEST_CASE("nn::BatchNorm1d: running statistics and num_batches_tracked over several steps, then eval") {
@@ -293,10 +296,12 @@ TEST_CASE("nn::BatchNorm2d: momentum none is the cumulative average; without tra
   const auto s = naive_channel_stats(values(x), shape);
   check_close(values(untracked(x)), naive_batch_norm(values(x), shape, s.mean, s.biased, {1, 1}, {0, 0}, 1e-5), 1e-12);
 
-  CHECK(message_of<xg::ShapeError>([&] { bn(xg::zeros<double>({2, 2, 4})); }) ==
-        "BatchNorm2d: expects an input of shape (N, C, H, W), got (2, 2, 4)");
-  CHECK(message_of<xg::ShapeError>([&] { bn(xg::zeros<double>({2, 3, 1, 1})); }) ==
-        "BatchNorm2d: input of shape (2, 3, 1, 1) has 3 channels but the layer has num_features 2");
+  CHECK(message_of<xg::ShapeError>([&] {
+          bn(xg::zeros<double>({2, 2, 4}));
+        }) == "BatchNorm2d: expects an input of shape (N, C, H, W), got (2, 2, 4)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          bn(xg::zeros<double>({2, 3, 1, 1}));
+        }) == "BatchNorm2d: input of shape (2, 3, 1, 1) has 3 channels but the layer has num_features 2");
   CHECK(bn.num_batches_tracked.item() == 3);  // refused inputs count no batch
 }
 

@@ -43,8 +43,8 @@ std::string handmade_npy(const std::string& dict, const std::vector<S>& values, 
 }  // namespace
 
 TEST_CASE("npy: reads a float32 matrix written from the format description") {
-  const auto bytes = handmade_npy<float>("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
-                                         {0.5f, 1, 2, 3, 4, -5.25f});
+  const auto bytes =
+      handmade_npy<float>("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", {0.5f, 1, 2, 3, 4, -5.25f});
   // 10 + 59 dict bytes + the newline, padded to 128; then 6 floats.
   REQUIRE(bytes.size() == 128 + 24);
   const auto a = xg::parse_npy<float>(bytes);
@@ -80,17 +80,20 @@ TEST_CASE("npy: float64, 1-D, 0-D, empty, Fortran order and version 2.0") {
 TEST_CASE("npy: xgrad writes NumPy's bytes and reads them back") {
   xg::Array<float> a = {{0.5f, 1, 2}, {3, 4, -5.25f}};
   // numpy.save of the same array: the same header text, padded to 64.
-  CHECK(xg::npy_bytes(a) == handmade_npy<float>("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
-                                                {0.5f, 1, 2, 3, 4, -5.25f}));
+  CHECK(xg::npy_bytes(a) ==
+        handmade_npy<float>("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", {0.5f, 1, 2, 3, 4, -5.25f}));
   xg::Array<double> v = {1.0, 2.0, 3.0};
-  CHECK(xg::npy_bytes(v) == handmade_npy<double>("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", {1, 2, 3}));
+  CHECK(xg::npy_bytes(v) ==
+        handmade_npy<double>("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", {1, 2, 3}));
 
-  const auto path = (std::filesystem::temp_directory_path() / ("xgrad_npy_" + std::to_string(::getpid()) + ".npy")).string();
+  const auto path =
+      (std::filesystem::temp_directory_path() / ("xgrad_npy_" + std::to_string(::getpid()) + ".npy")).string();
   xg::save_npy(path, a);
   const auto back = xg::load_npy<float>(path);
   CHECK(back == a);
   const auto message = message_of<xg::io::FormatError>([&] { xg::load_npy<double>(path); });
-  CHECK_MESSAGE(contains(message, "dtype '<f4', expected '<f8' (float64, little-endian) for load_npy<double>"), message);
+  CHECK_MESSAGE(contains(message, "dtype '<f4', expected '<f8' (float64, little-endian) for load_npy<double>"),
+                message);
   CHECK(contains(message, path));
   std::filesystem::remove(path);
 }

@@ -41,12 +41,14 @@ TEST_CASE("npz: reads the arrays numpy.savez's layout holds (zip64 local headers
 TEST_CASE("npz: compressed archives (savez_compressed) are refused by name") {
   const auto message =
       message_of<xg::io::FormatError>([] { xg::parse_npz<float>(fixture("fixture_compressed.npz"), "c.npz"); });
-  CHECK_MESSAGE(contains(message, "c.npz: entry 'weight.npy' is compressed (method 8; numpy.savez_compressed)"), message);
+  CHECK_MESSAGE(contains(message, "c.npz: entry 'weight.npy' is compressed (method 8; numpy.savez_compressed)"),
+                message);
 }
 
 TEST_CASE("npz: xgrad's archives round trip, and damage is refused") {
   const std::map<std::string, xg::Array<double>> arrays = {{"a", {{1.0, 2.0}, {3.0, 4.0}}}, {"b", {1e-300}}};
-  const auto path = (std::filesystem::temp_directory_path() / ("xgrad_npz_" + std::to_string(::getpid()) + ".npz")).string();
+  const auto path =
+      (std::filesystem::temp_directory_path() / ("xgrad_npz_" + std::to_string(::getpid()) + ".npz")).string();
   xg::save_npz(path, arrays);
   const auto back = xg::load_npz<double>(path);
   CHECK(back == arrays);

@@ -230,12 +230,12 @@ TEST_CASE_TEMPLATE("ops: softmax and log_softmax values, along the last axis and
 
   T<S> m = xg::tensor<S>({{1, 5}, {1, 2}});
   check_close<S>(xg::softmax(m, 0).value(), {{0.5, 1 / (1 + std::exp(-3.0))}, {0.5, 1 / (1 + std::exp(3.0))}});
-  check_close<S>(xg::softmax(m, -1).value(), {{1 / (1 + std::exp(4.0)), 1 / (1 + std::exp(-4.0))},
-                                              {1 / (1 + M_E), 1 / (1 + 1 / M_E)}});
+  check_close<S>(xg::softmax(m, -1).value(),
+                 {{1 / (1 + std::exp(4.0)), 1 / (1 + std::exp(-4.0))}, {1 / (1 + M_E), 1 / (1 + 1 / M_E)}});
 }
 
-TEST_CASE_TEMPLATE("ops: softmax and log_softmax of inputs around 1e4 neither overflow nor lose the answer", S,
-                   float, double) {
+TEST_CASE_TEMPLATE("ops: softmax and log_softmax of inputs around 1e4 neither overflow nor lose the answer", S, float,
+                   double) {
   // Softmax is invariant to shifting all inputs; 1e4 + k is exact in float.
   const double z = M_E + M_E * M_E + M_E * M_E * M_E;
   T<S> big = xg::tensor<S>({1e4 + 1, 1e4 + 2, 1e4 + 3}, true);
@@ -320,10 +320,10 @@ TEST_CASE("ops: max propagates NaN as PyTorch does") {
 }
 
 TEST_CASE_TEMPLATE("ops: matmul for each 1-D/2-D combination", S, float, double) {
-  T<S> m = xg::tensor<S>({{1, 2, 3}, {4, 5, 6}}, true);       // (2, 3)
-  T<S> n = xg::tensor<S>({{1, 0}, {0, 1}, {1, 1}}, true);     // (3, 2)
-  T<S> v = xg::tensor<S>({1, -1, 2}, true);                   // (3,)
-  T<S> w = xg::tensor<S>({3, 1}, true);                       // (2,)
+  T<S> m = xg::tensor<S>({{1, 2, 3}, {4, 5, 6}}, true);    // (2, 3)
+  T<S> n = xg::tensor<S>({{1, 0}, {0, 1}, {1, 1}}, true);  // (3, 2)
+  T<S> v = xg::tensor<S>({1, -1, 2}, true);                // (3,)
+  T<S> w = xg::tensor<S>({3, 1}, true);                    // (2,)
   check_close<S>(xg::matmul(m, n).value(), {{4, 5}, {10, 11}});
   check_close<S>(xg::matmul(m, v).value(), {5, 11});
   check_close<S>(xg::matmul(w, m).value(), {7, 11, 15});
@@ -334,7 +334,7 @@ TEST_CASE_TEMPLATE("ops: matmul for each 1-D/2-D combination", S, float, double)
   check_close<S>(v.grad(), {2, -2, 4});  // d(v.v)/dv = 2v
 
   xg::sum(xg::matmul(m, n)).backward();
-  check_close<S>(m.grad(), {{1, 1, 2}, {1, 1, 2}});  // row sums of n
+  check_close<S>(m.grad(), {{1, 1, 2}, {1, 1, 2}});    // row sums of n
   check_close<S>(n.grad(), {{5, 5}, {7, 7}, {9, 9}});  // column sums of m
 }
 
@@ -350,8 +350,7 @@ TEST_CASE_TEMPLATE("ops: transpose and reshape move gradients back", S, float, d
   check_close<S>(x.grad(), {{1, 2, 3}, {4, 5, 6}});
 }
 
-TEST_CASE_TEMPLATE("ops: concat joins along an axis and hands each input its part of the gradient", S, float,
-                   double) {
+TEST_CASE_TEMPLATE("ops: concat joins along an axis and hands each input its part of the gradient", S, float, double) {
   T<S> a = xg::tensor<S>({{1, 2}}, true);
   T<S> b = xg::tensor<S>({{3, 4}, {5, 6}}, true);
   auto rows = xg::concat(std::vector<T<S>>{a, b}, 0);

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <functional>
+#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -87,10 +87,9 @@ TEST_CASE_TEMPLATE("ops math: softplus as torch, with beta and threshold", S, fl
   for (double beta : {1.0, 0.5, 2.0}) {
     CAPTURE(beta);
     const double threshold = 20.0;
-    check_elementwise<S>(
-        [beta](const T<S>& t) { return xg::softplus(t, beta); },
-        [=](double v) { return v * beta > threshold ? v : std::log(1 + std::exp(beta * v)) / beta; },
-        [=](double v) { return v * beta > threshold ? 1.0 : sigmoid(beta * v); }, tolerance);
+    check_elementwise<S>([beta](const T<S>& t) { return xg::softplus(t, beta); },
+                         [=](double v) { return v * beta > threshold ? v : std::log(1 + std::exp(beta * v)) / beta; },
+                         [=](double v) { return v * beta > threshold ? 1.0 : sigmoid(beta * v); }, tolerance);
   }
   // Past the threshold the input comes through unchanged (torch returns x there).
   auto x = T<S>(xg::Array<S>{S(3)});
@@ -109,15 +108,14 @@ TEST_CASE_TEMPLATE("ops math: gelu exact against 0.5 x (1 + erf(x / sqrt 2)) and
                        },
                        tolerance);
   const double k = std::sqrt(2 / pi);
-  check_elementwise<S>(
-      [](const T<S>& t) { return xg::gelu(t, "tanh"); },
-      [k](double v) { return 0.5 * v * (1 + std::tanh(k * (v + 0.044715 * v * v * v))); },
-      [k](double v) {
-        const double u = k * (v + 0.044715 * v * v * v);
-        const double du = k * (1 + 3 * 0.044715 * v * v);
-        return 0.5 * (1 + std::tanh(u)) + 0.5 * v * du / (std::cosh(u) * std::cosh(u));
-      },
-      tolerance);
+  check_elementwise<S>([](const T<S>& t) { return xg::gelu(t, "tanh"); },
+                       [k](double v) { return 0.5 * v * (1 + std::tanh(k * (v + 0.044715 * v * v * v))); },
+                       [k](double v) {
+                         const double u = k * (v + 0.044715 * v * v * v);
+                         const double du = k * (1 + 3 * 0.044715 * v * v);
+                         return 0.5 * (1 + std::tanh(u)) + 0.5 * v * du / (std::cosh(u) * std::cosh(u));
+                       },
+                       tolerance);
 }
 
 TEST_CASE_TEMPLATE("ops math: silu, elu and leaky_relu values and derivatives", S, float, double) {
@@ -233,8 +231,10 @@ TEST_CASE("ops math: min, logsumexp, var and std over each axis against loops wr
           ++out;
         }
     CHECK(out == 24 / n);
-    CHECK(xg::shape_to_string(xg::std(x, {axis}, true).shape()) ==
-          xg::shape_to_string(axis == 0 ? xg::Shape{1, 3, 4} : axis == 1 ? xg::Shape{2, 1, 4} : xg::Shape{2, 3, 1}));
+    CHECK(xg::shape_to_string(xg::std(x, {axis}, true).shape()) == xg::shape_to_string(axis == 0 ? xg::Shape{1, 3, 4}
+                                                                                       : axis == 1
+                                                                                           ? xg::Shape{2, 1, 4}
+                                                                                           : xg::Shape{2, 3, 1}));
   }
   // Whole tensor: var with Bessel's correction over all 24 values.
   double sum = 0;
@@ -292,14 +292,14 @@ TEST_CASE("ops math: min splits ties evenly, and var refuses a correction that l
         "var: correction 1 leaves no degrees of freedom over 1 elements (input shape (3, 1))");
   CHECK(message([&] { xg::std(one, {0}, false, 3.0); }) ==
         "std: correction 3 leaves no degrees of freedom over 3 elements (input shape (3, 1))");
-  CHECK(message([&] { xg::min(xg::zeros<double>({0, 2}), {0}); }) ==
-        "min: cannot reduce over an empty extent (input shape (0, 2))");
+  CHECK(message([&] {
+          xg::min(xg::zeros<double>({0, 2}), {0});
+        }) == "min: cannot reduce over an empty extent (input shape (0, 2))");
   CHECK(message([&] { xg::logsumexp(one, {2}); }) ==
         "logsumexp: axis 2 is out of range for a 2-D tensor (valid: -2 to 1)");
 }
 
-TEST_CASE_TEMPLATE("ops math: argmax and argmin, whole and along an axis, first of ties, NaN first", S, float,
-                   double) {
+TEST_CASE_TEMPLATE("ops math: argmax and argmin, whole and along an axis, first of ties, NaN first", S, float, double) {
   // [[3, 7, 7],
   //  [9, 0, 0]]
   auto x = T<S>(xg::Array<S>{{3, 7, 7}, {9, 0, 0}});
@@ -316,8 +316,9 @@ TEST_CASE_TEMPLATE("ops math: argmax and argmin, whole and along an axis, first 
   auto with_nan = T<S>(xg::Array<S>{1, std::numeric_limits<S>::quiet_NaN(), 5});
   CHECK(xg::argmax(with_nan)() == 1);
   CHECK(xg::argmin(with_nan)() == 1);
-  CHECK(message([] { xg::argmax(T<S>(xg::Array<S>::from_shape({2, 0})), 1); }) ==
-        "argmax: cannot take the index of an extremum over an empty axis 1 (input shape (2, 0))");
+  CHECK(message([] {
+          xg::argmax(T<S>(xg::Array<S>::from_shape({2, 0})), 1);
+        }) == "argmax: cannot take the index of an extremum over an empty axis 1 (input shape (2, 0))");
 }
 
 TEST_CASE_TEMPLATE("ops math: comparisons broadcast and return booleans; operators < <= > >=", S, float, double) {
@@ -332,8 +333,9 @@ TEST_CASE_TEMPLATE("ops math: comparisons broadcast and return booleans; operato
   CHECK((a > S(3)) == xg::BoolArray{{false, false, false}, {true, true, true}});
   CHECK((S(3) > a) == xg::BoolArray{{true, true, false}, {false, false, false}});
   CHECK(xg::eq(a, S(5)) == xg::BoolArray{{false, false, false}, {false, true, false}});
-  CHECK(xg::testing::message_of<xg::ShapeError>([&] { xg::lt(a, T<S>(xg::Array<S>{1, 2})); }) ==
-        "lt: cannot broadcast (2, 3) with (2,)");
+  CHECK(xg::testing::message_of<xg::ShapeError>([&] {
+          xg::lt(a, T<S>(xg::Array<S>{1, 2}));
+        }) == "lt: cannot broadcast (2, 3) with (2,)");
 }
 
 TEST_CASE("ops math: where picks and routes the gradient, broadcasting, from booleans or bytes") {
@@ -348,8 +350,9 @@ TEST_CASE("ops math: where picks and routes the gradient, broadcasting, from boo
   CHECK(xg::where(bytes, a, b).value() == xg::Array<double>{{10, 2, 30}, {10, 5, 30}});
   check_gradients([](const Inputs& in) { return xg::where(in[0] < 0.0, in[0] * 2.0, in[1]); },
                   {pattern({2, 3}), pattern({2, 1})});
-  CHECK(xg::testing::message_of<xg::ShapeError>([&] { xg::where(xg::BoolArray{true, false}, a, b); }) ==
-        "where: cannot broadcast (2,) with (2, 3)");
+  CHECK(xg::testing::message_of<xg::ShapeError>([&] {
+          xg::where(xg::BoolArray{true, false}, a, b);
+        }) == "where: cannot broadcast (2,) with (2, 3)");
 }
 
 TEST_CASE_TEMPLATE("ops math: batched matmul and bmm against a triple loop written here", S, float, double) {
@@ -373,10 +376,10 @@ TEST_CASE_TEMPLATE("ops math: batched matmul and bmm against a triple loop writt
     xg::Shape a, b;
   };
   for (const auto& item : std::vector<Case>{{{3, 2, 4}, {3, 4, 5}},
-                                                {{3, 2, 4}, {4, 5}},
-                                                {{2, 4}, {3, 4, 5}},
-                                                {{1, 2, 4}, {3, 4, 5}},
-                                                {{3, 2, 4}, {1, 4, 5}}}) {
+                                            {{3, 2, 4}, {4, 5}},
+                                            {{2, 4}, {3, 4, 5}},
+                                            {{1, 2, 4}, {3, 4, 5}},
+                                            {{3, 2, 4}, {1, 4, 5}}}) {
     const auto& sa = item.a;  // not a structured binding: clang 14 cannot capture one
     const auto& sb = item.b;
     CAPTURE(xg::shape_to_string(sa));
@@ -384,8 +387,8 @@ TEST_CASE_TEMPLATE("ops math: batched matmul and bmm against a triple loop writt
     auto a = xg::randn<S>(sa, false, gen), b = xg::randn<S>(sb, false, gen);
     auto c = xg::matmul(a, b);
     REQUIRE(xg::shape_to_string(c.shape()) == "(3, 2, 5)");
-    const auto expected = naive(a.value(), b.value(), 3, 2, 4, 5, sa.size() == 2 || sa[0] == 1,
-                                sb.size() == 2 || sb[0] == 1);
+    const auto expected =
+        naive(a.value(), b.value(), 3, 2, 4, 5, sa.size() == 2 || sa[0] == 1, sb.size() == 2 || sb[0] == 1);
     for (std::size_t i = 0; i < expected.size(); ++i)
       CHECK(c.value().data()[i] == doctest::Approx(expected.data()[i]).epsilon(tolerance));
     check_gradients([](const Inputs& in) { return xg::matmul(in[0], in[1]); },
@@ -404,18 +407,24 @@ TEST_CASE_TEMPLATE("ops math: batched matmul and bmm against a triple loop writt
 
 TEST_CASE("ops math: bmm and batched matmul errors name the op and both shapes") {
   auto shape_message = [](auto f) { return xg::testing::message_of<xg::ShapeError>(f); };
-  CHECK(shape_message([] { xg::bmm(xg::zeros({3, 2, 4}), xg::zeros({4, 4, 5})); }) ==
-        "bmm: batch sizes 3 and 4 differ (shapes (3, 2, 4) and (4, 4, 5))");
-  CHECK(shape_message([] { xg::bmm(xg::zeros({3, 2, 4}), xg::zeros({3, 5, 5})); }) ==
-        "bmm: cannot multiply (3, 2, 4) by (3, 5, 5)");
-  CHECK(shape_message([] { xg::bmm(xg::zeros({2, 4}), xg::zeros({3, 4, 5})); }) ==
-        "bmm: expects a 3-D first operand, got shape (2, 4)");
-  CHECK(shape_message([] { xg::matmul(xg::zeros({3, 2, 4}), xg::zeros({2, 4, 5})); }) ==
-        "matmul: batch sizes 3 and 2 differ (shapes (3, 2, 4) and (2, 4, 5))");
-  CHECK(shape_message([] { xg::matmul(xg::zeros({3, 2, 4}), xg::zeros({5, 2})); }) ==
-        "matmul: cannot multiply (3, 2, 4) by (5, 2)");
-  CHECK(shape_message([] { xg::matmul(xg::zeros({1, 3, 2, 4}), xg::zeros({4, 2})); }) ==
-        "matmul: supports 1-D, 2-D and 3-D operands, got (1, 3, 2, 4) and (4, 2)");
+  CHECK(shape_message([] {
+          xg::bmm(xg::zeros({3, 2, 4}), xg::zeros({4, 4, 5}));
+        }) == "bmm: batch sizes 3 and 4 differ (shapes (3, 2, 4) and (4, 4, 5))");
+  CHECK(shape_message([] {
+          xg::bmm(xg::zeros({3, 2, 4}), xg::zeros({3, 5, 5}));
+        }) == "bmm: cannot multiply (3, 2, 4) by (3, 5, 5)");
+  CHECK(shape_message([] {
+          xg::bmm(xg::zeros({2, 4}), xg::zeros({3, 4, 5}));
+        }) == "bmm: expects a 3-D first operand, got shape (2, 4)");
+  CHECK(shape_message([] {
+          xg::matmul(xg::zeros({3, 2, 4}), xg::zeros({2, 4, 5}));
+        }) == "matmul: batch sizes 3 and 2 differ (shapes (3, 2, 4) and (2, 4, 5))");
+  CHECK(shape_message([] {
+          xg::matmul(xg::zeros({3, 2, 4}), xg::zeros({5, 2}));
+        }) == "matmul: cannot multiply (3, 2, 4) by (5, 2)");
+  CHECK(shape_message([] {
+          xg::matmul(xg::zeros({1, 3, 2, 4}), xg::zeros({4, 2}));
+        }) == "matmul: supports 1-D, 2-D and 3-D operands, got (1, 3, 2, 4) and (4, 2)");
 }
 
 TEST_CASE("ops math: an empty batch gives a shared operand a zero gradient") {

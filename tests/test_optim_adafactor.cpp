@@ -87,8 +87,8 @@ template <class Scalar>
 void check_adafactor_steps(const AdafactorOptions& o, const Matrix& w0, const Matrix& c, double tolerance) {
   // In float the unset eps1 is float's epsilon, in the formula double's: they
   // agree while the variance is far above both.
-  xg::testing::check_weighted_quadratic_path<Adafactor, Scalar>(o, w0, c, adafactor_by_formula(o, w0, c, 4),
-                                                                tolerance, w0.size() == 1);
+  xg::testing::check_weighted_quadratic_path<Adafactor, Scalar>(o, w0, c, adafactor_by_formula(o, w0, c, 4), tolerance,
+                                                                w0.size() == 1);
 }
 
 }  // namespace
@@ -168,8 +168,9 @@ TEST_CASE("Adafactor: a matrix keeps row and column factors, a vector its full v
   CHECK(xg::shape_to_string(optimizer.state(batch, "col_var").shape()) == "(2, 1, 4)");
   // g = 1 everywhere: R = C = 1, V̂ = 1, U = 1 (RMS 1), α = max(1e-3, 0)·0.01.
   CHECK(batch.value()(1, 2, 3) == doctest::Approx(-1e-5).epsilon(1e-6));
-  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { optimizer.state(matrix, "variance"); }),
-                              "'variance' is not used"));
+  CHECK(xg::testing::contains(
+      xg::testing::message_of<std::invalid_argument>([&] { optimizer.state(matrix, "variance"); }),
+      "'variance' is not used"));
 }
 
 TEST_CASE("Adafactor: invalid options are refused naming the option and its value") {

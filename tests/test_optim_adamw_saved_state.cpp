@@ -59,9 +59,8 @@ std::array<Reference, 3> run(int steps) {
 }
 
 xg::io::Archive saved_state() {
-  return xg::io::Archive::from_bytes(
-      xg::io::read_file(XGRAD_TESTS_DIR "/data/adamw_state_dict_0.1.0.xga", "test"), "optimizer",
-      "adamw_state_dict_0.1.0.xga");
+  return xg::io::Archive::from_bytes(xg::io::read_file(XGRAD_TESTS_DIR "/data/adamw_state_dict_0.1.0.xga", "test"),
+                                     "optimizer", "adamw_state_dict_0.1.0.xga");
 }
 
 }  // namespace

@@ -99,8 +99,7 @@ TEST_CASE("ASGD: invalid options are refused naming the option and its value") {
                  "ASGD: invalid lambd = -1 (must be >= 0)"));
   CHECK(contains(message_of<std::invalid_argument>([&] { ASGD<double>({w}, {.weight_decay = -0.5}); }),
                  "ASGD: invalid weight_decay = -0.5 (must be >= 0)"));
-  CHECK(contains(message_of<std::invalid_argument>([&] { ASGD<double>({w}, {.t0 = NAN}); }),
-                 "ASGD: invalid t0 = nan"));
+  CHECK(contains(message_of<std::invalid_argument>([&] { ASGD<double>({w}, {.t0 = NAN}); }), "ASGD: invalid t0 = nan"));
 }
 
 TEST_CASE("ASGD: training resumed from a checkpoint continues bit-identically") {

@@ -81,7 +81,8 @@ TEST_CASE("Optimizers: parameters without a gradient are skipped and get no stat
   CHECK_THROWS_AS(optimizer.state(without, "exp_avg"), std::invalid_argument);
 }
 
-TEST_CASE("Optimizers: zero_grad drops the gradients (set_to_none, as torch.optim since 2.0), or zeroes them in place") {
+TEST_CASE(
+    "Optimizers: zero_grad drops the gradients (set_to_none, as torch.optim since 2.0), or zeroes them in place") {
   auto w = xg::zeros<double>({2}, true);
   xg::optim::SGD optimizer(std::vector{w}, {.lr = 0.1});
   w.grad() = xg::Array<double>{3.0, 4.0};
@@ -101,7 +102,7 @@ TEST_CASE("Optimizers: each parameter group steps with its own options") {
   auto a = xg::zeros<double>({1}, true), b = xg::zeros<double>({1}, true), c = xg::zeros<double>({1}, true);
   xg::optim::SGD optimizer(std::vector{a}, {.lr = 0.1, .momentum = 0.5});
   optimizer.add_param_group(std::vector{b}, {.lr = 0.2});  // given whole: momentum 0
-  optimizer.add_param_group(std::vector{c});                // the optimizer's defaults
+  optimizer.add_param_group(std::vector{c});               // the optimizer's defaults
   REQUIRE(optimizer.num_param_groups() == 3);
   CHECK(optimizer.param_groups()[1].params.size() == 1);
   CHECK(optimizer.options(1).momentum == 0);
@@ -214,12 +215,16 @@ TEST_CASE("Optimizers: bad parameter lists are rejected with the reason") {
   CHECK(contains(invalid([&] { SGD(std::vector{w, w}); }), "appears more than once"));
   CHECK(contains(invalid([&] { SGD(std::vector{w * 2.0}); }), "not a leaf"));
   CHECK(contains(invalid([] { SGD(std::vector{xg::Tensor64()}); }), "undefined"));
-  CHECK(contains(invalid([&] { SGD(xg::NamedTensors<double>{{"w", w}, {"w", xg::zeros<double>({1}, true)}}); }),
+  CHECK(contains(invalid([&] {
+                   SGD(xg::NamedTensors<double>{{"w", w}, {"w", xg::zeros<double>({1}, true)}});
+                 }),
                  "the name 'w' is given to more than one parameter"));
   SGD named(xg::NamedTensors<double>{{"w", w}});
   CHECK(contains(invalid([&] { named.add_param_group(std::vector{xg::zeros<double>({1}, true)}); }),
                  "every group must be named"));
-  CHECK(contains(invalid([&] { named.add_param_group(xg::NamedTensors<double>{{"v", w}}); }),
+  CHECK(contains(invalid([&] {
+                   named.add_param_group(xg::NamedTensors<double>{{"v", w}});
+                 }),
                  "appears more than once"));
 }
 

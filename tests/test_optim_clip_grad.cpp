@@ -93,7 +93,7 @@ TEST_CASE("clip_grad_norm_: the norm of float64 gradients of 1e300 or 1e-200 is 
   tiny.grad() = xg::Array<double>{3e-200, -4e-200};
   const double tiny_norm = clip_grad_norm_(std::vector{tiny}, 1.0);
   CHECK(std::abs(tiny_norm - 5e-200) <= 1e-14 * 5e-200);  // relative: Approx would pass 0 here
-  CHECK(tiny.grad()(1) == -4e-200);  // below max_norm: unchanged
+  CHECK(tiny.grad()(1) == -4e-200);                       // below max_norm: unchanged
 }
 
 TEST_CASE("clip_grad_norm_: an infinite gradient gives an infinite norm; error_if_nonfinite (default false) throws") {

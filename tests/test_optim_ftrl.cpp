@@ -164,8 +164,7 @@ BowModel train_bow(const Bow& bow, const xg::optim::FtrlOptions& options, int st
   xg::optim::Ftrl<double> opt(xg::NamedTensors<double>{{"w", m.weight}, {"b", m.bias}}, options);
   for (int t = 0; t < steps; ++t) {
     const std::size_t b = static_cast<std::size_t>(t) % bow.batches.size();
-    auto loss = xg::nn::functional::cross_entropy(xg::sparse_matmul(bow.batches[b], m.weight) + m.bias,
-                                                  bow.labels[b]);
+    auto loss = xg::nn::functional::cross_entropy(xg::sparse_matmul(bow.batches[b], m.weight) + m.bias, bow.labels[b]);
     opt.zero_grad(true);
     loss.backward();
     REQUIRE(m.weight.has_sparse_grad());

@@ -82,7 +82,9 @@ TEST_CASE("LAMB: invalid options are refused naming the option and its value") {
                  "LAMB: invalid eps = 0"));
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::optim::LAMB<double>({w}, {.weight_decay = -1}); }),
                  "LAMB: invalid weight_decay = -1"));
-  CHECK(contains(message_of<std::invalid_argument>([&] { xg::optim::LAMB<double>({w}, {.betas = {0.9, -0.1}}); }),
+  CHECK(contains(message_of<std::invalid_argument>([&] {
+                   xg::optim::LAMB<double>({w}, {.betas = {0.9, -0.1}});
+                 }),
                  "LAMB: invalid betas[1] = -0.1"));
 }
 

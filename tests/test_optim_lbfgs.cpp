@@ -120,7 +120,9 @@ TEST_CASE("LBFGS: reaches the minimum of a quadratic, with and without line sear
 
 TEST_CASE("LBFGS: strong Wolfe reaches Rosenbrock's minimum (1, 1)") {
   Rosenbrock f;
-  LBFGS<double> optimizer({f.p}, {.max_iter = 200, .tolerance_grad = 1e-12, .tolerance_change = 1e-15,
+  LBFGS<double> optimizer({f.p}, {.max_iter = 200,
+                                  .tolerance_grad = 1e-12,
+                                  .tolerance_change = 1e-15,
                                   .line_search_fn = LBFGSLineSearch::strong_wolfe});
   auto closure = [&] {
     optimizer.zero_grad();
@@ -209,8 +211,8 @@ TEST_CASE("LBFGS: the history keeps the last history_size pairs and survives sta
 
 TEST_CASE("LBFGS: training resumed from a checkpoint continues bit-identically") {
   xg::testing::check_resume<LBFGS<float>>({.lr = 0.05, .max_iter = 2});
-  xg::testing::check_resume<LBFGS<float>>({.lr = 0.5, .max_iter = 2, .history_size = 3,
-                                           .line_search_fn = LBFGSLineSearch::strong_wolfe});
+  xg::testing::check_resume<LBFGS<float>>(
+      {.lr = 0.5, .max_iter = 2, .history_size = 3, .line_search_fn = LBFGSLineSearch::strong_wolfe});
 }
 
 TEST_CASE("LBFGS: a row-sparse gradient is made dense: the same steps as the dense run") {

@@ -83,7 +83,9 @@ TEST_CASE("Lion: invalid options are refused naming the option and its value") {
   using xg::testing::message_of;
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::optim::Lion<double>({w}, {.lr = -1}); }),
                  "Lion: invalid lr = -1"));
-  CHECK(contains(message_of<std::invalid_argument>([&] { xg::optim::Lion<double>({w}, {.betas = {0.9, 1.0}}); }),
+  CHECK(contains(message_of<std::invalid_argument>([&] {
+                   xg::optim::Lion<double>({w}, {.betas = {0.9, 1.0}});
+                 }),
                  "Lion: invalid betas[1] = 1"));
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::optim::Lion<double>({w}, {.weight_decay = -0.1}); }),
                  "Lion: invalid weight_decay = -0.1"));

@@ -39,7 +39,7 @@ TEST_CASE("Lookahead: k = 3 steps of SGD, then the slow weights move alpha = 0.5
   //       = (0.8645, -0.304), θ = φ
   // fast: (0.77805, -0.1824), (0.700245, -0.10944), (0.6302205, -0.065664);
   // sync: φ = ((0.8645 + 0.6302205) / 2, (-0.304 - 0.065664) / 2) = (0.74736025, -0.184832)
-  const std::vector<std::array<double, 2>> expected{{0.9, -0.3},         {0.81, -0.18},       {0.8645, -0.304},
+  const std::vector<std::array<double, 2>> expected{{0.9, -0.3},        {0.81, -0.18},        {0.8645, -0.304},
                                                     {0.77805, -0.1824}, {0.700245, -0.10944}, {0.74736025, -0.184832}};
   for (std::size_t t = 0; t < expected.size(); ++t) {
     sgd_quadratic_step(opt, theta);
@@ -51,7 +51,8 @@ TEST_CASE("Lookahead: k = 3 steps of SGD, then the slow weights move alpha = 0.5
   CHECK(opt.slow_weights()[0] == theta.value());
 }
 
-TEST_CASE("Lookahead: the inner optimizer's state carries on through the synchronisation (alpha = 1 is the inner run)") {
+TEST_CASE(
+    "Lookahead: the inner optimizer's state carries on through the synchronisation (alpha = 1 is the inner run)") {
   auto plain_theta = xg::tensor<double>(xg::Array<double>{1.0, -0.5}, true);
   auto wrapped_theta = xg::tensor<double>(xg::Array<double>{1.0, -0.5}, true);
   Adam plain({plain_theta}, {.lr = 0.05});
@@ -126,8 +127,8 @@ TEST_CASE("Lookahead: options out of range are refused naming the option and its
   SGD inner({theta});
   CHECK_THROWS_WITH_AS(Lookahead(inner, {.k = 0}), doctest::Contains("Lookahead: invalid k = 0 (must be > 0)"),
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS(Lookahead(inner, {.alpha = 1.5}), doctest::Contains("Lookahead: invalid alpha = 1.5 (must be in [0, 1])"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(Lookahead(inner, {.alpha = 1.5}),
+                       doctest::Contains("Lookahead: invalid alpha = 1.5 (must be in [0, 1])"), std::invalid_argument);
 }
 
 TEST_CASE("Lookahead: step(closure) runs the inner optimizer's step(closure), returns its loss and synchronises") {

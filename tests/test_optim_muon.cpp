@@ -117,8 +117,8 @@ TEST_CASE("Muon: the Newton-Schulz iteration equals the plain one, wide, tall an
     for (std::size_t i = 0; i < plain.size(); ++i)
       for (std::size_t j = 0; j < plain[0].size(); ++j)
         CHECK(fast(i, j) == doctest::Approx(plain[i][j]).epsilon(1e-12));
-    const auto in_float = xg::optim::zeropower_via_newtonschulz(xg::Array<float>(xt::cast<float>(g)),
-                                                                 {3.4445, -4.7750, 2.0315}, 5, 1e-7);
+    const auto in_float =
+        xg::optim::zeropower_via_newtonschulz(xg::Array<float>(xt::cast<float>(g)), {3.4445, -4.7750, 2.0315}, 5, 1e-7);
     for (std::size_t i = 0; i < plain.size(); ++i)
       for (std::size_t j = 0; j < plain[0].size(); ++j) CHECK(std::abs(in_float(i, j) - plain[i][j]) < 1e-5);
   }
@@ -132,8 +132,8 @@ TEST_CASE("Muon: after 5 iterations a square matrix's singular values lie in (0.
   const std::vector<double> before = symmetric_eigenvalues(multiply(transposed(to_matrix(g)), to_matrix(g)));
   const auto [low, high] = std::minmax_element(squares.begin(), squares.end());
   MESSAGE("singular values of the update: " << std::sqrt(*low) << " to " << std::sqrt(*high) << " (of g: "
-                                             << std::sqrt(*std::min_element(before.begin(), before.end())) << " to "
-                                             << std::sqrt(*std::max_element(before.begin(), before.end())) << ")");
+                                            << std::sqrt(*std::min_element(before.begin(), before.end())) << " to "
+                                            << std::sqrt(*std::max_element(before.begin(), before.end())) << ")");
   CHECK(std::sqrt(*low) > 0.5);
   CHECK(std::sqrt(*high) < 1.5);
 }
@@ -199,8 +199,9 @@ TEST_CASE("Muon: a parameter that is not a matrix is refused, naming it and its 
   using xg::testing::message_of;
   auto w = xg::zeros<float>({3, 2}, true);
   auto bias = xg::zeros<float>({2}, true);
-  const std::string message = message_of<std::invalid_argument>(
-      [&] { Muon<float>(xg::NamedTensors<float>{{"fc.weight", w}, {"fc.bias", bias}}); });
+  const std::string message = message_of<std::invalid_argument>([&] {
+    Muon<float>(xg::NamedTensors<float>{{"fc.weight", w}, {"fc.bias", bias}});
+  });
   CHECK(contains(message, "Muon: parameter 'fc.bias' has shape (2,)"));
   CHECK(contains(message, "only 2-D parameters"));
   // A matrix whose value is replaced by another shape is refused at the step,

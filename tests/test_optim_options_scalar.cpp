@@ -23,7 +23,9 @@ TEST_CASE("optimizer options: eps, lr and betas are checked in the parameters' s
   CHECK(message_of<std::invalid_argument>([&] { xg::optim::Adagrad opt({w32}, {.lr = 1e300}); }) ==
         "Adagrad: invalid lr = 1e+300 for float32 parameters (it overflows float32, whose largest value is "
         "3.4028234663852886e+38)");
-  CHECK(message_of<std::invalid_argument>([&] { xg::optim::Adam opt({w32}, {.betas = {0.9, 1 - 1e-10}}); }) ==
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::optim::Adam opt({w32}, {.betas = {0.9, 1 - 1e-10}});
+        }) ==
         "Adam: invalid betas[1] = 0.9999999999 for float32 parameters (it rounds to 1 in float32, and must be in "
         "[0, 1))");
   // float64 holds all three.

@@ -51,8 +51,7 @@ class Kinds final : public xg::optim::Optimizer<Scalar, KindsOptions, Kinds<Scal
   }
   static void check_constraints(const KindsOptions& o) {
     if (o.direction != Direction::down && o.direction != Direction::up)
-      throw std::invalid_argument("Kinds: invalid direction = " +
-                                  std::to_string(static_cast<int>(o.direction)));
+      throw std::invalid_argument("Kinds: invalid direction = " + std::to_string(static_cast<int>(o.direction)));
   }
   static void update(const KindsOptions& o, xg::optim::ParamState<Scalar>&, xg::Array<Scalar>& param,
                      const xg::optim::Gradient<Scalar>& grad) {
@@ -99,21 +98,26 @@ template class xg::optim::Optimizer<double, RowNormOptions, RowNorm<double>>;
 
 TEST_CASE("Optimizer options: lists, whole numbers, optional numbers and enumerations are checked") {
   auto w = xg::zeros<double>({2}, true);
-    CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { Kinds<double>({w}, {.coefficients = {1, -1, 0}}); }),
-                       "Kinds: invalid coefficients[1] = -1 (must be >= 0)"));
-  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { Kinds<double>({w}, {.repeats = 0}); }),
-                       "Kinds: invalid repeats = 0 (must be > 0)"));
-  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { Kinds<double>({w}, {.floor = std::numeric_limits<double>::infinity()}); }),
-                       "Kinds: invalid floor = inf"));
-  CHECK(xg::testing::contains(
-      xg::testing::message_of<std::invalid_argument>([&] { Kinds<double>({w}, {.direction = static_cast<Direction>(7)}); }),
-      "Kinds: invalid direction = 7"));
+  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] {
+                                Kinds<double>({w}, {.coefficients = {1, -1, 0}});
+                              }),
+                              "Kinds: invalid coefficients[1] = -1 (must be >= 0)"));
+  CHECK(
+      xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { Kinds<double>({w}, {.repeats = 0}); }),
+                            "Kinds: invalid repeats = 0 (must be > 0)"));
+  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>(
+                                  [&] { Kinds<double>({w}, {.floor = std::numeric_limits<double>::infinity()}); }),
+                              "Kinds: invalid floor = inf"));
+  CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>(
+                                  [&] { Kinds<double>({w}, {.direction = static_cast<Direction>(7)}); }),
+                              "Kinds: invalid direction = 7"));
 }
 
 TEST_CASE("Optimizer options: every kind round-trips through state_dict") {
   auto w = xg::tensor<double>({1.0, 2.0}, true);
-  Kinds<double> saved({w}, {.lr = 0.25, .coefficients = {0.5, 0, 1}, .repeats = 3, .floor = -0.5, .flip = true,
-                            .direction = Direction::up});
+  Kinds<double> saved(
+      {w},
+      {.lr = 0.25, .coefficients = {0.5, 0, 1}, .repeats = 3, .floor = -0.5, .flip = true, .direction = Direction::up});
   Kinds<double> loaded({w});
   loaded.load_state_dict(saved.state_dict());
   const KindsOptions& o = loaded.options();
@@ -142,15 +146,15 @@ TEST_CASE("Optimizer options: a saved whole number or enumeration that does not 
   xg::io::Archive a = opt.state_dict();
   a.put_number("param_groups.0.repeats", 2.5);
   CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { opt.load_state_dict(a); }),
-                       "'param_groups.0.repeats' holds 2.500000, expected a whole number"));
+                              "'param_groups.0.repeats' holds 2.500000, expected a whole number"));
   a = opt.state_dict();
   a.put_number("param_groups.0.direction", 300);
   CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { opt.load_state_dict(a); }),
-                       "'param_groups.0.direction' holds 300, expected a whole number"));
+                              "'param_groups.0.direction' holds 300, expected a whole number"));
   a = opt.state_dict();
   a.put_number("param_groups.0.direction", 2);
   CHECK(xg::testing::contains(xg::testing::message_of<std::invalid_argument>([&] { opt.load_state_dict(a); }),
-                       "Kinds: invalid direction = 2"));
+                              "Kinds: invalid direction = 2"));
   CHECK(opt.options().direction == Direction::down);
 }
 

@@ -49,8 +49,7 @@ TEST_CASE("Adagrad: Dive into Deep Learning's 2-D run ends at (-2.382563, -0.158
 
 TEST_CASE("RMSprop: Dive into Deep Learning's 2-D run with gamma 0.9 ends at (-0.010599, 0.000000)") {
   auto theta = point(-5, -2);
-  xg::optim::RMSprop optimizer(std::vector{theta},
-                               {.lr = 0.4, .alpha = 0.9, .eps = 1e-6, .eps_inside_sqrt = true});
+  xg::optim::RMSprop optimizer(std::vector{theta}, {.lr = 0.4, .alpha = 0.9, .eps = 1e-6, .eps_inside_sqrt = true});
   descend(optimizer, theta, 20, [](double x1, double x2) { return xg::Array<double>{0.2 * x1, 4 * x2}; });
   CHECK(std::abs(theta.value()(0) - -0.010599) <= 1e-6);
   CHECK(std::abs(theta.value()(1) - 0.0) <= 1e-6);

@@ -120,7 +120,8 @@ TEST_CASE("optimizer robustness: NAdam keeps parameters finite under huge, tiny 
   check_settings<xg::optim::NAdam>({
       {"defaults", {}},
       {"betas = (0, 0), weight_decay", {.lr = 0.1, .betas = {0.0, 0.0}, .weight_decay = 1e-2}},
-      {"betas near 1, tiny eps, fast momentum decay", {.betas = {0.999999, 0.999999}, .eps = 1e-30, .momentum_decay = 1.0}},
+      {"betas near 1, tiny eps, fast momentum decay",
+       {.betas = {0.999999, 0.999999}, .eps = 1e-30, .momentum_decay = 1.0}},
   });
 }
 

@@ -82,10 +82,11 @@ void check_checkpoint_resume(const std::function<void(Run&)>& build, const std::
 TEST_CASE("checkpoint: SGDScheduleFree and AdamWScheduleFree saved in eval mode, with WSD and SWALR") {
   check_checkpoint_resume(
       [](Run& run) {
-        auto opt = std::make_shared<optim::SGDScheduleFree<float>>(run.model.named_parameters(),
-                                                                   optim::SGDScheduleFreeOptions{.lr = 0.5, .warmup_steps = 3});
+        auto opt = std::make_shared<optim::SGDScheduleFree<float>>(
+            run.model.named_parameters(), optim::SGDScheduleFreeOptions{.lr = 0.5, .warmup_steps = 3});
         auto sched = std::make_shared<optim::WSD>(
-            *opt, optim::WSDOptions{.warmup_steps = 2, .stable_steps = 4, .decay_steps = 8, .decay = optim::WSDDecay::sqrt});
+            *opt,
+            optim::WSDOptions{.warmup_steps = 2, .stable_steps = 4, .decay_steps = 8, .decay = optim::WSDDecay::sqrt});
         run.optimizer = [opt]() -> optim::OptimizerBase& { return *opt; };
         run.schedule = [sched]() -> optim::LRScheduler& { return *sched; };
         run.before_save = [opt] { opt->eval(); };
@@ -110,7 +111,8 @@ TEST_CASE("checkpoint: Lookahead around Adam, with ChainedScheduler(ConstantLR, 
       [](Run& run) {
         auto inner = std::make_shared<optim::Adam<float>>(run.model.named_parameters(), optim::AdamOptions{.lr = 0.02});
         auto opt = std::make_shared<optim::Lookahead<optim::Adam<float>>>(*inner, optim::LookaheadOptions{.k = 4});
-        auto constant = std::make_shared<optim::ConstantLR>(*opt, optim::ConstantLROptions{.factor = 0.5, .total_iters = 5});
+        auto constant =
+            std::make_shared<optim::ConstantLR>(*opt, optim::ConstantLROptions{.factor = 0.5, .total_iters = 5});
         auto multiplicative = std::make_shared<optim::MultiplicativeLR>(
             *opt, optim::MultiplicativeLROptions{.lr_lambda = [](long) { return 0.97; }});
         auto poly = std::make_shared<optim::PolynomialLR>(*opt, optim::PolynomialLROptions{.total_iters = 20});

@@ -12,8 +12,8 @@
 #include "exception_message.hpp"
 #include "optim_test_support.hpp"
 
-using xg::testing::check_quadratic_path;
 using xg::optim::Rprop;
+using xg::testing::check_quadratic_path;
 
 // On f = ½θ1² + 2θ2² from (1, −0.5), g = (θ1, 4θ2); Δ starts at lr:
 //   η ← η+ if g·prev > 0, η− if < 0, else 1;  Δ ← clamp(Δη, Δmin, Δmax)
@@ -57,13 +57,21 @@ TEST_CASE("Rprop: invalid options are refused naming the option and its value") 
   auto w = xg::zeros<double>({2}, true);
   using xg::testing::contains;
   using xg::testing::message_of;
-  CHECK(contains(message_of<std::invalid_argument>([&] { Rprop<double>({w}, {.etas = {1.5, 2}}); }),
+  CHECK(contains(message_of<std::invalid_argument>([&] {
+                   Rprop<double>({w}, {.etas = {1.5, 2}});
+                 }),
                  "Rprop: invalid etas = (1.5, 2) (must be 0 < etaminus < 1 < etaplus)"));
-  CHECK(contains(message_of<std::invalid_argument>([&] { Rprop<double>({w}, {.etas = {0.5, 1}}); }),
+  CHECK(contains(message_of<std::invalid_argument>([&] {
+                   Rprop<double>({w}, {.etas = {0.5, 1}});
+                 }),
                  "Rprop: invalid etas = (0.5, 1)"));
-  CHECK(contains(message_of<std::invalid_argument>([&] { Rprop<double>({w}, {.etas = {0, 1.2}}); }),
+  CHECK(contains(message_of<std::invalid_argument>([&] {
+                   Rprop<double>({w}, {.etas = {0, 1.2}});
+                 }),
                  "Rprop: invalid etas[0] = 0 (must be > 0)"));
-  CHECK(contains(message_of<std::invalid_argument>([&] { Rprop<double>({w}, {.step_sizes = {1, 0.5}}); }),
+  CHECK(contains(message_of<std::invalid_argument>([&] {
+                   Rprop<double>({w}, {.step_sizes = {1, 0.5}});
+                 }),
                  "Rprop: invalid step_sizes = (1, 0.5) (the minimum must not exceed the maximum)"));
   CHECK(contains(message_of<std::invalid_argument>([&] { Rprop<double>({w}, {.lr = -1}); }),
                  "Rprop: invalid lr = -1 (must be >= 0)"));
@@ -81,7 +89,8 @@ TEST_CASE("Rprop: row-sparse steps are exact: 60 steps equal the dense run bit f
     CHECK(train_rows<Rprop, double>(o, true) == train_rows<Rprop, double>(o, false));
     CHECK(train_rows<Rprop, float>(o, true) == train_rows<Rprop, float>(o, false));
   }
-  CHECK_FALSE(train_rows<Rprop, double>(xg::optim::RpropOptions{.lr = 0.05}, true) == xg::full<double>({10, 3}, 0.2).value());
+  CHECK_FALSE(train_rows<Rprop, double>(xg::optim::RpropOptions{.lr = 0.05}, true) ==
+              xg::full<double>({10, 3}, 0.2).value());
 }
 
 TEST_CASE("Rprop: a saved negative step size is refused on load, and nothing changes") {

@@ -109,20 +109,46 @@ TEST_CASE("SGDScheduleFree: the first three steps by hand, then the reference fo
   }
   check_theta(xg::tensor<double>(opt.state(theta, "x")), {0, -0.1});
 
-  const Reference base{.adam = false, .lr = 0.1, .beta1 = 0.9, .beta2 = 0, .eps = 0, .weight_decay = 0, .r = 0,
-                       .weight_lr_power = 2, .warmup_steps = 0};
+  const Reference base{.adam = false,
+                       .lr = 0.1,
+                       .beta1 = 0.9,
+                       .beta2 = 0,
+                       .eps = 0,
+                       .weight_decay = 0,
+                       .r = 0,
+                       .weight_lr_power = 2,
+                       .warmup_steps = 0};
   SUBCASE("lr and momentum") {
-    check_against_reference<SGDScheduleFree<double>>({.lr = 0.1, .momentum = 0.5},
-                                                     [&] { auto r = base; r.beta1 = 0.5; return r; }(), 6);
+    check_against_reference<SGDScheduleFree<double>>(
+        {.lr = 0.1, .momentum = 0.5},
+        [&] {
+          auto r = base;
+          r.beta1 = 0.5;
+          return r;
+        }(),
+        6);
   }
   SUBCASE("weight_decay") {
-    check_against_reference<SGDScheduleFree<double>>({.lr = 0.1, .weight_decay = 0.3},
-                                                     [&] { auto r = base; r.weight_decay = 0.3; return r; }(), 6);
+    check_against_reference<SGDScheduleFree<double>>(
+        {.lr = 0.1, .weight_decay = 0.3},
+        [&] {
+          auto r = base;
+          r.weight_decay = 0.3;
+          return r;
+        }(),
+        6);
   }
   SUBCASE("warmup_steps, r and weight_lr_power") {
     check_against_reference<SGDScheduleFree<double>>(
         {.lr = 0.1, .warmup_steps = 3, .r = 1.5, .weight_lr_power = 1},
-        [&] { auto r = base; r.warmup_steps = 3; r.r = 1.5; r.weight_lr_power = 1; return r; }(), 6);
+        [&] {
+          auto r = base;
+          r.warmup_steps = 3;
+          r.r = 1.5;
+          r.weight_lr_power = 1;
+          return r;
+        }(),
+        6);
   }
 }
 
@@ -136,22 +162,52 @@ TEST_CASE("AdamWScheduleFree: the first step by hand, then the reference for eve
   opt.step();
   check_theta(theta, {0.9975, -0.4975});
 
-  const Reference base{.adam = true, .lr = 0.0025, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0,
-                       .r = 0, .weight_lr_power = 2, .warmup_steps = 0};
+  const Reference base{.adam = true,
+                       .lr = 0.0025,
+                       .beta1 = 0.9,
+                       .beta2 = 0.999,
+                       .eps = 1e-8,
+                       .weight_decay = 0,
+                       .r = 0,
+                       .weight_lr_power = 2,
+                       .warmup_steps = 0};
   SUBCASE("defaults") { check_against_reference<AdamWScheduleFree<double>>({}, base, 6); }
   SUBCASE("lr and betas") {
     check_against_reference<AdamWScheduleFree<double>>(
-        {.lr = 0.05, .betas = {0.7, 0.9}}, [&] { auto r = base; r.lr = 0.05; r.beta1 = 0.7; r.beta2 = 0.9; return r; }(), 6);
+        {.lr = 0.05, .betas = {0.7, 0.9}},
+        [&] {
+          auto r = base;
+          r.lr = 0.05;
+          r.beta1 = 0.7;
+          r.beta2 = 0.9;
+          return r;
+        }(),
+        6);
   }
   SUBCASE("eps and weight_decay") {
     check_against_reference<AdamWScheduleFree<double>>(
         {.lr = 0.05, .eps = 0.1, .weight_decay = 0.5},
-        [&] { auto r = base; r.lr = 0.05; r.eps = 0.1; r.weight_decay = 0.5; return r; }(), 6);
+        [&] {
+          auto r = base;
+          r.lr = 0.05;
+          r.eps = 0.1;
+          r.weight_decay = 0.5;
+          return r;
+        }(),
+        6);
   }
   SUBCASE("warmup_steps, r and weight_lr_power") {
     check_against_reference<AdamWScheduleFree<double>>(
         {.lr = 0.05, .warmup_steps = 4, .r = 1, .weight_lr_power = 0},
-        [&] { auto r = base; r.lr = 0.05; r.warmup_steps = 4; r.r = 1; r.weight_lr_power = 0; return r; }(), 6);
+        [&] {
+          auto r = base;
+          r.lr = 0.05;
+          r.warmup_steps = 4;
+          r.r = 1;
+          r.weight_lr_power = 0;
+          return r;
+        }(),
+        6);
   }
 }
 
@@ -184,12 +240,14 @@ TEST_CASE("Schedule-Free: the eval point is the weighted average of the z sequen
   };
   auto sgd_theta = xg::tensor<double>(xg::Array<double>{1.0, -0.5}, true);
   SGDScheduleFree sgd({sgd_theta}, {.lr = 0.2, .warmup_steps = 5, .r = 1.0});
-  check(sgd, sgd_theta, [](int t) { return 0.2 * std::min(1.0, t / 5.0); }, 1.0, 2.0);
+  check(
+      sgd, sgd_theta, [](int t) { return 0.2 * std::min(1.0, t / 5.0); }, 1.0, 2.0);
 
   auto adam_theta = xg::tensor<double>(xg::Array<double>{1.0, -0.5}, true);
   AdamWScheduleFree adam({adam_theta}, {.lr = 0.05, .warmup_steps = 3, .r = 0.5, .weight_lr_power = 1.5});
-  check(adam, adam_theta,
-        [](int t) { return 0.05 * std::min(1.0, t / 3.0) * std::sqrt(1 - std::pow(0.999, t)); }, 0.5, 1.5);
+  check(
+      adam, adam_theta, [](int t) { return 0.05 * std::min(1.0, t / 3.0) * std::sqrt(1 - std::pow(0.999, t)); }, 0.5,
+      1.5);
 }
 
 TEST_CASE("Schedule-Free: a step in eval mode throws and changes nothing; train() and eval() are idempotent") {
@@ -289,12 +347,18 @@ TEST_CASE("Schedule-Free: options out of range are refused naming the option and
     const std::string message = message_of<std::invalid_argument>(make);
     CHECK_MESSAGE(contains(message, text), message);
   };
-  refused([&] { SGDScheduleFree<double>({theta}, {.momentum = 0}); }, "SGDScheduleFree: invalid momentum = 0 (must be in (0, 1))");
+  refused([&] { SGDScheduleFree<double>({theta}, {.momentum = 0}); },
+          "SGDScheduleFree: invalid momentum = 0 (must be in (0, 1))");
   refused([&] { SGDScheduleFree<double>({theta}, {.momentum = 1}); }, "SGDScheduleFree: invalid momentum = 1");
   refused([&] { SGDScheduleFree<double>({theta}, {.lr = -1}); }, "SGDScheduleFree: invalid lr = -1");
-  refused([&] { SGDScheduleFree<double>({theta}, {.warmup_steps = -2}); }, "SGDScheduleFree: invalid warmup_steps = -2");
+  refused([&] { SGDScheduleFree<double>({theta}, {.warmup_steps = -2}); },
+          "SGDScheduleFree: invalid warmup_steps = -2");
   refused([&] { SGDScheduleFree<double>({theta}, {.weight_lr_power = -1}); }, "invalid weight_lr_power = -1");
-  refused([&] { AdamWScheduleFree<double>({theta}, {.betas = {0.9, 1.0}}); }, "AdamWScheduleFree: invalid betas[1] = 1");
+  refused(
+      [&] {
+        AdamWScheduleFree<double>({theta}, {.betas = {0.9, 1.0}});
+      },
+      "AdamWScheduleFree: invalid betas[1] = 1");
   refused([&] { AdamWScheduleFree<double>({theta}, {.eps = 0}); }, "AdamWScheduleFree: invalid eps = 0");
   refused([&] { AdamWScheduleFree<double>({theta}, {.weight_decay = -0.1}); }, "invalid weight_decay = -0.1");
   refused([&] { AdamWScheduleFree<double>({theta}, {.r = NAN}); }, "AdamWScheduleFree: invalid r = nan");
@@ -310,8 +374,7 @@ TEST_CASE("Schedule-Free: a row-sparse gradient is made dense, so rows without g
     for (const auto& rows : std::vector<std::vector<std::size_t>>{{0, 2}, {2}, {1}}) {
       opt.zero_grad(true);
       if (sparse) {
-        w.node()->accumulate_sparse_grad(
-            xg::RowSparse<double>{rows, xg::full<double>({rows.size(), 2}, 0.5).value()});
+        w.node()->accumulate_sparse_grad(xg::RowSparse<double>{rows, xg::full<double>({rows.size(), 2}, 0.5).value()});
       } else {
         auto g = xg::Array<double>::from_shape({3, 2});
         g.fill(0.0);

@@ -64,8 +64,8 @@ TEST_CASE("Shampoo: on a vector, the first steps are full-matrix Adagrad worked 
   }
   SUBCASE("lr, epsilon, update_freq") {
     const xg::optim::ShampooOptions o{.lr = 0.3, .epsilon = 0.5, .update_freq = 2};
-    xg::testing::check_first_steps<xg::optim::Shampoo>(
-        o, shampoo_vector_reference(o), {1 - 0.3 / std::sqrt(5.5), -0.5 + 0.6 / std::sqrt(5.5)}, 5);
+    xg::testing::check_first_steps<xg::optim::Shampoo>(o, shampoo_vector_reference(o),
+                                                       {1 - 0.3 / std::sqrt(5.5), -0.5 + 0.6 / std::sqrt(5.5)}, 5);
   }
 }
 
@@ -127,9 +127,8 @@ TEST_CASE("Shampoo: invalid options are refused naming the option and its value"
                  "Shampoo: invalid epsilon = 0"));
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::optim::Shampoo<double>({w}, {.update_freq = 0}); }),
                  "Shampoo: invalid update_freq = 0"));
-  CHECK(contains(message_of<std::invalid_argument>([&] {
-                   xg::optim::Shampoo<double>({w}, {.graft = static_cast<xg::optim::ShampooGraft>(7)});
-                 }),
+  CHECK(contains(message_of<std::invalid_argument>(
+                     [&] { xg::optim::Shampoo<double>({w}, {.graft = static_cast<xg::optim::ShampooGraft>(7)}); }),
                  "Shampoo: invalid graft = 7"));
 }
 
@@ -226,9 +225,8 @@ TEST_CASE("Shampoo: on 0.5·tr(Wᵀ A W B) it reaches the minimum in fewer steps
   const int limit = 2000;
   const int shampoo = steps_to_minimum<xg::optim::Shampoo>(f, xg::optim::ShampooOptions{}, limit, shampoo_lr);
   const int adagrad = steps_to_minimum<xg::optim::Adagrad>(f, xg::optim::AdagradOptions{}, limit, adagrad_lr);
-  MESSAGE("steps to f <= 1e-6·f(W0), best lr of the grid: Shampoo " << shampoo << " (lr " << shampoo_lr
-                                                                     << "), Adagrad " << adagrad << " (lr "
-                                                                     << adagrad_lr << ")");
+  MESSAGE("steps to f <= 1e-6·f(W0), best lr of the grid: Shampoo " << shampoo << " (lr " << shampoo_lr << "), Adagrad "
+                                                                    << adagrad << " (lr " << adagrad_lr << ")");
   CHECK(shampoo < limit);
   CHECK(shampoo < adagrad);
 }

@@ -27,10 +27,8 @@ struct Model {
   xg::NamedTensors<float> named_parameters() const { return {{"w", w}, {"b", b}}; }
 
   void train_step(xg::optim::OptimizerBase& optimizer) const {
-    static const auto a = xg::tensor(xg::Array<float>{{1.0f, 2.0f, 0.5f},
-                                                      {-1.0f, 0.5f, 1.5f},
-                                                      {0.25f, -2.0f, 1.0f},
-                                                      {3.0f, 1.0f, -0.5f}});
+    static const auto a = xg::tensor(
+        xg::Array<float>{{1.0f, 2.0f, 0.5f}, {-1.0f, 0.5f, 1.5f}, {0.25f, -2.0f, 1.0f}, {3.0f, 1.0f, -0.5f}});
     static const auto y = xg::tensor(xg::Array<float>{1.0f, -1.0f, 0.5f, 2.0f});
     optimizer.zero_grad();
     auto r = xg::matmul(a, w) + b - y;

@@ -100,7 +100,8 @@ TEST_CASE("AveragedModel: another architecture is refused and changes nothing; t
   CHECK(contains(message_of<std::invalid_argument>([&] { resumed.load_state_dict(damaged); }),
                  "AveragedModel.load_state_dict: 'n_averaged' holds -1"));
   CHECK(resumed.n_averaged() == 3);
-  CHECK_THROWS_WITH_AS(AveragedModel(nullptr), doctest::Contains("AveragedModel: the module to hold the average is null"),
+  CHECK_THROWS_WITH_AS(AveragedModel(nullptr),
+                       doctest::Contains("AveragedModel: the module to hold the average is null"),
                        std::invalid_argument);
 }
 
@@ -129,7 +130,8 @@ TEST_CASE("SWALR: closed form swa_lr·α + lr₀·(1 − α) and PyTorch's recur
   for (bool cos : {true, false}) {
     INFO((cos ? "cos" : "linear"));
     FakeOptimizer opt({0.1, 0.2});
-    SWALR sched(opt, {.swa_lr = {0.05, 0.01}, .anneal_epochs = 8,
+    SWALR sched(opt, {.swa_lr = {0.05, 0.01},
+                      .anneal_epochs = 8,
                       .anneal_strategy = cos ? AnnealStrategy::cos : AnnealStrategy::linear});
     const SwalrReference refs[2] = {{0.05, 8, cos}, {0.01, 8, cos}};
     std::vector<double> lr = {0.1, 0.2};

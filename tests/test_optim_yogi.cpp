@@ -50,8 +50,8 @@ TEST_CASE("Yogi: the first steps equal optax's formula worked by hand") {
     // t=1: m = 0.5·2 + 0.5·g = (1.5, 0), v = 2 - 0.1·sign(2 - g²)·g² = (1.9, 2.4)
     //   θ = θ - 0.1·(m/0.5) / (√(v/0.1) + 0.5)
     const xg::optim::YogiOptions o{.lr = 0.1, .betas = {0.5, 0.9}, .eps = 0.5, .initial_accumulator_value = 2};
-    xg::testing::check_first_steps<xg::optim::Yogi>(
-        o, yogi_reference(o), {1 - 0.1 * 3 / (std::sqrt(19.0) + 0.5), -0.5}, 6);
+    xg::testing::check_first_steps<xg::optim::Yogi>(o, yogi_reference(o), {1 - 0.1 * 3 / (std::sqrt(19.0) + 0.5), -0.5},
+                                                    6);
   }
 }
 
@@ -61,7 +61,9 @@ TEST_CASE("Yogi: invalid options are refused naming the option and its value") {
   using xg::testing::message_of;
   CHECK(contains(message_of<std::invalid_argument>([&] { xg::optim::Yogi<double>({w}, {.eps = 0}); }),
                  "Yogi: invalid eps = 0"));
-  CHECK(contains(message_of<std::invalid_argument>([&] { xg::optim::Yogi<double>({w}, {.betas = {1.5, 0.9}}); }),
+  CHECK(contains(message_of<std::invalid_argument>([&] {
+                   xg::optim::Yogi<double>({w}, {.betas = {1.5, 0.9}});
+                 }),
                  "Yogi: invalid betas[0] = 1.5"));
   CHECK(contains(
       message_of<std::invalid_argument>([&] { xg::optim::Yogi<double>({w}, {.initial_accumulator_value = -1}); }),

@@ -86,8 +86,10 @@ TEST_CASE("max_pool2d: values equal the window maxima, with stride, padding, dil
     CAPTURE(xg::shape_to_string(k.x));
     const auto x = xg::uniform<double>(k.x, -1, 1, false, gen);
     const auto y = xg::max_pool2d(x, {k.h.k, k.w.k},
-                                  {.stride = xg::Size2{k.h.s, k.w.s}, .padding = {k.h.p, k.w.p},
-                                   .dilation = {k.h.d, k.w.d}, .ceil_mode = k.ceil_mode});
+                                  {.stride = xg::Size2{k.h.s, k.w.s},
+                                   .padding = {k.h.p, k.w.p},
+                                   .dilation = {k.h.d, k.w.d},
+                                   .ceil_mode = k.ceil_mode});
     const auto expected = direct_max_pool(x.value(), k.h, k.w, k.ceil_mode);
     REQUIRE(xg::shape_to_string(y.shape()) == xg::shape_to_string(expected.shape()));
     CHECK(y.value() == expected);
@@ -161,8 +163,8 @@ TEST_CASE("adaptive_avg_pool2d: torch's start/end windows, and kernel = stride =
   const auto images = xg::uniform<double>({2, 3, 6, 8}, -1, 1, false, gen);
   CHECK(xt::allclose(xg::adaptive_avg_pool2d(images, {3, 2}).value(), xg::avg_pool2d(images, {2, 4}).value(), 1e-14,
                      1e-14));
-  CHECK(xt::allclose(xg::adaptive_avg_pool2d(images, 1).value(), xt::mean(images.value(), {2, 3}, xt::keep_dims),
-                     1e-14, 1e-14));
+  CHECK(xt::allclose(xg::adaptive_avg_pool2d(images, 1).value(), xt::mean(images.value(), {2, 3}, xt::keep_dims), 1e-14,
+                     1e-14));
 }
 
 TEST_CASE("pooling: gradcheck in float64 with strides, padding, dilation and ceil_mode") {
@@ -173,12 +175,19 @@ TEST_CASE("pooling: gradcheck in float64 with strides, padding, dilation and cei
   };
   const auto x = distinct_values({2, 2, 7, 6}, gen);
   check([](const Inputs& t) { return xg::max_pool2d(t[0], 2); }, x);
-  check([](const Inputs& t) { return xg::max_pool2d(t[0], {3, 2}, {.stride = xg::Size2{2, 1}, .padding = {1, 1}}); }, x);
+  check(
+      [](const Inputs& t) {
+        return xg::max_pool2d(t[0], {3, 2}, {.stride = xg::Size2{2, 1}, .padding = {1, 1}});
+      },
+      x);
   check([](const Inputs& t) { return xg::max_pool2d(t[0], 2, {.dilation = 2, .ceil_mode = true}); }, x);
   check([](const Inputs& t) { return xg::avg_pool2d(t[0], 3, {.stride = 2, .padding = 1}); }, x);
-  check([](const Inputs& t) {
-    return xg::avg_pool2d(t[0], {3, 2}, {.stride = 2, .padding = {1, 0}, .ceil_mode = true, .count_include_pad = false});
-  }, x);
+  check(
+      [](const Inputs& t) {
+        return xg::avg_pool2d(t[0], {3, 2},
+                              {.stride = 2, .padding = {1, 0}, .ceil_mode = true, .count_include_pad = false});
+      },
+      x);
   check([](const Inputs& t) { return xg::adaptive_avg_pool2d(t[0], {3, 4}); }, x);
   check([](const Inputs& t) { return xg::adaptive_avg_pool2d(t[0], {9, 1}); }, x);  // more rows than the input
 }
@@ -186,7 +195,8 @@ TEST_CASE("pooling: gradcheck in float64 with strides, padding, dilation and cei
 TEST_CASE("pooling: an unbatched input (C, H, W) gives an unbatched result, and gradchecks") {
   xg::Generator gen(15);
   const auto x = distinct_values({3, 7, 6}, gen);
-  const xt::xarray<double> batch_of_one = xt::reshape_view(x.value(), {std::size_t(1), std::size_t(3), std::size_t(7), std::size_t(6)});
+  const xt::xarray<double> batch_of_one =
+      xt::reshape_view(x.value(), {std::size_t(1), std::size_t(3), std::size_t(7), std::size_t(6)});
   const xt::xarray<double> direct = direct_max_pool(batch_of_one, {3, 2, 1, 1}, {2, 2, 0, 1}, true);
   const auto y = xg::max_pool2d(x, {3, 2}, {.stride = 2, .padding = {1, 0}, .ceil_mode = true});
   const xg::Shape unbatched(direct.shape().begin() + 1, direct.shape().end());
@@ -208,7 +218,9 @@ TEST_CASE("pooling: an unbatched input (C, H, W) gives an unbatched result, and 
   for (const auto& fn : std::vector<std::function<Tensor64(const Inputs&)>>{
            [](const Inputs& t) { return xg::max_pool2d(t[0], 2, {.dilation = 2, .ceil_mode = true}); },
            [](const Inputs& t) { return xg::avg_pool2d(t[0], 3, {.stride = 2, .padding = 1}); },
-           [](const Inputs& t) { return xg::adaptive_avg_pool2d(t[0], {3, 4}); }}) {
+           [](const Inputs& t) {
+             return xg::adaptive_avg_pool2d(t[0], {3, 4});
+           }}) {
     const auto result = xg::autograd::gradcheck(fn, {x});
     CHECK_MESSAGE(result.passed, result.message);
   }
@@ -217,21 +229,26 @@ TEST_CASE("pooling: an unbatched input (C, H, W) gives an unbatched result, and 
 
 TEST_CASE("pooling: bad shapes and options are refused, naming the op") {
   const auto x = xg::zeros({2, 3, 4, 4});
-  CHECK(message_of<xg::ShapeError>([&] { xg::max_pool2d(xg::zeros({4, 4}), 2); }) ==
-        "max_pool2d: expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape (4, 4)");
-  CHECK(message_of<xg::ShapeError>([&] { xg::adaptive_avg_pool2d(xg::zeros({1, 2, 3, 4, 4}), 2); }) ==
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::max_pool2d(xg::zeros({4, 4}), 2);
+        }) == "max_pool2d: expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape (4, 4)");
+  CHECK(message_of<xg::ShapeError>([&] {
+          xg::adaptive_avg_pool2d(xg::zeros({1, 2, 3, 4, 4}), 2);
+        }) ==
         "adaptive_avg_pool2d: expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape (1, 2, 3, 4, 4)");
   CHECK(message_of<std::invalid_argument>([&] { xg::max_pool2d(x, 2, {.stride = 0}); }) ==
         "max_pool2d: stride must be positive, got (0, 0)");
-  CHECK(message_of<std::invalid_argument>([&] { xg::avg_pool2d(x, {2, 0}); }) ==
-        "avg_pool2d: kernel_size must be positive, got (2, 0)");
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::avg_pool2d(x, {2, 0});
+        }) == "avg_pool2d: kernel_size must be positive, got (2, 0)");
   CHECK(message_of<std::invalid_argument>([&] { xg::max_pool2d(x, 2, {.padding = 2}); }) ==
         "max_pool2d: padding must be between 0 and half the kernel size, got padding (2, 2) for kernel_size (2, 2)");
   CHECK(message_of<xg::ShapeError>([&] { xg::max_pool2d(x, 5); }) ==
         "max_pool2d: input of shape (2, 3, 4, 4) is too small for kernel_size (5, 5) with padding (0, 0) and "
         "dilation (1, 1): output size would be (0, 0)");
-  CHECK(message_of<std::invalid_argument>([&] { xg::adaptive_avg_pool2d(x, {0, 2}); }) ==
-        "adaptive_avg_pool2d: output_size must be positive, got (0, 2)");
+  CHECK(message_of<std::invalid_argument>([&] {
+          xg::adaptive_avg_pool2d(x, {0, 2});
+        }) == "adaptive_avg_pool2d: output_size must be positive, got (0, 2)");
 }
 
 TEST_CASE("nn::MaxPool2d, AvgPool2d, AdaptiveAvgPool2d: the functional ops with their options, in both scalar types") {

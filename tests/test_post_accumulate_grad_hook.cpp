@@ -87,9 +87,8 @@ TEST_CASE("post-accumulate-grad hook: hooks run in the order registered; a leaf 
 TEST_CASE("post-accumulate-grad hook: a leaf that is the output itself gets the seed at once") {
   const auto w = leaf({5, 6});
   std::vector<float> seen;
-  auto handle = register_post_accumulate_grad_hook<float>(w, [&](const xg::Tensor& t) {
-    seen.assign(t.grad().begin(), t.grad().end());
-  });
+  auto handle = register_post_accumulate_grad_hook<float>(
+      w, [&](const xg::Tensor& t) { seen.assign(t.grad().begin(), t.grad().end()); });
   auto seed = xg::Array<float>::from_shape({2});
   seed(0) = 7;
   seed(1) = 8;
@@ -100,7 +99,8 @@ TEST_CASE("post-accumulate-grad hook: a leaf that is the output itself gets the 
 
 TEST_CASE("post-accumulate-grad hook: a hook that throws ends the backward, and the next one runs cleanly") {
   const auto w = leaf({1}), v = leaf({2});
-  auto thrower = register_post_accumulate_grad_hook<float>(w, [](const xg::Tensor&) { throw std::runtime_error("hook failed"); });
+  auto thrower =
+      register_post_accumulate_grad_hook<float>(w, [](const xg::Tensor&) { throw std::runtime_error("hook failed"); });
   CHECK_THROWS_WITH_AS(xg::sum(w * v).backward(), "hook failed", std::runtime_error);
   thrower.remove();
   w.zero_grad(true);

@@ -73,8 +73,8 @@ TEST_CASE("safetensors: the independent writer's fixture loads value by value") 
   for (std::size_t k = 0; k < 4; ++k)
     CHECK(params[1].second.value().data()[k] == static_cast<float>(0.1 * static_cast<double>(k + 1)));
   // 2.weight, F16: the largest half, the smallest subnormal 2^-24 and 1/3 rounded to half.
-  CHECK(flat(params[2].second) == std::vector<float>{1.5f, -0.25f, 65504.0f, 0x1.0p-24f, 0.0f, -2.0f,
-                                                     0.333251953125f, 1024.0f});
+  CHECK(flat(params[2].second) ==
+        std::vector<float>{1.5f, -0.25f, 65504.0f, 0x1.0p-24f, 0.0f, -2.0f, 0.333251953125f, 1024.0f});
   // 2.bias, BF16.
   CHECK(flat(params[3].second) == std::vector<float>{3.0f, -0.0078125f});
   // The same model gives the logits of those weights: row 0 of x = (1, 0, 0)
@@ -124,7 +124,8 @@ TEST_CASE("safetensors: strict names, or the matching ones with strict = false")
                  "tensor '0.weight' has shape (1,) in the file but (4, 3) in the model"));
 
   xg::nn::Linear linear(2, 1);
-  const std::string partial = R"({"weight":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]},"other":{"dtype":"F32","shape":[],"data_offsets":[8,12]}})";
+  const std::string partial =
+      R"({"weight":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]},"other":{"dtype":"F32","shape":[],"data_offsets":[8,12]}})";
   const float bias = linear.bias.value()(0);
   xg::nn::load_safetensors_bytes(linear, file_of(partial, floats({5, 6, 7})), "partial", {.strict = false});
   CHECK(linear.weight.value()(0, 1) == 6.0f);
@@ -136,7 +137,9 @@ TEST_CASE("safetensors: every malformed file is refused naming the tensor, and t
                         const std::string& offsets) {
     return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":" + offsets + "}";
   };
-  const auto one = [&](const std::string& body, const std::string& data) { return refusal(file_of("{" + body + "}", data)); };
+  const auto one = [&](const std::string& body, const std::string& data) {
+    return refusal(file_of("{" + body + "}", data));
+  };
   const std::string data12 = floats({1, 2, 3});
 
   CHECK(contains(refusal(std::string("\x05\x00", 2)), "the header length needs 8 bytes"));
@@ -157,7 +160,8 @@ TEST_CASE("safetensors: every malformed file is refused naming the tensor, and t
   CHECK(contains(one(entry("0.bias", "F32", "[2]", "[0,12]"), data12), "hold 12 bytes, but F32 of shape (2,) needs 8"));
   CHECK(contains(one(entry("a", "F32", "[2]", "[0,8]") + "," + entry("b", "F32", "[1]", "[4,8]"), data12),
                  "tensor 'b': data_offsets [4, 8] overlap those of tensor 'a'"));
-  CHECK(contains(one(entry("a", "F32", "[1e999]", "[0,4]"), data12), "not valid JSON: [json.exception.out_of_range.406] number overflow parsing '1e999'"));
+  CHECK(contains(one(entry("a", "F32", "[1e999]", "[0,4]"), data12),
+                 "not valid JSON: [json.exception.out_of_range.406] number overflow parsing '1e999'"));
   CHECK(contains(one(entry("a", "F32", "[1.5]", "[0,4]"), data12), "shape entry 1.5 is not a non-negative integer"));
   CHECK(contains(one(entry("a", "F32", "[-1]", "[0,4]"), data12), "shape entry -1 is not a non-negative integer"));
   CHECK(contains(one(entry("a", "F32", "[1]", "[0,4.0]"), data12), "is not [begin, end] of non-negative integers"));

@@ -27,8 +27,9 @@ TEST_CASE("shape overflow: checked_numel counts, allows zeros, and refuses more 
   CHECK(xg::checked_numel("op", xg::Shape{0, 5}) == 0);
   // 2^31 * 2^31 = 2^62 fits; 2^32 * 2^32 = 2^64 wraps; 2^63 exceeds PTRDIFF_MAX = 2^63 - 1.
   CHECK(xg::checked_numel("op", xg::Shape{std::size_t(1) << 31, std::size_t(1) << 31}) == std::size_t(1) << 62);
-  CHECK(message_of<xg::ShapeError>([] { xg::checked_numel("op", xg::Shape{two_32, two_32}); }) ==
-        "op: the shape (4294967296, 4294967296) has more elements than an array can index");
+  CHECK(message_of<xg::ShapeError>([] {
+          xg::checked_numel("op", xg::Shape{two_32, two_32});
+        }) == "op: the shape (4294967296, 4294967296) has more elements than an array can index");
   CHECK_THROWS_AS(xg::checked_numel("op", xg::Shape{std::size_t(1) << 63}), xg::ShapeError);
   // A zero extent does not excuse the others: xtensor's strides would still overflow.
   CHECK_THROWS_AS(xg::checked_numel("op", xg::Shape{0, two_32, two_32}), xg::ShapeError);
@@ -76,5 +77,5 @@ TEST_CASE("shape overflow: broadcasting two empty tensors to a shape whose strid
   auto b = xg::zeros({two_40, 0});
   CHECK(contains(message_of<xg::ShapeError>([&] { a + b; }),
                  "add: the shape (1099511627776, 1099511627776, 0) has more elements than an array can index"));
-  CHECK(contains(message_of<xg::ShapeError>([&] { a * b; }), "mul: the shape (1099511627776, 1099511627776, 0)"));
+  CHECK(contains(message_of<xg::ShapeError>([&] { a* b; }), "mul: the shape (1099511627776, 1099511627776, 0)"));
 }

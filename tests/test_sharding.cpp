@@ -46,7 +46,8 @@ TEST_CASE("sharding: the ranks' shares of each batch, in rank order, are one loa
           // Contiguous shares: a rank's size is floor((r+1)n/p) - floor(rn/p).
           const std::size_t n = joined[b].size();
           CHECK(batch.y.size() == (r + 1) * n / p - r * n / p);
-          for (std::size_t i = 0; i < batch.y.size(); ++i) CHECK(batch.x.value()(i, 0) == static_cast<float>(batch.y[i]));
+          for (std::size_t i = 0; i < batch.y.size(); ++i)
+            CHECK(batch.x.value()(i, 0) == static_cast<float>(batch.y[i]));
           shards[b].insert(shards[b].end(), batch.y.begin(), batch.y.end());
           ++b;
         }

@@ -108,8 +108,8 @@ TEST_CASE("sparse_matmul: the gradient rows ascend across a wide vocabulary, and
 
 TEST_CASE("sparse_matmul: gradcheck, and the same gradient as the dense matmul (float64)") {
   xg::manual_seed(3);
-  const xg::CsrMatrix<double> x{.rows = 4, .cols = 6, .row_ptr = {0, 2, 3, 3, 6}, .col = {1, 4, 4, 0, 1, 5},
-                                .val = {0.5, -2, 1.5, 3, 1, -1}};
+  const xg::CsrMatrix<double> x{
+      .rows = 4, .cols = 6, .row_ptr = {0, 2, 3, 3, 6}, .col = {1, 4, 4, 0, 1, 5}, .val = {0.5, -2, 1.5, 3, 1, -1}};
   auto w = xg::randn<double>({6, 3}, true);
   const auto weights = xg::randn<double>({4, 3});
   auto r = xg::autograd::gradcheck(

@@ -86,8 +86,8 @@ Model<S> fresh_model() {
 struct RunOptions {
   bool sparse = true;
   int steps = 200;
-  int reload_at = -1;     // rebuild the optimizer from its state_dict before this step
-  int dense_every = 0;    // on every such step W also gets a dense gradient
+  int reload_at = -1;   // rebuild the optimizer from its state_dict before this step
+  int dense_every = 0;  // on every such step W also gets a dense gradient
 };
 
 // Trains logits = x W + b with cross-entropy; W's gradient is row-sparse on
@@ -163,8 +163,8 @@ void check_sparse_equals_dense(const Options& options, RunOptions run = {}) {
 
 TEST_CASE("sparse optim: 200 Adagrad steps on row-sparse gradients equal the dense run") {
   check_sparse_equals_dense<optim::Adagrad>(optim::AdagradOptions{.lr = 0.1});
-  check_sparse_equals_dense<optim::Adagrad>(optim::AdagradOptions{.lr = 0.1, .lr_decay = 0.01,
-                                                                   .initial_accumulator_value = 0.1});
+  check_sparse_equals_dense<optim::Adagrad>(
+      optim::AdagradOptions{.lr = 0.1, .lr_decay = 0.01, .initial_accumulator_value = 0.1});
 }
 
 TEST_CASE("sparse optim: 200 SGD steps (no momentum) on row-sparse gradients equal the dense run") {
@@ -181,14 +181,12 @@ TEST_CASE("sparse optim: 200 Adadelta steps on row-sparse gradients equal the de
 }
 
 TEST_CASE("sparse optim: a dense gradient between sparse ones first catches up the pending decays") {
-  check_sparse_equals_dense<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.01, .centered = true},
-                                            {.dense_every = 37});
+  check_sparse_equals_dense<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.01, .centered = true}, {.dense_every = 37});
   check_sparse_equals_dense<optim::Adadelta>(optim::AdadeltaOptions{.rho = 0.8}, {.dense_every = 37});
 }
 
 TEST_CASE("sparse optim: state_dict in the middle of a sparse run keeps it exact") {
-  check_sparse_equals_dense<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.01, .centered = true},
-                                            {.reload_at = 101});
+  check_sparse_equals_dense<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.01, .centered = true}, {.reload_at = 101});
   check_sparse_equals_dense<optim::Adadelta>(optim::AdadeltaOptions{.rho = 0.8}, {.reload_at = 101});
   check_sparse_equals_dense<optim::Adagrad>(optim::AdagradOptions{.lr = 0.1, .lr_decay = 0.01}, {.reload_at = 101});
   // The per-row steps are part of the saved state, and are checked on load.

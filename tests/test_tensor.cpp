@@ -182,8 +182,7 @@ TEST_CASE("tensor: item() reads a one-element tensor and names the shape otherwi
   try {
     three.item();
   } catch (const std::invalid_argument& e) {
-    CHECK(std::string(e.what()) ==
-          "item: needs a tensor with exactly one element, got shape (3,) (3 elements)");
+    CHECK(std::string(e.what()) == "item: needs a tensor with exactly one element, got shape (3,) (3 elements)");
   }
 }
 

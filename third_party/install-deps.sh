@@ -9,6 +9,7 @@ packages=(
   libxtensor-dev xtl-dev libxsimd-dev libxtensor-blas-dev
   libopenblas-dev doctest-dev
   nlohmann-json3-dev  # parses safetensors headers (nn/safetensors.cpp only)
+  clang-format-14  # keeps the style of every source file (ctest test clang_format)
   clang-14 libclang-rt-14-dev  # the sanitizer builds (faster to compile than with g++) and libFuzzer (ctest -L sanitizer, -L fuzz)
   chromium libpng-dev fonts-dejavu-core  # renders the pictures to PNG (ctest -L pictures)
   libopenmpi-dev openmpi-bin  # data-parallel training, distributed/ (ctest -L distributed)

@@ -65,9 +65,12 @@ CheckpointExtra read_extra(const io::Archive& a, std::uint32_t format) {
   extra.epoch = count("epoch");
   extra.step = count("step");
   for (const auto& name : a.names()) {
-    if (name.starts_with("numbers.")) extra.numbers.emplace(name.substr(8), a.get_number(name));
-    else if (name.starts_with("strings.")) extra.strings.emplace(name.substr(8), a.get_string(name));
-    else if (name != "epoch" && name != "step" && !(format >= 2 && name == "xgrad_version")) throw io::FormatError("unexpected entry " + quoted_text(name));
+    if (name.starts_with("numbers."))
+      extra.numbers.emplace(name.substr(8), a.get_number(name));
+    else if (name.starts_with("strings."))
+      extra.strings.emplace(name.substr(8), a.get_string(name));
+    else if (name != "epoch" && name != "step" && !(format >= 2 && name == "xgrad_version"))
+      throw io::FormatError("unexpected entry " + quoted_text(name));
   }
   return extra;
 }
@@ -225,8 +228,9 @@ void save_checkpoint(const std::string& path, const nn::Module& model, const opt
 
 void save_checkpoint(const std::string& path, const nn::Module& model, const optim::OptimizerBase& optimizer,
                      const optim::SchedulerBase* scheduler, const LoaderState& loader, const CheckpointExtra& extra) {
-  CheckpointContents contents{model.state_dict(), optimizer.state_dict(), std::nullopt, std::nullopt,
-                              default_generator().state(), extra, version()};
+  CheckpointContents contents{model.state_dict(), optimizer.state_dict(),      std::nullopt,
+                              std::nullopt,       default_generator().state(), extra,
+                              version()};
   if (loader.state_dict) contents.loader = loader.state_dict();
   if (scheduler) {
     contents.scheduler.emplace();
@@ -252,8 +256,9 @@ CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model,
   CheckpointContents contents = read_checkpoint_bytes(bytes, source);
 
   if (contents.scheduler.has_value() != (scheduler != nullptr)) {
-    const std::string found =
-        contents.scheduler ? "the state of a " + quoted_text(contents.scheduler->get_string("type")) : std::string("none");
+    const std::string found = contents.scheduler
+                                  ? "the state of a " + quoted_text(contents.scheduler->get_string("type"))
+                                  : std::string("none");
     const std::string expected = scheduler ? "the state of a " + scheduler->name() : std::string("none");
     throw std::invalid_argument(where + ": scheduler section: expected " + expected + " (the schedule given), found " +
                                 found + " in the checkpoint");
@@ -261,7 +266,8 @@ CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model,
   if (scheduler) in_section(where, "scheduler", [&] { scheduler->check_state(*contents.scheduler, ""); });
   in_section(where, "model", [&] { model.check_state_dict(contents.model); });
   if (contents.loader && !loader.load_state_dict)
-    throw std::invalid_argument(where + ": loader section: the checkpoint holds a data loader's position, "
+    throw std::invalid_argument(where +
+                                ": loader section: the checkpoint holds a data loader's position, "
                                 "and no loader was given to load it into");
   // The loader and then the optimizer check all their state before changing
   // any of it; the loader is put back if the optimizer refuses. After them,

@@ -100,8 +100,7 @@ LoaderState loader_state(Loader& loader) {
 template <StatefulLoader Loader>
 void save_checkpoint(const std::string& path, const nn::Module& model, const optim::OptimizerBase& optimizer,
                      const optim::SchedulerBase* scheduler, const Loader& loader, const CheckpointExtra& extra = {}) {
-  save_checkpoint(path, model, optimizer, scheduler,
-                  LoaderState{[&loader] { return loader.state_dict(); }, {}}, extra);
+  save_checkpoint(path, model, optimizer, scheduler, LoaderState{[&loader] { return loader.state_dict(); }, {}}, extra);
 }
 
 template <StatefulLoader Loader>

@@ -119,7 +119,8 @@ BasicTensor<S> softplus(const BasicTensor<S>& x, double beta, double threshold) 
     throw_invalid_argument("softplus", "beta must be positive and finite, got " + number_text(beta));
   check_not_nan("softplus", "threshold", threshold);
   const S b = static_cast<S>(beta), t = static_cast<S>(threshold);
-  Array<S> y = autograd::map_elements(x.value(), [b, t](S v) { return v * b > t ? v : std::log1p(std::exp(v * b)) / b; });
+  Array<S> y =
+      autograd::map_elements(x.value(), [b, t](S v) { return v * b > t ? v : std::log1p(std::exp(v * b)) / b; });
   return record<S>("softplus", std::move(y), {&x}, [b, t](Node<S>& self) {
     auto& in = *self.inputs[0];
     const S* g = self.grad.data();
@@ -141,15 +142,15 @@ template <class S>
 BasicTensor<S> gelu(const BasicTensor<S>& x, std::string_view approximate) {
   const bool tanh_form = approximate == "tanh";
   if (!tanh_form && approximate != "none")
-    throw_invalid_argument("gelu", "approximate must be \"none\" or \"tanh\", got \"" + std::string(approximate) + "\"");
+    throw_invalid_argument("gelu",
+                           "approximate must be \"none\" or \"tanh\", got \"" + std::string(approximate) + "\"");
   const S inv_sqrt2 = S(std::numbers::sqrt2 / 2), inv_sqrt_2pi = S(std::numbers::inv_sqrtpi / std::numbers::sqrt2);
   const S k = S(std::numbers::sqrt2 * std::numbers::inv_sqrtpi), kappa = S(0.044715);
-  Array<S> y = tanh_form ? autograd::map_elements(x.value(), [k, kappa](S v) {
-    return S(0.5) * v * (S(1) + std::tanh(k * (v + kappa * v * v * v)));
-  })
-                         : autograd::map_elements(x.value(), [inv_sqrt2](S v) {
-                             return S(0.5) * v * (S(1) + std::erf(v * inv_sqrt2));
-                           });
+  Array<S> y = tanh_form ? autograd::map_elements(
+                               x.value(),
+                               [k, kappa](S v) { return S(0.5) * v * (S(1) + std::tanh(k * (v + kappa * v * v * v))); })
+                         : autograd::map_elements(
+                               x.value(), [inv_sqrt2](S v) { return S(0.5) * v * (S(1) + std::erf(v * inv_sqrt2)); });
   return record<S>("gelu", std::move(y), {&x}, [=](Node<S>& self) {
     auto& in = *self.inputs[0];
     const S* g = self.grad.data();
@@ -157,8 +158,7 @@ BasicTensor<S> gelu(const BasicTensor<S>& x, std::string_view approximate) {
     if (tanh_form) {
       accumulate_each(in, [=](std::size_t i) {
         const S u = std::tanh(k * (v[i] + kappa * v[i] * v[i] * v[i]));
-        const S slope = S(0.5) * (S(1) + u) +
-                        S(0.5) * v[i] * (S(1) - u * u) * k * (S(1) + S(3) * kappa * v[i] * v[i]);
+        const S slope = S(0.5) * (S(1) + u) + S(0.5) * v[i] * (S(1) - u * u) * k * (S(1) + S(3) * kappa * v[i] * v[i]);
         return g[i] * slope;
       });
     } else {
@@ -314,16 +314,16 @@ BasicTensor<S> log_softmax(const BasicTensor<S>& x, long axis) {
   });
 }
 
-#define XGRAD_INSTANTIATE(S)                                        \
-  template BasicTensor<S> tanh(const BasicTensor<S>&);              \
-  template BasicTensor<S> sigmoid(const BasicTensor<S>&);           \
-  template BasicTensor<S> relu(const BasicTensor<S>&);              \
+#define XGRAD_INSTANTIATE(S)                                               \
+  template BasicTensor<S> tanh(const BasicTensor<S>&);                     \
+  template BasicTensor<S> sigmoid(const BasicTensor<S>&);                  \
+  template BasicTensor<S> relu(const BasicTensor<S>&);                     \
   template BasicTensor<S> softplus(const BasicTensor<S>&, double, double); \
-  template BasicTensor<S> gelu(const BasicTensor<S>&, std::string_view); \
-  template BasicTensor<S> silu(const BasicTensor<S>&);              \
-  template BasicTensor<S> elu(const BasicTensor<S>&, double);       \
-  template BasicTensor<S> leaky_relu(const BasicTensor<S>&, double); \
-  template BasicTensor<S> softmax(const BasicTensor<S>&, long);     \
+  template BasicTensor<S> gelu(const BasicTensor<S>&, std::string_view);   \
+  template BasicTensor<S> silu(const BasicTensor<S>&);                     \
+  template BasicTensor<S> elu(const BasicTensor<S>&, double);              \
+  template BasicTensor<S> leaky_relu(const BasicTensor<S>&, double);       \
+  template BasicTensor<S> softmax(const BasicTensor<S>&, long);            \
   template BasicTensor<S> log_softmax(const BasicTensor<S>&, long);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

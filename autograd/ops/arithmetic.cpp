@@ -114,15 +114,15 @@ BasicTensor<S> rdiv(const BasicTensor<S>& a, Scalar_t<S> b) {
   });
 }
 
-#define XGRAD_INSTANTIATE(S)                                                        \
-  template BasicTensor<S> add(const BasicTensor<S>&, const BasicTensor<S>&);        \
-  template BasicTensor<S> sub(const BasicTensor<S>&, const BasicTensor<S>&);        \
-  template BasicTensor<S> mul(const BasicTensor<S>&, const BasicTensor<S>&);        \
-  template BasicTensor<S> div(const BasicTensor<S>&, const BasicTensor<S>&);        \
-  template BasicTensor<S> neg(const BasicTensor<S>&);                               \
-  template BasicTensor<S> add(const BasicTensor<S>&, Scalar_t<S>);                  \
-  template BasicTensor<S> mul(const BasicTensor<S>&, Scalar_t<S>);                  \
-  template BasicTensor<S> rsub(const BasicTensor<S>&, Scalar_t<S>);                 \
+#define XGRAD_INSTANTIATE(S)                                                 \
+  template BasicTensor<S> add(const BasicTensor<S>&, const BasicTensor<S>&); \
+  template BasicTensor<S> sub(const BasicTensor<S>&, const BasicTensor<S>&); \
+  template BasicTensor<S> mul(const BasicTensor<S>&, const BasicTensor<S>&); \
+  template BasicTensor<S> div(const BasicTensor<S>&, const BasicTensor<S>&); \
+  template BasicTensor<S> neg(const BasicTensor<S>&);                        \
+  template BasicTensor<S> add(const BasicTensor<S>&, Scalar_t<S>);           \
+  template BasicTensor<S> mul(const BasicTensor<S>&, Scalar_t<S>);           \
+  template BasicTensor<S> rsub(const BasicTensor<S>&, Scalar_t<S>);          \
   template BasicTensor<S> rdiv(const BasicTensor<S>&, Scalar_t<S>);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

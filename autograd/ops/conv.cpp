@@ -25,8 +25,8 @@ namespace xg {
 
 namespace {
 
-using detail::ColumnBuffer;
 using detail::col2im_add;
+using detail::ColumnBuffer;
 using detail::ConvGeometry;
 using detail::im2col;
 
@@ -92,8 +92,7 @@ ConvGeometry conv_geometry(const char* op, std::size_t rank, const BasicTensor<S
                                      : std::string()));
   if (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != ws[0]))
     throw_shape_error(op, "bias of shape " + shape_to_string(bias.shape()) + " does not match the " +
-                              std::to_string(ws[0]) + " output channels of the weight of shape " +
-                              shape_to_string(ws));
+                              std::to_string(ws[0]) + " output channels of the weight of shape " + shape_to_string(ws));
   ConvGeometry geo{};
   geo.batch = xs[0];
   geo.channels = xs[1];
@@ -116,8 +115,8 @@ ConvGeometry conv_geometry(const char* op, std::size_t rank, const BasicTensor<S
   if (geo.kernel_h == 0 || geo.kernel_w == 0 || span_h > padded_h || span_w > padded_w)
     throw_shape_error(op, std::string(dilation.h > 1 || dilation.w > 1 ? "dilated kernel" : "kernel") + " of size " +
                               spatial_string(rank, span_h, span_w) + " does not fit in the padded input of size " +
-                              spatial_string(rank, padded_h, padded_w) + " (input of shape " + shape_to_string(x.shape()) +
-                              ", weight of shape " + shape_to_string(ws) + ")");
+                              spatial_string(rank, padded_h, padded_w) + " (input of shape " +
+                              shape_to_string(x.shape()) + ", weight of shape " + shape_to_string(ws) + ")");
   geo.out_h = static_cast<std::size_t>((padded_h - span_h) / stride.h + 1);
   geo.out_w = static_cast<std::size_t>((padded_w - span_w) / stride.w + 1);
   return geo;
@@ -176,7 +175,8 @@ BasicTensor<S> convolution(const char* op, const ConvGeometry& geo, Shape out_sh
   const std::size_t image_columns = geo.groups * patch * pixels;
   // Only dW reads the columns again; otherwise one image's worth is enough.
   const bool keep_columns = is_grad_enabled() && weight.requires_grad();
-  auto columns = ColumnBuffer<S>::acquire(keep_columns ? checked_numel(op, Shape{geo.batch, image_columns}) : image_columns);
+  auto columns =
+      ColumnBuffer<S>::acquire(keep_columns ? checked_numel(op, Shape{geo.batch, image_columns}) : image_columns);
   auto out = Array<S>::from_shape(out_shape);
   const S* image = x.value().data();
   const S* w = weight.value().data();
@@ -209,8 +209,8 @@ BasicTensor<S> convolution(const char* op, const ConvGeometry& geo, Shape out_sh
 template <class S>
 BasicTensor<S> conv2d(const BasicTensor<S>& x, const BasicTensor<S>& weight, const BasicTensor<S>& bias,
                       Conv2dOptions options) {
-  const ConvGeometry geo = conv_geometry("conv2d", 2, x, weight, bias, options.stride, options.padding,
-                                         options.dilation, options.groups);
+  const ConvGeometry geo =
+      conv_geometry("conv2d", 2, x, weight, bias, options.stride, options.padding, options.dilation, options.groups);
   if (x.dim() == 3) return convolution("conv2d", geo, {geo.out_channels, geo.out_h, geo.out_w}, x, weight, bias);
   return convolution("conv2d", geo, {geo.batch, geo.out_channels, geo.out_h, geo.out_w}, x, weight, bias);
 }
@@ -226,11 +226,11 @@ BasicTensor<S> conv1d(const BasicTensor<S>& x, const BasicTensor<S>& weight, con
 
 template BasicTensor<float> conv2d(const BasicTensor<float>&, const BasicTensor<float>&, const BasicTensor<float>&,
                                    Conv2dOptions);
-template BasicTensor<double> conv2d(const BasicTensor<double>&, const BasicTensor<double>&,
-                                    const BasicTensor<double>&, Conv2dOptions);
+template BasicTensor<double> conv2d(const BasicTensor<double>&, const BasicTensor<double>&, const BasicTensor<double>&,
+                                    Conv2dOptions);
 template BasicTensor<float> conv1d(const BasicTensor<float>&, const BasicTensor<float>&, const BasicTensor<float>&,
                                    Conv1dOptions);
-template BasicTensor<double> conv1d(const BasicTensor<double>&, const BasicTensor<double>&,
-                                    const BasicTensor<double>&, Conv1dOptions);
+template BasicTensor<double> conv1d(const BasicTensor<double>&, const BasicTensor<double>&, const BasicTensor<double>&,
+                                    Conv1dOptions);
 
 }  // namespace xg

@@ -1,6 +1,6 @@
 // Elementwise math: pow, exp, log, log1p, expm1, sqrt, sin, cos, abs, clamp, the broadcasting
-// maximum/minimum and where, and the comparisons (boolean arrays, no gradient). Domains follow IEEE arithmetic as in PyTorch: log(0) is
-// -inf, sqrt(-1) is NaN; invalid arguments (a NaN exponent or bound) throw.
+// maximum/minimum and where, and the comparisons (boolean arrays, no gradient). Domains follow IEEE arithmetic as in
+// PyTorch: log(0) is -inf, sqrt(-1) is NaN; invalid arguments (a NaN exponent or bound) throw.
 
 #include <cmath>
 #include <cstdint>
@@ -137,8 +137,7 @@ BasicTensor<S> abs(const BasicTensor<S>& x) {
 template <class S>
 BasicTensor<S> clamp(const BasicTensor<S>& x, double min, double max) {
   if (std::isnan(min) || std::isnan(max) || min > max)
-    throw std::invalid_argument("clamp: needs min <= max, got min=" + number_text(min) +
-                                " max=" + number_text(max));
+    throw std::invalid_argument("clamp: needs min <= max, got min=" + number_text(min) + " max=" + number_text(max));
   const S lo = static_cast<S>(min), hi = static_cast<S>(max);
   Array<S> y = map_elements(x.value(), [lo, hi](S v) { return v < lo ? lo : v > hi ? hi : v; });
   return record<S>("clamp", std::move(y), {&x}, [lo, hi](Node<S>& self) {
@@ -168,15 +167,13 @@ template <class S, bool less>
 BasicTensor<S> extremum(const char* op, const BasicTensor<S>& a, const BasicTensor<S>& b) {
   broadcast_shapes(op, a.shape(), b.shape());
   const ExtremumShare<S, less> share;
-  Array<S> y = xt::where(xt::make_lambda_xfunction([share](S u, S v) { return share(u, v) > S(0); }, a.value(),
-                                                   b.value()),
-                         a.value(), b.value());
+  Array<S> y =
+      xt::where(xt::make_lambda_xfunction([share](S u, S v) { return share(u, v) > S(0); }, a.value(), b.value()),
+                a.value(), b.value());
   return record<S>(op, std::move(y), {&a, &b}, [share](Node<S>& self) {
     auto &a = *self.inputs[0], &b = *self.inputs[1];
-    if (a.requires_grad)
-      accumulate_broadcast(a, self.grad * xt::make_lambda_xfunction(share, a.value, b.value));
-    if (b.requires_grad)
-      accumulate_broadcast(b, self.grad * xt::make_lambda_xfunction(share, b.value, a.value));
+    if (a.requires_grad) accumulate_broadcast(a, self.grad * xt::make_lambda_xfunction(share, a.value, b.value));
+    if (b.requires_grad) accumulate_broadcast(b, self.grad * xt::make_lambda_xfunction(share, b.value, a.value));
   });
 }
 
@@ -236,58 +233,82 @@ BoolArray compare(const char* op, const BasicTensor<S>& a, const BasicTensor<S>&
 
 }  // namespace
 
-template <class S> BoolArray eq(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+template <class S>
+BoolArray eq(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   return compare("eq", a, b, [](const auto& u, const auto& v) { return BoolArray(xt::equal(u, v)); });
 }
-template <class S> BoolArray ne(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+template <class S>
+BoolArray ne(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   return compare("ne", a, b, [](const auto& u, const auto& v) { return BoolArray(xt::not_equal(u, v)); });
 }
-template <class S> BoolArray lt(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+template <class S>
+BoolArray lt(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   return compare("lt", a, b, [](const auto& u, const auto& v) { return BoolArray(u < v); });
 }
-template <class S> BoolArray le(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+template <class S>
+BoolArray le(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   return compare("le", a, b, [](const auto& u, const auto& v) { return BoolArray(u <= v); });
 }
-template <class S> BoolArray gt(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+template <class S>
+BoolArray gt(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   return compare("gt", a, b, [](const auto& u, const auto& v) { return BoolArray(u > v); });
 }
-template <class S> BoolArray ge(const BasicTensor<S>& a, const BasicTensor<S>& b) {
+template <class S>
+BoolArray ge(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   return compare("ge", a, b, [](const auto& u, const auto& v) { return BoolArray(u >= v); });
 }
-template <class S> BoolArray eq(const BasicTensor<S>& a, Scalar_t<S> b) { return xt::equal(a.value(), b); }
-template <class S> BoolArray ne(const BasicTensor<S>& a, Scalar_t<S> b) { return xt::not_equal(a.value(), b); }
-template <class S> BoolArray lt(const BasicTensor<S>& a, Scalar_t<S> b) { return a.value() < b; }
-template <class S> BoolArray le(const BasicTensor<S>& a, Scalar_t<S> b) { return a.value() <= b; }
-template <class S> BoolArray gt(const BasicTensor<S>& a, Scalar_t<S> b) { return a.value() > b; }
-template <class S> BoolArray ge(const BasicTensor<S>& a, Scalar_t<S> b) { return a.value() >= b; }
+template <class S>
+BoolArray eq(const BasicTensor<S>& a, Scalar_t<S> b) {
+  return xt::equal(a.value(), b);
+}
+template <class S>
+BoolArray ne(const BasicTensor<S>& a, Scalar_t<S> b) {
+  return xt::not_equal(a.value(), b);
+}
+template <class S>
+BoolArray lt(const BasicTensor<S>& a, Scalar_t<S> b) {
+  return a.value() < b;
+}
+template <class S>
+BoolArray le(const BasicTensor<S>& a, Scalar_t<S> b) {
+  return a.value() <= b;
+}
+template <class S>
+BoolArray gt(const BasicTensor<S>& a, Scalar_t<S> b) {
+  return a.value() > b;
+}
+template <class S>
+BoolArray ge(const BasicTensor<S>& a, Scalar_t<S> b) {
+  return a.value() >= b;
+}
 
-#define XGRAD_INSTANTIATE_COMPARISON(S, name)                               \
+#define XGRAD_INSTANTIATE_COMPARISON(S, name)                            \
   template BoolArray name(const BasicTensor<S>&, const BasicTensor<S>&); \
   template BoolArray name(const BasicTensor<S>&, Scalar_t<S>);
-#define XGRAD_INSTANTIATE_COMPARISONS(S)  \
-  XGRAD_INSTANTIATE_COMPARISON(S, eq)     \
-  XGRAD_INSTANTIATE_COMPARISON(S, ne)     \
-  XGRAD_INSTANTIATE_COMPARISON(S, lt)     \
-  XGRAD_INSTANTIATE_COMPARISON(S, le)     \
-  XGRAD_INSTANTIATE_COMPARISON(S, gt)     \
+#define XGRAD_INSTANTIATE_COMPARISONS(S) \
+  XGRAD_INSTANTIATE_COMPARISON(S, eq)    \
+  XGRAD_INSTANTIATE_COMPARISON(S, ne)    \
+  XGRAD_INSTANTIATE_COMPARISON(S, lt)    \
+  XGRAD_INSTANTIATE_COMPARISON(S, le)    \
+  XGRAD_INSTANTIATE_COMPARISON(S, gt)    \
   XGRAD_INSTANTIATE_COMPARISON(S, ge)
 XGRAD_INSTANTIATE_COMPARISONS(float)
 XGRAD_INSTANTIATE_COMPARISONS(double)
 
-#define XGRAD_INSTANTIATE(S)                                                 \
-  template BasicTensor<S> where(const BoolArray&, const BasicTensor<S>&, const BasicTensor<S>&); \
+#define XGRAD_INSTANTIATE(S)                                                                                    \
+  template BasicTensor<S> where(const BoolArray&, const BasicTensor<S>&, const BasicTensor<S>&);                \
   template BasicTensor<S> where(const xt::xarray<std::uint8_t>&, const BasicTensor<S>&, const BasicTensor<S>&); \
-  template BasicTensor<S> pow(const BasicTensor<S>&, double);                \
-  template BasicTensor<S> exp(const BasicTensor<S>&);                        \
-  template BasicTensor<S> log(const BasicTensor<S>&);                        \
-  template BasicTensor<S> log1p(const BasicTensor<S>&);                      \
-  template BasicTensor<S> expm1(const BasicTensor<S>&);                      \
-  template BasicTensor<S> sqrt(const BasicTensor<S>&);                       \
-  template BasicTensor<S> sin(const BasicTensor<S>&);                        \
-  template BasicTensor<S> cos(const BasicTensor<S>&);                        \
-  template BasicTensor<S> abs(const BasicTensor<S>&);                        \
-  template BasicTensor<S> clamp(const BasicTensor<S>&, double, double);      \
-  template BasicTensor<S> maximum(const BasicTensor<S>&, const BasicTensor<S>&); \
+  template BasicTensor<S> pow(const BasicTensor<S>&, double);                                                   \
+  template BasicTensor<S> exp(const BasicTensor<S>&);                                                           \
+  template BasicTensor<S> log(const BasicTensor<S>&);                                                           \
+  template BasicTensor<S> log1p(const BasicTensor<S>&);                                                         \
+  template BasicTensor<S> expm1(const BasicTensor<S>&);                                                         \
+  template BasicTensor<S> sqrt(const BasicTensor<S>&);                                                          \
+  template BasicTensor<S> sin(const BasicTensor<S>&);                                                           \
+  template BasicTensor<S> cos(const BasicTensor<S>&);                                                           \
+  template BasicTensor<S> abs(const BasicTensor<S>&);                                                           \
+  template BasicTensor<S> clamp(const BasicTensor<S>&, double, double);                                         \
+  template BasicTensor<S> maximum(const BasicTensor<S>&, const BasicTensor<S>&);                                \
   template BasicTensor<S> minimum(const BasicTensor<S>&, const BasicTensor<S>&);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

@@ -56,16 +56,17 @@ template <class S>
 BasicTensor<S> embed(std::span<const std::size_t> flat, Shape out_shape, const BasicTensor<S>& weight,
                      std::optional<long> padding_idx) {
   const char* op = "embedding";
-  if (!weight.defined()) throw std::invalid_argument("embedding: the weight is an undefined (default-constructed) tensor");
+  if (!weight.defined())
+    throw std::invalid_argument("embedding: the weight is an undefined (default-constructed) tensor");
   if (weight.dim() != 2)
-    throw_shape_error(op, "expects a 2-D weight (num_embeddings, embedding_dim), got shape " +
-                              shape_to_string(weight.shape()));
+    throw_shape_error(
+        op, "expects a 2-D weight (num_embeddings, embedding_dim), got shape " + shape_to_string(weight.shape()));
   const std::size_t num = weight.shape()[0], dim = weight.shape()[1];
   const auto padding = absolute_padding_index(padding_idx, num);
   for (std::size_t p = 0; p < flat.size(); ++p)
     if (flat[p] >= num)
-      throw std::invalid_argument("embedding: index " + std::to_string(flat[p]) + " (at position " +
-                                  std::to_string(p) + ") is out of range for num_embeddings " + std::to_string(num));
+      throw std::invalid_argument("embedding: index " + std::to_string(flat[p]) + " (at position " + std::to_string(p) +
+                                  ") is out of range for num_embeddings " + std::to_string(num));
   out_shape.push_back(dim);
   checked_numel(op, out_shape);
   auto out = Array<S>::from_shape(out_shape);
@@ -104,8 +105,8 @@ BasicTensor<S> embedding(const Array<std::size_t>& indices, const BasicTensor<S>
                padding_idx);
 }
 
-#define XGRAD_INSTANTIATE(S)                                                                                    \
-  template BasicTensor<S> embedding(const Array<std::size_t>&, const BasicTensor<S>&, std::optional<long>);    \
+#define XGRAD_INSTANTIATE(S)                                                                                \
+  template BasicTensor<S> embedding(const Array<std::size_t>&, const BasicTensor<S>&, std::optional<long>); \
   template BasicTensor<S> embedding(std::span<const std::size_t>, const BasicTensor<S>&, std::optional<long>);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

@@ -25,7 +25,8 @@ struct ConvGeometry {
 };
 
 // The outputs o in [0, count) whose input position o * stride + offset lies in [0, extent).
-inline std::pair<std::size_t, std::size_t> valid_outputs(long offset, long stride, std::size_t extent, std::size_t count) {
+inline std::pair<std::size_t, std::size_t> valid_outputs(long offset, long stride, std::size_t extent,
+                                                         std::size_t count) {
   const long last = static_cast<long>(extent) - 1 - offset;
   const long begin = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
   const long end = last < 0 ? 0 : last / stride + 1;

@@ -18,8 +18,8 @@ namespace {
 void check_index(const char* op, std::size_t index, std::size_t position, std::size_t size, const char* axis_name) {
   if (index >= size)
     throw std::invalid_argument(std::string(op) + ": index " + std::to_string(index) + " (at position " +
-                            std::to_string(position) + ") is out of range for " + axis_name + " of size " +
-                            std::to_string(size));
+                                std::to_string(position) + ") is out of range for " + axis_name + " of size " +
+                                std::to_string(size));
 }
 
 }  // namespace
@@ -32,8 +32,7 @@ BasicTensor<S> index_select(const BasicTensor<S>& x, std::span<const std::size_t
   const std::size_t ax = autograd::normalize_axis("index_select", axis, x.dim());
   const std::size_t rows = x.shape()[ax];
   const std::string axis_name = "axis " + std::to_string(ax);
-  for (std::size_t p = 0; p < indices.size(); ++p)
-    check_index("index_select", indices[p], p, rows, axis_name.c_str());
+  for (std::size_t p = 0; p < indices.size(); ++p) check_index("index_select", indices[p], p, rows, axis_name.c_str());
   std::size_t outer = 1, inner = 1;
   for (std::size_t d = 0; d < ax; ++d) outer *= x.shape()[d];
   for (std::size_t d = ax + 1; d < x.dim(); ++d) inner *= x.shape()[d];
@@ -46,16 +45,15 @@ BasicTensor<S> index_select(const BasicTensor<S>& x, std::span<const std::size_t
     for (std::size_t p = 0; p < picked; ++p)
       std::copy_n(src + (o * rows + indices[p]) * inner, inner, out.data() + (o * picked + p) * inner);
   std::vector<std::size_t> kept(indices.begin(), indices.end());
-  return record<S>("index_select", std::move(out), {&x},
-                   [kept = std::move(kept), outer, rows, inner](Node<S>& self) {
-                     S* dst = autograd::zero_initialized_grad(*self.inputs[0]).data();
-                     const S* g = self.grad.data();
-                     const std::size_t picked = kept.size();
-                     for (std::size_t o = 0; o < outer; ++o)
-                       for (std::size_t p = 0; p < picked; ++p)
-                         for (std::size_t k = 0; k < inner; ++k)
-                           dst[(o * rows + kept[p]) * inner + k] += g[(o * picked + p) * inner + k];
-                   });
+  return record<S>("index_select", std::move(out), {&x}, [kept = std::move(kept), outer, rows, inner](Node<S>& self) {
+    S* dst = autograd::zero_initialized_grad(*self.inputs[0]).data();
+    const S* g = self.grad.data();
+    const std::size_t picked = kept.size();
+    for (std::size_t o = 0; o < outer; ++o)
+      for (std::size_t p = 0; p < picked; ++p)
+        for (std::size_t k = 0; k < inner; ++k)
+          dst[(o * rows + kept[p]) * inner + k] += g[(o * picked + p) * inner + k];
+  });
 }
 
 // out[i] = x[i, indices[i]];  dx[i, indices[i]] += dout[i]
@@ -78,7 +76,7 @@ BasicTensor<S> gather(const BasicTensor<S>& x, std::span<const std::size_t> indi
   });
 }
 
-#define XGRAD_INSTANTIATE(S)                                                                  \
+#define XGRAD_INSTANTIATE(S)                                                                       \
   template BasicTensor<S> index_select(const BasicTensor<S>&, std::span<const std::size_t>, long); \
   template BasicTensor<S> gather(const BasicTensor<S>&, std::span<const std::size_t>);
 XGRAD_INSTANTIATE(float)

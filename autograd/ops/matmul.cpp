@@ -61,8 +61,8 @@ BasicTensor<S> batched_matmul(const char* op, const BasicTensor<S>& a, const Bas
     blas::gemm<S>(false, false, batch * m, n, k, S(1), a.value().data(), k, b.value().data(), n, S(0), out.data(), n);
   } else {
     for (std::size_t i = 0; i < batch; ++i)
-      blas::gemm<S>(false, false, m, n, k, S(1), a.value().data() + i * A.stride, k,
-                    b.value().data() + i * B.stride, n, S(0), out.data() + i * m * n, n);
+      blas::gemm<S>(false, false, m, n, k, S(1), a.value().data() + i * A.stride, k, b.value().data() + i * B.stride, n,
+                    S(0), out.data() + i * m * n, n);
   }
   return record<S>(op, std::move(out), {&a, &b}, [A, B, batch, m, k, n, stacked](Node<S>& self) {
     auto &a = *self.inputs[0], &b = *self.inputs[1];
@@ -110,8 +110,7 @@ BasicTensor<S> matmul(const BasicTensor<S>& a, const BasicTensor<S>& b) {
   if (ra == 2) out_shape.push_back(d.m);
   if (rb == 2) out_shape.push_back(d.n);
   auto out = Array<S>::from_shape(out_shape);
-  blas::gemm<S>(false, false, d.m, d.n, d.k, S(1), a.value().data(), d.k, b.value().data(), d.n, S(0), out.data(),
-                d.n);
+  blas::gemm<S>(false, false, d.m, d.n, d.k, S(1), a.value().data(), d.k, b.value().data(), d.n, S(0), out.data(), d.n);
   return record<S>("matmul", std::move(out), {&a, &b}, [d](Node<S>& self) {
     auto &a = *self.inputs[0], &b = *self.inputs[1];
     const S* g = self.grad.data();

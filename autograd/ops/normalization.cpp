@@ -134,28 +134,28 @@ BasicTensor<S> layer_norm(const BasicTensor<S>& x, const Shape& normalized_shape
     }
   }
   const AffineInputs<S> in(x, weight, bias);
-  return record<S>(op, std::move(y), std::span<const BasicTensor<S>>(in.tensors),
-                   [xhat = std::move(xhat), rstd = std::move(rstd), n, ws = in.weight_slot,
-                    bs = in.bias_slot](Node<S>& self) {
-                     const S* g = self.grad.data();
-                     const S* w = ws == absent ? nullptr : self.inputs[ws]->value.data();
-                     if (self.inputs[0]->requires_grad) {
-                       S* dx = autograd::zero_initialized_grad(*self.inputs[0]).data();
-                       for (std::size_t r = 0; r < rstd.size(); ++r) {
-                         const std::size_t first = r * n;
-                         add_normalized_input_grad(dx, xhat.data(), n, rstd[r],
-                                                   [first](std::size_t j) { return first + j; },
-                                                   [&](std::size_t j) { return w ? g[first + j] * w[j] : g[first + j]; });
-                       }
-                     }
-                     for (std::size_t slot : {ws, bs}) {
-                       if (slot == absent || !self.inputs[slot]->requires_grad) continue;
-                       S* d = autograd::zero_initialized_grad(*self.inputs[slot]).data();
-                       for (std::size_t r = 0; r < rstd.size(); ++r)
-                         for (std::size_t j = 0; j < n; ++j)
-                           d[j] += slot == ws ? g[r * n + j] * xhat.data()[r * n + j] : g[r * n + j];
-                     }
-                   });
+  return record<S>(
+      op, std::move(y), std::span<const BasicTensor<S>>(in.tensors),
+      [xhat = std::move(xhat), rstd = std::move(rstd), n, ws = in.weight_slot, bs = in.bias_slot](Node<S>& self) {
+        const S* g = self.grad.data();
+        const S* w = ws == absent ? nullptr : self.inputs[ws]->value.data();
+        if (self.inputs[0]->requires_grad) {
+          S* dx = autograd::zero_initialized_grad(*self.inputs[0]).data();
+          for (std::size_t r = 0; r < rstd.size(); ++r) {
+            const std::size_t first = r * n;
+            add_normalized_input_grad(
+                dx, xhat.data(), n, rstd[r], [first](std::size_t j) { return first + j; },
+                [&](std::size_t j) { return w ? g[first + j] * w[j] : g[first + j]; });
+          }
+        }
+        for (std::size_t slot : {ws, bs}) {
+          if (slot == absent || !self.inputs[slot]->requires_grad) continue;
+          S* d = autograd::zero_initialized_grad(*self.inputs[slot]).data();
+          for (std::size_t r = 0; r < rstd.size(); ++r)
+            for (std::size_t j = 0; j < n; ++j)
+              d[j] += slot == ws ? g[r * n + j] * xhat.data()[r * n + j] : g[r * n + j];
+        }
+      });
 }
 
 // Groups: the channels of x (N, C, ...), channel c's elements being
@@ -169,8 +169,7 @@ BasicTensor<S> batch_norm(const BasicTensor<S>& x, const BasicTensor<S>& running
   check_eps(op, eps);
   if (!std::isfinite(momentum))
     throw std::invalid_argument("batch_norm: momentum must be finite, got " + number_text(momentum));
-  if (x.dim() < 2)
-    throw_shape_error(op, "expects an input of shape (N, C, ...), got " + shape_to_string(x.shape()));
+  if (x.dim() < 2) throw_shape_error(op, "expects an input of shape (N, C, ...), got " + shape_to_string(x.shape()));
   const std::size_t batch = x.shape()[0], channels = x.shape()[1];
   const std::size_t length = channels == 0 || batch == 0 ? 0 : x.numel() / (batch * channels);
   const std::size_t count = batch * length;
@@ -183,8 +182,9 @@ BasicTensor<S> batch_norm(const BasicTensor<S>& x, const BasicTensor<S>& running
   if (running_mean.defined() != running_var.defined())
     throw std::invalid_argument("batch_norm: running_mean and running_var are given together or not at all");
   if (training && count <= 1)
-    throw std::invalid_argument("batch_norm: expected more than 1 value per channel when training, got input of shape " +
-                                shape_to_string(x.shape()));
+    throw std::invalid_argument(
+        "batch_norm: expected more than 1 value per channel when training, got input of shape " +
+        shape_to_string(x.shape()));
   if (!training && !running_mean.defined())
     throw std::invalid_argument("batch_norm: running_mean and running_var are needed when not training");
 
@@ -232,9 +232,11 @@ BasicTensor<S> batch_norm(const BasicTensor<S>& x, const BasicTensor<S>& running
                      const bool want_x = self.inputs[0]->requires_grad;
                      S* dx = want_x ? autograd::zero_initialized_grad(*self.inputs[0]).data() : nullptr;
                      S* dw = ws != absent && self.inputs[ws]->requires_grad
-                                 ? autograd::zero_initialized_grad(*self.inputs[ws]).data() : nullptr;
+                                 ? autograd::zero_initialized_grad(*self.inputs[ws]).data()
+                                 : nullptr;
                      S* db = bs != absent && self.inputs[bs]->requires_grad
-                                 ? autograd::zero_initialized_grad(*self.inputs[bs]).data() : nullptr;
+                                 ? autograd::zero_initialized_grad(*self.inputs[bs]).data()
+                                 : nullptr;
                      for (std::size_t c = 0; c < channels; ++c) {
                        const auto at = [c, channels, length](std::size_t k) {
                          return ((k / length) * channels + c) * length + k % length;
@@ -258,10 +260,10 @@ BasicTensor<S> batch_norm(const BasicTensor<S>& x, const BasicTensor<S>& running
                    });
 }
 
-#define XGRAD_INSTANTIATE(S)                                                                                   \
-  template BasicTensor<S> layer_norm(const BasicTensor<S>&, const Shape&, const BasicTensor<S>&,              \
-                                     const BasicTensor<S>&, double);                                          \
-  template BasicTensor<S> batch_norm(const BasicTensor<S>&, const BasicTensor<S>&, const BasicTensor<S>&,     \
+#define XGRAD_INSTANTIATE(S)                                                                              \
+  template BasicTensor<S> layer_norm(const BasicTensor<S>&, const Shape&, const BasicTensor<S>&,          \
+                                     const BasicTensor<S>&, double);                                      \
+  template BasicTensor<S> batch_norm(const BasicTensor<S>&, const BasicTensor<S>&, const BasicTensor<S>&, \
                                      const BasicTensor<S>&, const BasicTensor<S>&, bool, double, double);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

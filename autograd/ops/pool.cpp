@@ -34,8 +34,8 @@ template <class S>
 void check_images(const char* op, const BasicTensor<S>& x) {
   if (!x.defined()) throw_invalid_argument(op, "the input is an undefined (default-constructed) tensor");
   if (x.dim() != 4 && x.dim() != 3)
-    throw_shape_error(op, "expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape " +
-                              shape_to_string(x.shape()));
+    throw_shape_error(
+        op, "expects a 4-D input (N, C, H, W) or an unbatched (C, H, W), got shape " + shape_to_string(x.shape()));
 }
 
 // The input's shape with its two spatial axes replaced by the output's.
@@ -89,8 +89,8 @@ PoolGeometry pool_geometry(const char* op, const BasicTensor<S>& x, Size2 kernel
                               pair_string(kernel.h, kernel.w) + " with padding " + pair_string(padding.h, padding.w) +
                               " and dilation " + pair_string(dilation.h, dilation.w) + ": output size would be " +
                               pair_string(out_h, out_w));
-  return {plane_count(s), height,    width,     std::size_t(out_h), std::size_t(out_w), kernel.h, kernel.w,
-          stride.h,       stride.w,  padding.h, padding.w,          dilation.h,         dilation.w};
+  return {plane_count(s), height,   width,     std::size_t(out_h), std::size_t(out_w), kernel.h,  kernel.w,
+          stride.h,       stride.w, padding.h, padding.w,          dilation.h,         dilation.w};
 }
 
 }  // namespace
@@ -146,8 +146,8 @@ BasicTensor<S> max_pool2d(const BasicTensor<S>& x, Size2 kernel_size, MaxPool2dO
 // or to the input itself, torch's avg_pool2d rule.
 template <class S>
 BasicTensor<S> avg_pool2d(const BasicTensor<S>& x, Size2 kernel_size, AvgPool2dOptions options) {
-  const PoolGeometry g = pool_geometry("avg_pool2d", x, kernel_size, options.stride, options.padding, Size2(1),
-                                       options.ceil_mode);
+  const PoolGeometry g =
+      pool_geometry("avg_pool2d", x, kernel_size, options.stride, options.padding, Size2(1), options.ceil_mode);
   struct Window {
     long h0, h1, w0, w1;  // the input rows [h0, h1) and columns [w0, w1)
     S scale;              // 1 / divisor
@@ -174,7 +174,8 @@ BasicTensor<S> avg_pool2d(const BasicTensor<S>& x, Size2 kernel_size, AvgPool2dO
         const Window win = window(oh, ow);
         S total = 0;
         for (long ih = win.h0; ih < win.h1; ++ih)
-          for (long iw = win.w0; iw < win.w1; ++iw) total += src[p * in_plane + std::size_t(ih) * g.width + std::size_t(iw)];
+          for (long iw = win.w0; iw < win.w1; ++iw)
+            total += src[p * in_plane + std::size_t(ih) * g.width + std::size_t(iw)];
         dst[p * out_plane + oh * g.out_w + ow] = total * win.scale;
       }
   auto backward = [g, window, in_plane, out_plane](Node<S>& self) {
@@ -186,7 +187,8 @@ BasicTensor<S> avg_pool2d(const BasicTensor<S>& x, Size2 kernel_size, AvgPool2dO
           const Window win = window(oh, ow);
           const S share = dy[p * out_plane + oh * g.out_w + ow] * win.scale;
           for (long ih = win.h0; ih < win.h1; ++ih)
-            for (long iw = win.w0; iw < win.w1; ++iw) dx[p * in_plane + std::size_t(ih) * g.width + std::size_t(iw)] += share;
+            for (long iw = win.w0; iw < win.w1; ++iw)
+              dx[p * in_plane + std::size_t(ih) * g.width + std::size_t(iw)] += share;
         }
   };
   return autograd::record<S>("avg_pool2d", std::move(out), {&x}, std::move(backward));
@@ -198,8 +200,8 @@ template <class S>
 BasicTensor<S> adaptive_avg_pool2d(const BasicTensor<S>& x, Size2 output_size) {
   check_images("adaptive_avg_pool2d", x);
   if (output_size.h < 1 || output_size.w < 1)
-    throw_invalid_argument("adaptive_avg_pool2d", "output_size must be positive, got " +
-                                                      pair_string(output_size.h, output_size.w));
+    throw_invalid_argument("adaptive_avg_pool2d",
+                           "output_size must be positive, got " + pair_string(output_size.h, output_size.w));
   const auto& s = x.shape();
   const std::size_t planes = plane_count(s), height = s[s.size() - 2], width = s[s.size() - 1];
   const auto out_h = static_cast<std::size_t>(output_size.h), out_w = static_cast<std::size_t>(output_size.w);

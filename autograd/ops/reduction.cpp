@@ -218,8 +218,8 @@ BasicTensor<S> spread(const char* op, bool root, const BasicTensor<S>& x, const 
   const double dof = static_cast<double>(n) - correction;
   if (!(dof > 0))
     throw std::invalid_argument(std::string(op) + ": correction " + number_text(correction) +
-                                " leaves no degrees of freedom over " + std::to_string(n) +
-                                " elements (input shape " + shape_to_string(x.shape()) + ")");
+                                " leaves no degrees of freedom over " + std::to_string(n) + " elements (input shape " +
+                                shape_to_string(x.shape()) + ")");
   const Shape kept = kept_shape(x.shape(), ax);
   const auto centered = [ax, n](const Array<S>& v) {
     const Array<S> mean = sum_axes(v, ax) / static_cast<S>(n);
@@ -324,23 +324,23 @@ IndexArray argmin(const BasicTensor<S>& x, long axis, bool keepdims) {
   return arg_extremum("argmin", x, axis, keepdims, true);
 }
 
-#define XGRAD_INSTANTIATE(S)                                                           \
-  template BasicTensor<S> sum(const BasicTensor<S>&);                                  \
-  template BasicTensor<S> sum(const BasicTensor<S>&, const std::vector<long>&, bool);  \
-  template BasicTensor<S> mean(const BasicTensor<S>&);                                 \
-  template BasicTensor<S> mean(const BasicTensor<S>&, const std::vector<long>&, bool); \
-  template BasicTensor<S> max(const BasicTensor<S>&);                                  \
-  template BasicTensor<S> max(const BasicTensor<S>&, const std::vector<long>&, bool);  \
-  template BasicTensor<S> min(const BasicTensor<S>&);                                  \
-  template BasicTensor<S> min(const BasicTensor<S>&, const std::vector<long>&, bool);  \
-  template BasicTensor<S> logsumexp(const BasicTensor<S>&, const std::vector<long>&, bool); \
-  template BasicTensor<S> var(const BasicTensor<S>&);                                  \
+#define XGRAD_INSTANTIATE(S)                                                                  \
+  template BasicTensor<S> sum(const BasicTensor<S>&);                                         \
+  template BasicTensor<S> sum(const BasicTensor<S>&, const std::vector<long>&, bool);         \
+  template BasicTensor<S> mean(const BasicTensor<S>&);                                        \
+  template BasicTensor<S> mean(const BasicTensor<S>&, const std::vector<long>&, bool);        \
+  template BasicTensor<S> max(const BasicTensor<S>&);                                         \
+  template BasicTensor<S> max(const BasicTensor<S>&, const std::vector<long>&, bool);         \
+  template BasicTensor<S> min(const BasicTensor<S>&);                                         \
+  template BasicTensor<S> min(const BasicTensor<S>&, const std::vector<long>&, bool);         \
+  template BasicTensor<S> logsumexp(const BasicTensor<S>&, const std::vector<long>&, bool);   \
+  template BasicTensor<S> var(const BasicTensor<S>&);                                         \
   template BasicTensor<S> var(const BasicTensor<S>&, const std::vector<long>&, bool, double); \
-  template BasicTensor<S> std(const BasicTensor<S>&);                                  \
+  template BasicTensor<S> std(const BasicTensor<S>&);                                         \
   template BasicTensor<S> std(const BasicTensor<S>&, const std::vector<long>&, bool, double); \
-  template IndexArray argmax(const BasicTensor<S>&);                                   \
-  template IndexArray argmax(const BasicTensor<S>&, long, bool);                       \
-  template IndexArray argmin(const BasicTensor<S>&);                                   \
+  template IndexArray argmax(const BasicTensor<S>&);                                          \
+  template IndexArray argmax(const BasicTensor<S>&, long, bool);                              \
+  template IndexArray argmin(const BasicTensor<S>&);                                          \
   template IndexArray argmin(const BasicTensor<S>&, long, bool);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

@@ -17,9 +17,8 @@ using autograd::record;
 // The adjoint of reversing the axes is reversing them again.
 template <class S>
 BasicTensor<S> transpose(const BasicTensor<S>& x) {
-  return record<S>("transpose", Array<S>(xt::transpose(x.value())), {&x}, [](Node<S>& self) {
-    self.inputs[0]->accumulate_grad(xt::transpose(self.grad));
-  });
+  return record<S>("transpose", Array<S>(xt::transpose(x.value())), {&x},
+                   [](Node<S>& self) { self.inputs[0]->accumulate_grad(xt::transpose(self.grad)); });
 }
 
 namespace {
@@ -53,8 +52,8 @@ std::size_t normalize_new_axis(const char* op, long axis, std::size_t rank) {
   const long r = static_cast<long>(rank);
   if (axis < -r - 1 || axis > r)
     throw std::invalid_argument(std::string(op) + ": axis " + std::to_string(axis) +
-                                " is out of range for inserting into a " + std::to_string(rank) + "-D tensor (valid: " +
-                                std::to_string(-r - 1) + " to " + std::to_string(r) + ")");
+                                " is out of range for inserting into a " + std::to_string(rank) +
+                                "-D tensor (valid: " + std::to_string(-r - 1) + " to " + std::to_string(r) + ")");
   return static_cast<std::size_t>(axis < 0 ? axis + r + 1 : axis);
 }
 
@@ -93,7 +92,8 @@ BasicTensor<S> expanded(const char* op, const BasicTensor<S>& x, const std::vect
     const long want = shape[d];
     if (want < -1) refuse("size " + std::to_string(want) + " for dimension " + std::to_string(d) + " is negative");
     if (d < lead) {
-      if (want < 0) refuse("-1 is only allowed for existing dimensions, not the new leading dimension " + std::to_string(d));
+      if (want < 0)
+        refuse("-1 is only allowed for existing dimensions, not the new leading dimension " + std::to_string(d));
       r.extents.push_back(static_cast<std::size_t>(want));
       r.strides.push_back(0);
       continue;
@@ -221,9 +221,8 @@ BasicTensor<S> concat(const std::vector<BasicTensor<S>>& xs, long axis) {
     for (std::size_t i = 0; fits && i < shape.size(); ++i) fits = i == ax || shape[i] == first[i];
     if (!fits)
       throw_shape_error("concat", "cannot join " + shape_to_string(first) + " (tensor 0) with " +
-                                      shape_to_string(shape) + " (tensor " + std::to_string(t) +
-                                      ") along axis " + std::to_string(ax) +
-                                      ": all other dimensions must match");
+                                      shape_to_string(shape) + " (tensor " + std::to_string(t) + ") along axis " +
+                                      std::to_string(ax) + ": all other dimensions must match");
     extents.push_back(shape[ax]);
     out_shape[ax] += shape[ax];
   }
@@ -274,7 +273,7 @@ BasicTensor<S> stack(const std::vector<BasicTensor<S>>& xs, long axis) {
   return concat(lifted, ax);
 }
 
-#define XGRAD_INSTANTIATE_SHAPE_OPS(S)                                                     \
+#define XGRAD_INSTANTIATE_SHAPE_OPS(S)                                                   \
   template BasicTensor<S> permute(const BasicTensor<S>&, const std::vector<long>&);      \
   template BasicTensor<S> transpose(const BasicTensor<S>&, long, long);                  \
   template BasicTensor<S> squeeze(const BasicTensor<S>&);                                \

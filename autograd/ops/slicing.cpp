@@ -21,8 +21,8 @@ std::size_t checked_position(const char* op, long index, std::size_t axis, const
   const long size = static_cast<long>(shape[axis]);
   if (index < -size || index >= size)
     throw std::invalid_argument(std::string(op) + ": index " + std::to_string(index) + " is out of range for axis " +
-                            std::to_string(axis) + " of size " + std::to_string(size) + " (shape " +
-                            shape_to_string(shape) + ")");
+                                std::to_string(axis) + " of size " + std::to_string(size) + " (shape " +
+                                shape_to_string(shape) + ")");
   return static_cast<std::size_t>(index < 0 ? index + size : index);
 }
 
@@ -66,8 +66,8 @@ Region index_region(const char* op, const Shape& shape, const std::vector<Tensor
                                 std::to_string(ellipses));
   if (consumed > shape.size())
     throw std::invalid_argument(std::string(op) + ": too many indices for a tensor of shape " + shape_to_string(shape) +
-                            ": " + std::to_string(consumed) + " axes indexed, the tensor has " +
-                            std::to_string(shape.size()));
+                                ": " + std::to_string(consumed) + " axes indexed, the tensor has " +
+                                std::to_string(shape.size()));
   const Region whole = whole_region(shape);
   Region r;
   std::size_t axis = 0;
@@ -79,7 +79,8 @@ Region index_region(const char* op, const Shape& shape, const std::vector<Tensor
   for (const auto& item : items) {
     switch (item.kind()) {
       case Kind::integer:
-        r.offset += static_cast<std::ptrdiff_t>(checked_position(op, item.integer(), axis, shape)) * whole.strides[axis];
+        r.offset +=
+            static_cast<std::ptrdiff_t>(checked_position(op, item.integer(), axis, shape)) * whole.strides[axis];
         ++axis;
         break;
       case Kind::slice: {
@@ -142,8 +143,8 @@ BasicTensor<S> narrow(const BasicTensor<S>& x, long axis, long start, std::size_
   const long first = start < 0 ? start + static_cast<long>(size) : start;
   if (first < 0 || static_cast<std::size_t>(first) > size || length > size - static_cast<std::size_t>(first))
     throw std::invalid_argument("narrow: start " + std::to_string(start) + " and length " + std::to_string(length) +
-                            " do not fit in axis " + std::to_string(ax) + " of size " + std::to_string(size) +
-                            " (shape " + shape_to_string(x.shape()) + ")");
+                                " do not fit in axis " + std::to_string(ax) + " of size " + std::to_string(size) +
+                                " (shape " + shape_to_string(x.shape()) + ")");
   Region r = autograd::whole_region(x.shape());
   r.offset = first * r.strides[ax];
   r.extents[ax] = length;
@@ -158,9 +159,9 @@ std::vector<BasicTensor<S>> split(const BasicTensor<S>& x, const std::vector<std
   if (total != x.shape()[ax]) {
     std::string listed;
     for (std::size_t i = 0; i < sizes.size(); ++i) listed += (i ? ", " : "") + std::to_string(sizes[i]);
-    throw std::invalid_argument("split: sizes [" + listed + "] sum to " + std::to_string(total) +
-                                " but axis " + std::to_string(ax) + " has size " + std::to_string(x.shape()[ax]) +
-                                " (shape " + shape_to_string(x.shape()) + ")");
+    throw std::invalid_argument("split: sizes [" + listed + "] sum to " + std::to_string(total) + " but axis " +
+                                std::to_string(ax) + " has size " + std::to_string(x.shape()[ax]) + " (shape " +
+                                shape_to_string(x.shape()) + ")");
   }
   std::vector<BasicTensor<S>> pieces;
   pieces.reserve(sizes.size());
@@ -198,13 +199,13 @@ std::vector<BasicTensor<S>> chunk(const BasicTensor<S>& x, std::size_t chunks, l
   return split(x, size / chunks + (size % chunks != 0), axis);
 }
 
-#define XGRAD_INSTANTIATE(S)                                                                                      \
-  template BasicTensor<S> index(const BasicTensor<S>&, const std::vector<TensorIndex>&);                         \
-  template BasicTensor<S> select(const BasicTensor<S>&, long, long);                                             \
-  template BasicTensor<S> slice(const BasicTensor<S>&, long, std::optional<long>, std::optional<long>, long);   \
-  template BasicTensor<S> narrow(const BasicTensor<S>&, long, long, std::size_t);                                \
-  template std::vector<BasicTensor<S>> split(const BasicTensor<S>&, const std::vector<std::size_t>&, long);     \
-  template std::vector<BasicTensor<S>> split(const BasicTensor<S>&, std::size_t, long);                         \
+#define XGRAD_INSTANTIATE(S)                                                                                  \
+  template BasicTensor<S> index(const BasicTensor<S>&, const std::vector<TensorIndex>&);                      \
+  template BasicTensor<S> select(const BasicTensor<S>&, long, long);                                          \
+  template BasicTensor<S> slice(const BasicTensor<S>&, long, std::optional<long>, std::optional<long>, long); \
+  template BasicTensor<S> narrow(const BasicTensor<S>&, long, long, std::size_t);                             \
+  template std::vector<BasicTensor<S>> split(const BasicTensor<S>&, const std::vector<std::size_t>&, long);   \
+  template std::vector<BasicTensor<S>> split(const BasicTensor<S>&, std::size_t, long);                       \
   template std::vector<BasicTensor<S>> chunk(const BasicTensor<S>&, std::size_t, long);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

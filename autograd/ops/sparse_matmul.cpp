@@ -46,7 +46,8 @@ SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
     word_bits.resize((words + 63) / 64, 0);
     slot_of_column.resize(x.cols);
   }
-  SparseOperand<S> kept{{x.row_ptr.begin(), x.row_ptr.end()}, BufferVector<std::size_t>(x.col.size()), {x.val.begin(), x.val.end()}, {}};
+  SparseOperand<S> kept{
+      {x.row_ptr.begin(), x.row_ptr.end()}, BufferVector<std::size_t>(x.col.size()), {x.val.begin(), x.val.end()}, {}};
   kept.columns.reserve(x.col.size());  // push_back cannot throw with the bits set
   // The upper bits are set afterwards, once per newly marked word: set by
   // every nonzero, the same few upper words made one long chain of dependent
@@ -60,7 +61,8 @@ SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
     marked_words += seen == 0;
     seen |= std::uint64_t{1} << (column % 64);
   }
-  for (std::size_t n = 0; n < marked_words; ++n) word_bits[new_words[n] / 64] |= std::uint64_t{1} << (new_words[n] % 64);
+  for (std::size_t n = 0; n < marked_words; ++n)
+    word_bits[new_words[n] / 64] |= std::uint64_t{1} << (new_words[n] % 64);
   for (std::size_t upper = 0; upper < (words + 63) / 64; ++upper) {
     for (std::uint64_t marked = std::exchange(word_bits[upper], 0); marked; marked &= marked - 1) {
       const std::size_t word = upper * 64 + static_cast<std::size_t>(std::countr_zero(marked));
@@ -81,8 +83,8 @@ SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
 // length, which the compiler unrolls: those rows are as short as the
 // per-nonzero work, and a loop of unknown length costs more than the sums.
 template <std::size_t Width, class S, class RowsOf>
-void add_scaled_rows_of(std::span<const std::size_t> row_ptr, std::type_identity_t<std::span<const S>> val, std::size_t d,
-                        const S* from, S* to, RowsOf rows_of) {
+void add_scaled_rows_of(std::span<const std::size_t> row_ptr, std::type_identity_t<std::span<const S>> val,
+                        std::size_t d, const S* from, S* to, RowsOf rows_of) {
   const std::size_t width = Width ? Width : d;
   for (std::size_t i = 0; i + 1 < row_ptr.size(); ++i) {
     for (std::size_t k = row_ptr[i]; k < row_ptr[i + 1]; ++k) {
@@ -137,8 +139,8 @@ BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w) {
   if (!w.defined()) throw std::invalid_argument("sparse_matmul: W is an undefined (default-constructed) tensor");
   if (w.dim() != 2 || w.shape()[0] != x.cols)
     throw_shape_error(op, "cannot multiply a sparse (" + std::to_string(x.rows) + ", " + std::to_string(x.cols) +
-                              ") matrix by " + shape_to_string(w.shape()) + "; W must be (" +
-                              std::to_string(x.cols) + ", d)");
+                              ") matrix by " + shape_to_string(w.shape()) + "; W must be (" + std::to_string(x.cols) +
+                              ", d)");
   x.validate(op);
   const std::size_t d = w.shape()[1];
   auto out = Array<S>::from_shape({x.rows, d});
@@ -150,7 +152,9 @@ BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w) {
       g.values.fill(S(0));
       const std::size_t* slot = kept.slot.data();
       add_scaled_rows(kept.row_ptr, kept.val, d, self.grad.data(), g.values.data(),
-                      [slot](std::size_t i, std::size_t k) { return std::pair{slot[k], i}; });
+                      [slot](std::size_t i, std::size_t k) {
+                        return std::pair{slot[k], i};
+                      });
       self.inputs[0]->accumulate_sparse_grad(std::move(g));
     };
   return autograd::record<S>(op, std::move(out), {&w}, std::move(backward));

@@ -54,7 +54,8 @@ RunPosition Checkpoints::resume() {
   const auto batches = extra.numbers.find("batches_done");
   const auto loss_sum = extra.numbers.find("loss_sum");
   if (batches == extra.numbers.end() || loss_sum == extra.numbers.end())
-    throw std::runtime_error("checkpoint '" + path + "' was not written by an example: it lacks the position in the epoch");
+    throw std::runtime_error("checkpoint '" + path +
+                             "' was not written by an example: it lacks the position in the epoch");
   const double done = batches->second;
   if (extra.epoch < 1 || extra.epoch > flags_.epochs ||
       !(done >= 0 && done <= static_cast<double>(batches_per_epoch_)) || done != std::floor(done))
@@ -103,8 +104,8 @@ void Checkpoints::save(const RunPosition& at) {
     for (const auto& [name, p] : model_.named_parameters())
       for (float v : p.value())
         if (!std::isfinite(v))
-          throw std::runtime_error("training stopped: parameter '" + name + "' holds " + number_text(v) +
-                                   " at epoch " + std::to_string(at.epoch) + " step " + std::to_string(at.step) +
+          throw std::runtime_error("training stopped: parameter '" + name + "' holds " + number_text(v) + " at epoch " +
+                                   std::to_string(at.epoch) + " step " + std::to_string(at.step) +
                                    "; the checkpoint '" + flags_.checkpoint + "' is not overwritten");
     CheckpointExtra extra{.epoch = at.epoch,
                           .step = at.step,

@@ -43,10 +43,15 @@ struct CheckpointOptions {
 class Checkpoints {
  public:
   template <StatefulLoader Loader>
-  Checkpoints(const TrainFlags& flags, nn::Module& model, optim::OptimizerBase& optimizer,
-              optim::LRScheduler* schedule, Loader& loader, CheckpointOptions options = {})
-      : flags_(flags), model_(model), optimizer_(optimizer), schedule_(schedule), loader_(loader_state(loader)),
-        batches_per_epoch_(loader.size()), options_(std::move(options)) {}
+  Checkpoints(const TrainFlags& flags, nn::Module& model, optim::OptimizerBase& optimizer, optim::LRScheduler* schedule,
+              Loader& loader, CheckpointOptions options = {})
+      : flags_(flags),
+        model_(model),
+        optimizer_(optimizer),
+        schedule_(schedule),
+        loader_(loader_state(loader)),
+        batches_per_epoch_(loader.size()),
+        options_(std::move(options)) {}
 
   // Loads --checkpoint when it exists into the objects, after refusing one
   // written under other run flags (unless --force-resume), prints "resumed

@@ -76,8 +76,9 @@ class MuonWithAdamW final : public optim::OptimizerBase {
     for (std::size_t i = 0; i < params.size(); ++i)
       (params[i].second.value().dimension() == 2 && i != last_matrix ? parts.first : parts.second).push_back(params[i]);
     if (parts.first.empty())
-      throw std::invalid_argument("Muon: the model has no hidden weight matrix (Muon takes the 2-D weights "
-                                  "before the output layer; AdamW the rest)");
+      throw std::invalid_argument(
+          "Muon: the model has no hidden weight matrix (Muon takes the 2-D weights "
+          "before the output layer; AdamW the rest)");
     return parts;
   }
   const optim::OptimizerBase& part(std::size_t group) const {
@@ -119,8 +120,10 @@ template <class ScheduleFree>
 bool switch_schedule_free(optim::OptimizerBase& optimizer, bool to_eval) {
   auto* schedule_free = dynamic_cast<ScheduleFree*>(&optimizer);
   if (!schedule_free) return false;
-  if (to_eval) schedule_free->eval();
-  else schedule_free->train();
+  if (to_eval)
+    schedule_free->eval();
+  else
+    schedule_free->train();
   return true;
 }
 
@@ -136,8 +139,7 @@ EvaluateAtAverage::EvaluateAtAverage(optim::OptimizerBase& optimizer) : optimize
 }
 EvaluateAtAverage::~EvaluateAtAverage() { switch_mode(optimizer_, /*to_eval=*/false); }
 
-std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, NamedTensors<float> params,
-                                                     double lr) {
+std::unique_ptr<optim::OptimizerBase> make_optimizer(const std::string& name, NamedTensors<float> params, double lr) {
   using namespace xg::optim;
   using P = NamedTensors<float>;
   const std::string n = lower(name);
@@ -190,9 +192,11 @@ std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim
                                       LinearLROptions{.start_factor = 0.1, .total_iters = std::max(1L, e / 10)});
   if (n == "onecycle")
     return std::make_unique<OneCycleLR>(
-        optimizer, OneCycleLROptions{.max_lr = optimizer.lr(), .total_steps = e + 1,
-                                     .cycle_momentum = optimizer.momentum().has_value()});
-  throw std::invalid_argument("unknown schedule '" + name + "'; choose one of none step exponential cosine warmup onecycle");
+        optimizer,
+        OneCycleLROptions{
+            .max_lr = optimizer.lr(), .total_steps = e + 1, .cycle_momentum = optimizer.momentum().has_value()});
+  throw std::invalid_argument("unknown schedule '" + name +
+                              "'; choose one of none step exponential cosine warmup onecycle");
 }
 
 }  // namespace xg::examples

@@ -34,7 +34,6 @@ class EvaluateAtAverage {
 // A schedule stepped once per epoch: none (nullptr), step (x0.1 every third
 // of the run), exponential (x0.95 per epoch), cosine (to 0 at the end),
 // warmup (linear from 0.1 lr over the first tenth), onecycle.
-std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer,
-                                                  int epochs);
+std::unique_ptr<optim::LRScheduler> make_schedule(const std::string& name, optim::OptimizerBase& optimizer, int epochs);
 
 }  // namespace xg::examples

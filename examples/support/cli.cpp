@@ -47,16 +47,26 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
     }
     const std::string value = argv[++i];
     try {
-      if (flag == "--optimizer") f.optimizer = value;
-      else if (flag == "--lr") f.lr = std::stod(value);
-      else if (flag == "--epochs") f.epochs = std::stoi(value);
-      else if (flag == "--batch-size") f.batch_size = std::stoul(value);
-      else if (flag == "--seed") f.seed = std::stoull(value);
-      else if (flag == "--schedule") f.schedule = value;
-      else if (flag == "--out") f.out = value;
-      else if (flag == "--checkpoint") f.checkpoint = value;
-      else if (flag == "--checkpoint-every") f.checkpoint_every = std::stoll(value);
-      else if (flag == "--save-model") f.save_model = value;
+      if (flag == "--optimizer")
+        f.optimizer = value;
+      else if (flag == "--lr")
+        f.lr = std::stod(value);
+      else if (flag == "--epochs")
+        f.epochs = std::stoi(value);
+      else if (flag == "--batch-size")
+        f.batch_size = std::stoul(value);
+      else if (flag == "--seed")
+        f.seed = std::stoull(value);
+      else if (flag == "--schedule")
+        f.schedule = value;
+      else if (flag == "--out")
+        f.out = value;
+      else if (flag == "--checkpoint")
+        f.checkpoint = value;
+      else if (flag == "--checkpoint-every")
+        f.checkpoint_every = std::stoll(value);
+      else if (flag == "--save-model")
+        f.save_model = value;
       else {
         std::fprintf(stderr, "%s: unknown flag %s\n", argv[0], argv[i - 1]);
         usage(argv[0], defaults, 2);
@@ -81,12 +91,9 @@ std::map<std::string, std::string> run_flags(const TrainFlags& flags) {
   // The shortest text that reads back as the same double: "0.1".
   char lr[32];
   const auto end = std::to_chars(lr, lr + sizeof lr, flags.lr).ptr;
-  return {{"--optimizer", flags.optimizer},
-          {"--lr", std::string(lr, end)},
-          {"--epochs", std::to_string(flags.epochs)},
-          {"--batch-size", std::to_string(flags.batch_size)},
-          {"--seed", std::to_string(flags.seed)},
-          {"--schedule", flags.schedule},
+  return {{"--optimizer", flags.optimizer},           {"--lr", std::string(lr, end)},
+          {"--epochs", std::to_string(flags.epochs)}, {"--batch-size", std::to_string(flags.batch_size)},
+          {"--seed", std::to_string(flags.seed)},     {"--schedule", flags.schedule},
           {"--dense", flags.dense ? "on" : "off"}};
 }
 

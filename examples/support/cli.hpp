@@ -16,11 +16,11 @@ struct TrainFlags {
   std::string schedule = "none";
   std::string out;  // folder for metrics.csv, loss.svg and accuracy.svg; nothing written when empty
   bool dense = false;
-  bool distributed = false;  // data-parallel under mpirun (--batch-size per process); examples with MPI only
-  std::string checkpoint;            // resumed from when it exists, written during the run
+  bool distributed = false;           // data-parallel under mpirun (--batch-size per process); examples with MPI only
+  std::string checkpoint;             // resumed from when it exists, written during the run
   std::int64_t checkpoint_every = 0;  // steps between checkpoints; 0: at the end of every epoch
-  std::string save_model;            // the final parameters (Module::save); nothing written when empty
-  bool force_resume = false;         // resume even when the checkpoint was written under other run flags
+  std::string save_model;             // the final parameters (Module::save); nothing written when empty
+  bool force_resume = false;          // resume even when the checkpoint was written under other run flags
 };
 
 // The flags that shape a run's numbers (--optimizer, --lr, --epochs,

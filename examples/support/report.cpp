@@ -52,12 +52,13 @@ void Reporter::finish() const {
     test.y.push_back(m.test_accuracy);
   }
   plot::write_file(out_dir_ + "/metrics.csv", csv.str());
-  plot::write_file(out_dir_ + "/loss.svg",
-                   plot::line_chart_svg({loss}, {.title = name_ + ": training loss", .x_label = "epoch",
-                                                 .y_label = "cross-entropy (log scale)", .log_y = true}));
-  plot::write_file(out_dir_ + "/accuracy.svg",
-                   plot::line_chart_svg({train, test}, {.title = name_ + ": accuracy", .x_label = "epoch",
-                                                        .y_label = "accuracy"}));
+  plot::write_file(out_dir_ + "/loss.svg", plot::line_chart_svg({loss}, {.title = name_ + ": training loss",
+                                                                         .x_label = "epoch",
+                                                                         .y_label = "cross-entropy (log scale)",
+                                                                         .log_y = true}));
+  plot::write_file(
+      out_dir_ + "/accuracy.svg",
+      plot::line_chart_svg({train, test}, {.title = name_ + ": accuracy", .x_label = "epoch", .y_label = "accuracy"}));
 }
 
 }  // namespace xg::examples

@@ -10,9 +10,9 @@
 #include <cmath>
 #include <string>
 #include <xgrad/autograd/function.hpp>
-#include <xtensor/xbroadcast.hpp>
 #include <xgrad/nn/functional/loss.hpp>
 #include <xgrad/nn/functional/loss_reduction.hpp>
+#include <xtensor/xbroadcast.hpp>
 
 namespace xg::nn::functional {
 
@@ -56,7 +56,8 @@ Array<S> broadcast_factor(const char* name, const BasicTensor<S>& factor, const 
 template <class S>
 BasicTensor<S> binary_cross_entropy_with_logits(const BasicTensor<S>& logits, const BasicTensor<S>& targets,
                                                 BinaryCrossEntropyWithLogitsOptions<S> options) {
-  if (!logits.defined() || !targets.defined()) throw_invalid_argument(op, "the logits and targets must be defined tensors");
+  if (!logits.defined() || !targets.defined())
+    throw_invalid_argument(op, "the logits and targets must be defined tensors");
   if (!shapes_equal(logits.shape(), targets.shape()))
     throw_shape_error(op, "logits of shape " + shape_to_string(logits.shape()) + " and targets of shape " +
                               shape_to_string(targets.shape()) + " differ");

@@ -79,8 +79,7 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
 
   BufferVector<std::size_t> kept_labels(labels.begin(), labels.end());
   return autograd::record<S>("cross_entropy", std::move(out), {&logits},
-                             [s, keep, spread, reduction = options.reduction,
-                              probabilities = std::move(probabilities),
+                             [s, keep, spread, reduction = options.reduction, probabilities = std::move(probabilities),
                               labels = std::move(kept_labels)](Node<S>& self) {
                                const detail::LossGradient<S> upstream(self, reduction, s.rows);
                                auto& in = *self.inputs[0];

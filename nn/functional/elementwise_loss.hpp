@@ -21,16 +21,16 @@ template <class S, class Loss, class Derivatives>
 BasicTensor<S> elementwise_loss(const char* op, const BasicTensor<S>& input, const BasicTensor<S>& target,
                                 Reduction reduction, Loss loss, Derivatives derivatives,
                                 const BasicTensor<S>& weight = {}, bool allow_batchmean = false) {
-  if (!input.defined() || !target.defined())
-    throw_invalid_argument(op, "the input and target must be defined tensors");
+  if (!input.defined() || !target.defined()) throw_invalid_argument(op, "the input and target must be defined tensors");
   if (!shapes_equal(input.shape(), target.shape()))
     throw_shape_error(op, "input of shape " + shape_to_string(input.shape()) + " and target of shape " +
                               shape_to_string(target.shape()) + " differ");
   std::size_t batch_rows = 0;
   if (reduction == Reduction::batchmean && allow_batchmean) {
     if (input.dim() == 0 || input.shape()[0] == 0)
-      throw_shape_error(op, "Reduction::batchmean divides by the batch size, the first dimension, but the input has shape " +
-                                shape_to_string(input.shape()));
+      throw_shape_error(
+          op, "Reduction::batchmean divides by the batch size, the first dimension, but the input has shape " +
+                  shape_to_string(input.shape()));
     batch_rows = input.shape()[0];
   }
   const bool weighted = weight.defined();

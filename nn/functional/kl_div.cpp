@@ -17,10 +17,16 @@ BasicTensor<S> kl_div(const BasicTensor<S>& input, const BasicTensor<S>& target,
   if (options.log_target)
     return detail::elementwise_loss(
         "kl_div", input, target, options.reduction, [](S x, S l) { return std::exp(l) * (l - x); },
-        [](S x, S l) { return std::pair{-std::exp(l), std::exp(l) * (l - x + S(1))}; }, {}, true);
+        [](S x, S l) {
+          return std::pair{-std::exp(l), std::exp(l) * (l - x + S(1))};
+        },
+        {}, true);
   return detail::elementwise_loss(
       "kl_div", input, target, options.reduction, [](S x, S t) { return t > 0 ? t * (std::log(t) - x) : S(0); },
-      [](S x, S t) { return t > 0 ? std::pair{-t, std::log(t) + S(1) - x} : std::pair{S(0), S(0)}; }, {}, true);
+      [](S x, S t) {
+        return t > 0 ? std::pair{-t, std::log(t) + S(1) - x} : std::pair{S(0), S(0)};
+      },
+      {}, true);
 }
 
 template BasicTensor<float> kl_div(const BasicTensor<float>&, const BasicTensor<float>&, KLDivOptions);

@@ -16,7 +16,9 @@ template <class S>
 BasicTensor<S> l1_loss(const BasicTensor<S>& input, const BasicTensor<S>& target, LossOptions options) {
   return detail::elementwise_loss(
       "l1_loss", input, target, options.reduction, [](S a, S b) { return std::abs(a - b); },
-      [](S a, S b) { return std::pair{sign(a - b), -sign(a - b)}; });
+      [](S a, S b) {
+        return std::pair{sign(a - b), -sign(a - b)};
+      });
 }
 
 template BasicTensor<float> l1_loss(const BasicTensor<float>&, const BasicTensor<float>&, LossOptions);

@@ -12,7 +12,8 @@ ConstantLR::ConstantLR(OptimizerBase& optimizer, const ConstantLROptions& option
   if (!(options.factor >= 0.0 && options.factor <= 1.0))
     throw_invalid_argument("ConstantLR", "factor must be in [0, 1], got " + detail::number_text(options.factor));
   if (options.total_iters < 0)
-    throw_invalid_argument("ConstantLR", "total_iters must be non-negative, got " + std::to_string(options.total_iters));
+    throw_invalid_argument("ConstantLR",
+                           "total_iters must be non-negative, got " + std::to_string(options.total_iters));
   initial_step();
 }
 

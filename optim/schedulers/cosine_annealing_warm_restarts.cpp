@@ -14,8 +14,8 @@ CosineAnnealingWarmRestarts::CosineAnnealingWarmRestarts(OptimizerBase& optimize
   if (options.T_0 <= 0)
     throw_invalid_argument("CosineAnnealingWarmRestarts", "T_0 must be positive, got " + std::to_string(options.T_0));
   if (options.T_mult < 1)
-    throw_invalid_argument("CosineAnnealingWarmRestarts", "T_mult must be at least 1, got " +
-                                                              std::to_string(options.T_mult));
+    throw_invalid_argument("CosineAnnealingWarmRestarts",
+                           "T_mult must be at least 1, got " + std::to_string(options.T_mult));
   initial_step();
 }
 

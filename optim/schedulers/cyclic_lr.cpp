@@ -17,7 +17,7 @@ CyclicLR::CyclicLR(OptimizerBase& optimizer, const CyclicLROptions& options)
       mode_(options.mode),
       gamma_(options.gamma),
       scale_fn_(options.scale_fn),
-      scale_mode_(options.scale_fn ? options.scale_mode
+      scale_mode_(options.scale_fn                          ? options.scale_mode
                   : options.mode == CyclicLRMode::exp_range ? CyclicLRScaleMode::iterations
                                                             : CyclicLRScaleMode::cycle),
       cycle_momentum_(options.cycle_momentum) {
@@ -33,8 +33,9 @@ CyclicLR::CyclicLR(OptimizerBase& optimizer, const CyclicLROptions& options)
   if (cycle_momentum_) {
     for (std::size_t g = 0; g < optimizer.num_param_groups(); ++g)
       if (!optimizer.momentum(g))
-        throw_invalid_argument("CyclicLR", "cycle_momentum needs an optimizer with a momentum or beta1, and param group " +
-                                               std::to_string(g) + " has none; set .cycle_momentum = false");
+        throw_invalid_argument("CyclicLR",
+                               "cycle_momentum needs an optimizer with a momentum or beta1, and param group " +
+                                   std::to_string(g) + " has none; set .cycle_momentum = false");
     base_momentums_ = options.base_momentum.resolve(optimizer.num_param_groups(), "CyclicLR: base_momentum");
     max_momentums_ = options.max_momentum.resolve(optimizer.num_param_groups(), "CyclicLR: max_momentum");
   }
@@ -52,12 +53,9 @@ CyclicLR::Phase CyclicLR::phase(long epoch) const {
   const double x = static_cast<double>(scale_mode_ == CyclicLRScaleMode::cycle ? cycle : epoch);
   if (scale_fn_) return {rise, scale_fn_(x)};
   switch (mode_) {
-    case CyclicLRMode::triangular2:
-      return {rise, 1.0 / std::pow(2.0, x - 1.0)};
-    case CyclicLRMode::exp_range:
-      return {rise, std::pow(gamma_, x)};
-    case CyclicLRMode::triangular:
-      break;
+    case CyclicLRMode::triangular2: return {rise, 1.0 / std::pow(2.0, x - 1.0)};
+    case CyclicLRMode::exp_range: return {rise, std::pow(gamma_, x)};
+    case CyclicLRMode::triangular: break;
   }
   return {rise, 1.0};
 }

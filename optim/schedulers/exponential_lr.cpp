@@ -8,8 +8,8 @@ namespace xg::optim {
 ExponentialLR::ExponentialLR(OptimizerBase& optimizer, const ExponentialLROptions& options)
     : LRScheduler(optimizer, "ExponentialLR"), options_(options) {
   if (!(options.gamma > 0.0))
-    throw_invalid_argument("ExponentialLR", "gamma is required and must be positive, got " +
-                                                detail::number_text(options.gamma));
+    throw_invalid_argument("ExponentialLR",
+                           "gamma is required and must be positive, got " + detail::number_text(options.gamma));
   factor_ = schedules::exponential_decay(1.0, 1, options.gamma);
   initial_step();
 }

@@ -10,8 +10,8 @@ namespace xg::optim {
 LinearLR::LinearLR(OptimizerBase& optimizer, const LinearLROptions& options)
     : LRScheduler(optimizer, "LinearLR"), options_(options) {
   if (!(options.start_factor > 0.0 && options.start_factor <= 1.0))
-    throw_invalid_argument("LinearLR", "start_factor must be in (0, 1], got " +
-                                           detail::number_text(options.start_factor));
+    throw_invalid_argument("LinearLR",
+                           "start_factor must be in (0, 1], got " + detail::number_text(options.start_factor));
   if (!(options.end_factor >= 0.0 && options.end_factor <= 1.0))
     throw_invalid_argument("LinearLR", "end_factor must be in [0, 1], got " + detail::number_text(options.end_factor));
   if (options.total_iters <= 0)

@@ -54,7 +54,8 @@ std::optional<double> LRScheduler::momentum_at(long epoch, std::size_t group) co
 }
 
 void LRScheduler::check_query(const char* what, long epoch, std::size_t group) const {
-  if (epoch < 0) throw std::invalid_argument(name_ + "::" + what + ": epoch must be non-negative, got " + std::to_string(epoch));
+  if (epoch < 0)
+    throw std::invalid_argument(name_ + "::" + what + ": epoch must be non-negative, got " + std::to_string(epoch));
   if (group >= num_groups())
     throw std::invalid_argument(name_ + "::" + what + ": group " + std::to_string(group) + " out of range for " +
                                 std::to_string(num_groups()) + " param groups");
@@ -99,8 +100,8 @@ void LRScheduler::apply(long epoch) {
     }
   } catch (const std::invalid_argument& e) {
     restore();
-    throw std::invalid_argument(name_ + ": epoch " + std::to_string(epoch) + " gives param group " +
-                                std::to_string(g) + " the lr " + detail::number_text(lrs[g]) +
+    throw std::invalid_argument(name_ + ": epoch " + std::to_string(epoch) + " gives param group " + std::to_string(g) +
+                                " the lr " + detail::number_text(lrs[g]) +
                                 (momenta[g] ? " and momentum " + detail::number_text(*momenta[g]) : "") +
                                 ", which the optimizer refuses: " + e.what());
   } catch (...) {
@@ -164,7 +165,8 @@ LRScheduler::SavedState LRScheduler::read_state(const io::Archive& archive, cons
   const std::string where = name_ + "::load_state: ";
   const std::string type = archive.get_string(prefix + "type");
   if (type != name_)
-    throw io::FormatError(where + "the state under '" + prefix + "' is of type " + quoted_text(type) + ", not " + name_);
+    throw io::FormatError(where + "the state under '" + prefix + "' is of type " + quoted_text(type) + ", not " +
+                          name_);
 
   const double epoch = archive.get_number(prefix + "last_epoch");
   if (!(epoch >= 0.0 && epoch <= 9007199254740992.0 && epoch == std::floor(epoch)))
@@ -201,8 +203,8 @@ void LRScheduler::check_schedulers(const char* op, const OptimizerBase& optimize
   for (std::size_t i = 0; i < schedulers.size(); ++i) {
     if (!schedulers[i]) throw_invalid_argument(op, "schedule " + std::to_string(i) + " is null");
     if (&schedulers[i]->optimizer() != &optimizer)
-      throw_invalid_argument(op, "schedule " + std::to_string(i) + " (" + schedulers[i]->name() +
-                                     ") belongs to another optimizer");
+      throw_invalid_argument(
+          op, "schedule " + std::to_string(i) + " (" + schedulers[i]->name() + ") belongs to another optimizer");
     for (std::size_t j = 0; j < i; ++j)
       if (schedulers[j] == schedulers[i])
         throw_invalid_argument(op, "schedules " + std::to_string(j) + " and " + std::to_string(i) + " are the same");

@@ -52,7 +52,8 @@ OneCycleLR::OneCycleLR(OptimizerBase& optimizer, const OneCycleLROptions& option
   if (!(options.pct_start >= 0.0 && options.pct_start <= 1.0))
     throw_invalid_argument(op, "pct_start must be in [0, 1], got " + detail::number_text(options.pct_start));
   if (!(options.final_div_factor > 0.0))
-    throw_invalid_argument(op, "final_div_factor must be positive, got " + detail::number_text(options.final_div_factor));
+    throw_invalid_argument(op,
+                           "final_div_factor must be positive, got " + detail::number_text(options.final_div_factor));
 
   const std::size_t groups = optimizer.num_param_groups();
   const std::vector<double> max_lrs = options.max_lr.resolve(groups, "OneCycleLR: max_lr");
@@ -88,9 +89,9 @@ OneCycleLR::OneCycleLR(OptimizerBase& optimizer, const OneCycleLROptions& option
   double start = 0.0;
   for (std::size_t i = 0; i < phases_.size(); ++i) {
     if (std::abs(phases_[i].end_step - start) <= tolerance)
-      throw_invalid_argument(op, "pct_start = " + detail::number_text(options.pct_start) + " with total_steps = " +
-                                     std::to_string(total_steps_) + " leaves phase " + std::to_string(i + 1) +
-                                     " of the cycle without steps");
+      throw_invalid_argument(op, "pct_start = " + detail::number_text(options.pct_start) +
+                                     " with total_steps = " + std::to_string(total_steps_) + " leaves phase " +
+                                     std::to_string(i + 1) + " of the cycle without steps");
     start = phases_[i].end_step;
   }
   initial_step();

@@ -18,8 +18,7 @@ class PerGroup {
  public:
   PerGroup() = default;
   template <class U>
-    requires std::convertible_to<U, T>
-  PerGroup(U&& value) : values_{T(std::forward<U>(value))} {}
+  requires std::convertible_to<U, T> PerGroup(U&& value) : values_{T(std::forward<U>(value))} {}
   PerGroup(std::initializer_list<T> values) : values_(values) {}
   PerGroup(std::vector<T> values) : values_(std::move(values)) {}
 
@@ -31,8 +30,8 @@ class PerGroup {
     if (values_.empty()) throw std::invalid_argument(where + " is required");
     if (values_.size() == 1) return std::vector<T>(num_groups, values_.front());
     if (values_.size() != num_groups)
-      throw std::invalid_argument(where + " has " + std::to_string(values_.size()) +
-                                  " values but the optimizer has " + std::to_string(num_groups) + " param groups");
+      throw std::invalid_argument(where + " has " + std::to_string(values_.size()) + " values but the optimizer has " +
+                                  std::to_string(num_groups) + " param groups");
     return values_;
   }
 

@@ -14,8 +14,8 @@ PolynomialLR::PolynomialLR(OptimizerBase& optimizer, const PolynomialLROptions& 
   if (options.total_iters <= 0)
     throw_invalid_argument("PolynomialLR", "total_iters must be positive, got " + std::to_string(options.total_iters));
   if (!(options.power >= 0.0 && std::isfinite(options.power)))
-    throw_invalid_argument("PolynomialLR", "power must be non-negative and finite, got " +
-                                               detail::number_text(options.power));
+    throw_invalid_argument("PolynomialLR",
+                           "power must be non-negative and finite, got " + detail::number_text(options.power));
   initial_step();
 }
 

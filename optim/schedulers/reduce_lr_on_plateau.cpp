@@ -117,7 +117,8 @@ ReduceLROnPlateau::SavedState ReduceLROnPlateau::read_state(const io::Archive& a
   const std::string where = "ReduceLROnPlateau::load_state: ";
   const std::string type = archive.get_string(prefix + "type");
   if (type != op)
-    throw io::FormatError(where + "the state under '" + prefix + "' is of type " + quoted_text(type) + ", not ReduceLROnPlateau");
+    throw io::FormatError(where + "the state under '" + prefix + "' is of type " + quoted_text(type) +
+                          ", not ReduceLROnPlateau");
   const auto count = [&](const std::string& entry) {
     const double value = archive.get_number(prefix + entry);
     if (!(value >= 0.0 && value <= 9007199254740992.0 && value == std::floor(value)))

@@ -37,8 +37,8 @@ SequentialLR::SequentialLR(OptimizerBase& optimizer, SequentialLROptions options
 
 std::pair<LRScheduler*, long> SequentialLR::active(long epoch) const {
   const auto& milestones = options_.milestones;
-  const auto i = static_cast<std::size_t>(std::upper_bound(milestones.begin(), milestones.end(), epoch) -
-                                          milestones.begin());
+  const auto i =
+      static_cast<std::size_t>(std::upper_bound(milestones.begin(), milestones.end(), epoch) - milestones.begin());
   return {options_.schedulers[i].get(), i == 0 ? epoch : epoch - milestones[i - 1]};
 }
 

@@ -22,7 +22,7 @@ namespace xg::optim {
 
 struct SequentialLROptions {
   std::vector<std::shared_ptr<LRScheduler>> schedulers;  // of the same optimizer
-  std::vector<long> milestones;  // increasing and positive, one fewer than schedulers
+  std::vector<long> milestones;                          // increasing and positive, one fewer than schedulers
 };
 
 class SequentialLR : public LRScheduler {

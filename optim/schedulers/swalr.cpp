@@ -21,8 +21,8 @@ SWALR::SWALR(OptimizerBase& optimizer, const SWALROptions& options)
   if (anneal_epochs_ < 0)
     throw_invalid_argument("SWALR", "anneal_epochs must be non-negative, got " + std::to_string(anneal_epochs_));
   if (anneal_strategy_ != AnnealStrategy::cos && anneal_strategy_ != AnnealStrategy::linear)
-    throw_invalid_argument("SWALR", "anneal_strategy must be cos or linear, got " +
-                                        std::to_string(static_cast<int>(anneal_strategy_)));
+    throw_invalid_argument(
+        "SWALR", "anneal_strategy must be cos or linear, got " + std::to_string(static_cast<int>(anneal_strategy_)));
   initial_step();
 }
 

@@ -63,13 +63,17 @@ inline const Sentences& sentences() {
 
 template <class S>
 xg::BasicTensor<S> as(const xg::Tensor& x) {
-  if constexpr (std::is_same_v<S, float>) return x;
-  else return xg::BasicTensor<S>(xt::cast<S>(x.value()));
+  if constexpr (std::is_same_v<S, float>)
+    return x;
+  else
+    return xg::BasicTensor<S>(xt::cast<S>(x.value()));
 }
 template <class S>
 xg::CsrMatrix<S> as(const xg::CsrMatrix<float>& x) {
-  if constexpr (std::is_same_v<S, float>) return x;
-  else return {.rows = x.rows, .cols = x.cols, .row_ptr = x.row_ptr, .col = x.col, .val = {x.val.begin(), x.val.end()}};
+  if constexpr (std::is_same_v<S, float>)
+    return x;
+  else
+    return {.rows = x.rows, .cols = x.cols, .row_ptr = x.row_ptr, .col = x.col, .val = {x.val.begin(), x.val.end()}};
 }
 
 template <class S>

@@ -26,11 +26,16 @@ int main(int argc, char** argv) {
     int kill_rank = 1, kill_at = 150;
     for (int i = 1; i + 1 < argc; i += 2) {
       const std::string flag = argv[i], value = argv[i + 1];
-      if (flag == "--checkpoint") checkpoint = value;
-      else if (flag == "--verify") verify = value;
-      else if (flag == "--kill-rank") kill_rank = std::stoi(value);
-      else if (flag == "--kill-at") kill_at = std::stoi(value);
-      else throw std::invalid_argument("kill_worker: unknown flag " + flag);
+      if (flag == "--checkpoint")
+        checkpoint = value;
+      else if (flag == "--verify")
+        verify = value;
+      else if (flag == "--kill-rank")
+        kill_rank = std::stoi(value);
+      else if (flag == "--kill-at")
+        kill_at = std::stoi(value);
+      else
+        throw std::invalid_argument("kill_worker: unknown flag " + flag);
     }
     xg::manual_seed(0);
     auto model = digits_model();
@@ -43,7 +48,8 @@ int main(int argc, char** argv) {
     auto data = xg::datasets::load_digits();
     data.features /= 16.0f;
     xd::broadcast_parameters(model);
-    xg::datasets::DataLoader loader(data, {.batch_size = 16, .num_replicas = static_cast<std::size_t>(env.world_size()),
+    xg::datasets::DataLoader loader(data, {.batch_size = 16,
+                                           .num_replicas = static_cast<std::size_t>(env.world_size()),
                                            .rank = static_cast<std::size_t>(env.rank())});
     for (std::int64_t step = 0;;) {
       for (const auto& batch : loader) {

@@ -33,8 +33,8 @@ std::string checkpoint_path() {
 }
 
 struct Run {
-  int save_at = -1;            // step after which rank 0 writes the checkpoint
-  bool resume = false;         // starts from the checkpoint
+  int save_at = -1;     // step after which rank 0 writes the checkpoint
+  bool resume = false;  // starts from the checkpoint
   int stop_at = 200;
 };
 
@@ -47,10 +47,10 @@ std::vector<xg::Array<float>> train_with_checkpoints(const Run& run, const std::
   auto model = digits_model(64);
   xd::broadcast_parameters(model);
   xg::optim::Adagrad opt(model.named_parameters(), {.lr = 0.1});
-  xg::datasets::DataLoader loader(
-      data.features, data.labels,
-      {.batch_size = per_rank_batch, .num_replicas = static_cast<std::size_t>(world_size()),
-       .rank = static_cast<std::size_t>(rank())});
+  xg::datasets::DataLoader loader(data.features, data.labels,
+                                  {.batch_size = per_rank_batch,
+                                   .num_replicas = static_cast<std::size_t>(world_size()),
+                                   .rank = static_cast<std::size_t>(rank())});
 
   int step = 0;
   std::size_t skip = 0;
@@ -108,7 +108,8 @@ TEST_CASE("distributed: models that differ across ranks are refused at broadcast
   auto model = digits_model(rank() == 1 ? 32 : 64);
   const auto before = model.parameters()[0].value();
   const std::string message = message_of<xg::ShapeError>([&] { xd::broadcast_parameters(model); });
-  CHECK(contains(message, "broadcast_parameters: parameter '0.weight' has shape (64, 64) on rank 0 but (32, 64) on rank 1"));
+  CHECK(contains(message,
+                 "broadcast_parameters: parameter '0.weight' has shape (64, 64) on rank 0 but (32, 64) on rank 1"));
   CHECK_THROWS_AS(xd::broadcast_parameters(model), xg::ShapeError);
   CHECK(model.parameters()[0].value() == before);  // nothing copied
 }

@@ -34,8 +34,7 @@ void check_equal_to_one_process(const MakeOptimizer<S>& make_optimizer, const Da
   xg::Generator one_gen(11), shard_gen(11);
   Loader one(features, labels, {.batch_size = p * per_rank_batch}, one_gen);
   Loader shard(features, labels,
-               {.batch_size = per_rank_batch, .num_replicas = p, .rank = static_cast<std::size_t>(rank())},
-               shard_gen);
+               {.batch_size = per_rank_batch, .num_replicas = p, .rank = static_cast<std::size_t>(rank())}, shard_gen);
   REQUIRE(one.size() == shard.size());
   const auto single = train<S>(Model<S>(7), make_optimizer, one, steps, false);
   const auto parallel = train<S>(Model<S>(7), make_optimizer, shard, steps, true);
@@ -67,7 +66,7 @@ void check_equal_to_one_process(const MakeOptimizer<S>& make_optimizer, const Da
 // MPI_Allreduce do across processes, written out here in one process.
 template <class S>
 Trained<S> train_with_summation_of_p_ranks(const Mlp<S>& model, const MakeOptimizer<S>& make_optimizer,
-                                            const xg::datasets::Dataset& data, std::size_t p, int steps) {
+                                           const xg::datasets::Dataset& data, std::size_t p, int steps) {
   std::vector<std::unique_ptr<xg::Generator>> gens;
   std::vector<xg::datasets::DataLoader> shards;
   for (std::size_t r = 0; r < p; ++r) {
@@ -109,7 +108,8 @@ Trained<S> train_with_summation_of_p_ranks(const Mlp<S>& model, const MakeOptimi
 
 template <template <class> class Optimizer, class S, class Options>
 MakeOptimizer<S> optimizer_with(Options options) {
-  return [options](std::vector<xg::BasicTensor<S>> ps) { return std::make_unique<Optimizer<S>>(std::move(ps), options); };
+  return
+      [options](std::vector<xg::BasicTensor<S>> ps) { return std::make_unique<Optimizer<S>>(std::move(ps), options); };
 }
 
 // float32 after 200 steps, the MLP: the distributed run differs from one
@@ -165,7 +165,7 @@ template <class S>
 void bag_of_words_equals_one_process(const MakeOptimizer<S>& make_optimizer) {
   const auto& s = sentences();
   check_equal_to_one_process<S, BagOfWordsModel, xg::datasets::CsrDataLoader>(make_optimizer, s.counts, s.labels,
-                                                                               /*expect_sparse=*/true);
+                                                                              /*expect_sparse=*/true);
 }
 
 template <class S>

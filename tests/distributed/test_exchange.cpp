@@ -37,8 +37,10 @@ TEST_CASE("distributed: dense gradients go in buckets of bucket_bytes, one MPI_A
   // more, Open MPI picks its algorithm, and so the order of the additions, by
   // message size.
   for (std::size_t i = 0; i < one_bucket.size(); ++i) {
-    if (world_size() <= 2) CHECK(one_bucket[i].grad() == small_buckets[i].grad());
-    else CHECK(relative_difference(small_buckets[i].grad(), one_bucket[i].grad()) <= 1e-6);
+    if (world_size() <= 2)
+      CHECK(one_bucket[i].grad() == small_buckets[i].grad());
+    else
+      CHECK(relative_difference(small_buckets[i].grad(), one_bucket[i].grad()) <= 1e-6);
   }
 
   const double p = world_size();
@@ -46,8 +48,8 @@ TEST_CASE("distributed: dense gradients go in buckets of bucket_bytes, one MPI_A
   CHECK(a.dense_bytes == gradient_bytes);
   CHECK(a.sparse_bytes == 0);
   // Ring all-reduce: 2(p-1)/p of the gradient, and of the 1 + 2 x 4 + 1 counts (8 bytes each).
-  CHECK(a.bytes_sent == static_cast<std::size_t>(2 * (p - 1) / p * gradient_bytes) +
-                            static_cast<std::size_t>(2 * (p - 1) / p * 80));
+  CHECK(a.bytes_sent ==
+        static_cast<std::size_t>(2 * (p - 1) / p * gradient_bytes) + static_cast<std::size_t>(2 * (p - 1) / p * 80));
 }
 
 TEST_CASE("distributed: MPI's errors are exceptions naming the call and MPI's message") {
@@ -70,11 +72,11 @@ TEST_CASE("distributed: a gradient that does not fit its parameter on one rank s
   REQUIRE(world_size() > 1);
   const auto parameters = mlp_with_gradients();
   if (rank() == 1) parameters[1].grad() = xg::Array<float>::from_shape({3});  // b1 is (64)
-  const std::string message =
-      xg::testing::message_of<xg::ShapeError>([&] { xd::all_reduce_gradients(parameters, 8); });
+  const std::string message = xg::testing::message_of<xg::ShapeError>([&] { xd::all_reduce_gradients(parameters, 8); });
   if (rank() == 1)
-    CHECK(xg::testing::contains(message, "all_reduce_gradients: the gradient of parameter 1 has shape (3,) but the "
-                                         "parameter has shape (64,) (on rank 1)"));
+    CHECK(xg::testing::contains(message,
+                                "all_reduce_gradients: the gradient of parameter 1 has shape (3,) but the "
+                                "parameter has shape (64,) (on rank 1)"));
   else
     CHECK(xg::testing::contains(message, "1 other rank(s) hold a gradient that does not fit its parameter"));
 }

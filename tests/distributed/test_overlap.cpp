@@ -52,8 +52,10 @@ TEST_CASE("distributed: DistributedDataParallel's overlapped exchange averages a
       CAPTURE(i);
       // A sum of two is the same bits in any order; with three ranks Open MPI's
       // non-blocking algorithm may add in another order than the blocking one.
-      if (world_size() <= 2) CHECK(overlapped.parameters()[i].grad() == after.parameters()[i].grad());
-      else CHECK(relative_difference(overlapped.parameters()[i].grad(), after.parameters()[i].grad()) <= 1e-6);
+      if (world_size() <= 2)
+        CHECK(overlapped.parameters()[i].grad() == after.parameters()[i].grad());
+      else
+        CHECK(relative_difference(overlapped.parameters()[i].grad(), after.parameters()[i].grad()) <= 1e-6);
     }
   }
 }

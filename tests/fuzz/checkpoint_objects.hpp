@@ -3,8 +3,8 @@
 // seed corpus is saved from (write_checkpoint_seeds.cpp): a small MLP, Adam
 // with amsgrad (three state arrays per parameter) and a StepLR.
 
-#include <xgrad/nn/linear.hpp>
 #include <xgrad/nn/activation.hpp>
+#include <xgrad/nn/linear.hpp>
 #include <xgrad/nn/sequential.hpp>
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/schedulers/step_lr.hpp>

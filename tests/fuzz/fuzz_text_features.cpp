@@ -77,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   const Vocabulary vocab(documents, vocabulary);
-  check(vocab.size() >= 1 && (vocabulary.max_size == 0 || vocab.size() <= std::max<std::size_t>(vocabulary.max_size, 1)));
+  check(vocab.size() >= 1 &&
+        (vocabulary.max_size == 0 || vocab.size() <= std::max<std::size_t>(vocabulary.max_size, 1)));
   for (std::size_t i = 0; i < vocab.size(); ++i) check(vocab.index(vocab.word(i)) == i);
 
   for (const BagOfWordsMode mode : {BagOfWordsMode::Counts, BagOfWordsMode::Binary, BagOfWordsMode::TfIdf})

@@ -36,7 +36,8 @@ int main(int argc, char** argv) try {
     xg::save_npy(dir + "/xgrad_matrix.npy", matrix());
     xg::save_npy(dir + "/xgrad_vector.npy", vector());
     xg::save_npz(dir + "/xgrad_arrays.npz",
-                 std::map<std::string, xg::Array<float>>{{"matrix", matrix()}, {"vector", xg::Array<float>(xt::cast<float>(vector()))}});
+                 std::map<std::string, xg::Array<float>>{{"matrix", matrix()},
+                                                         {"vector", xg::Array<float>(xt::cast<float>(vector()))}});
   } else if (mode == "read") {
     expect_equal(xg::load_npy<float>(dir + "/numpy_matrix.npy"), matrix(), "numpy_matrix.npy");
     expect_equal(xg::load_npy<float>(dir + "/numpy_fortran.npy"), matrix(), "numpy_fortran.npy");

@@ -5,8 +5,8 @@
 //   png_stats FILE.png  ->  "width=900 height=600 ink=0.0712 colours=1834"
 #include <png.h>
 
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <unordered_set>
 #include <vector>
 
