@@ -27,8 +27,8 @@
 #include <xgrad/nn/utils/clip_grad.hpp>
 
 #include <xgrad/optim/optim.hpp>
+#include <xgrad/optim/schedule_functions.hpp>
 #include <xgrad/optim/schedulers/schedulers.hpp>
-#include <xgrad/optim/schedules.hpp>
 
 #include <xgrad/train/checkpoint.hpp>
 

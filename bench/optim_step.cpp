@@ -16,7 +16,7 @@
 #include <functional>
 #include <vector>
 
-#include <xgrad/core/blas.hpp>
+#include <xgrad/core/detail/blas.hpp>
 #include <xgrad/optim/optim.hpp>
 #include <xgrad/xgrad.hpp>
 

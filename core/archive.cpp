@@ -7,13 +7,14 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <sstream>
 #include <type_traits>
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/atomic_file.hpp>
-#include <xgrad/core/byte_reader.hpp>
+#include <xgrad/core/detail/byte_reader.hpp>
 #include <xgrad/core/message.hpp>
 
 namespace xg::io {
@@ -22,7 +23,7 @@ namespace {
 
 constexpr std::string_view magic = "XGRADARC";
 
-enum class Tag : std::uint8_t { array_f32 = 1, array_f64 = 2, number = 3, string = 4 };
+enum class Tag : std::uint8_t { array_f32 = 1, array_f64 = 2, number = 3, string = 4, integer = 5 };
 
 const char* tag_name(Tag t) {
   switch (t) {
@@ -30,6 +31,7 @@ const char* tag_name(Tag t) {
     case Tag::array_f64: return "float64 array";
     case Tag::number: return "number";
     case Tag::string: return "string";
+    case Tag::integer: return "integer";
   }
   return "unknown";
 }
@@ -116,7 +118,21 @@ void Archive::put(const std::string& name, const Array<double>& a) {
 
 void Archive::put_number(const std::string& name, double value) { insert(name, value); }
 
+void Archive::put_integer(const std::string& name, std::int64_t value) { insert(name, value); }
+
 void Archive::put_string(const std::string& name, const std::string& value) { insert(name, value); }
+
+Archive Archive::section(std::string_view prefix) const {
+  Archive out;
+  out.source_ = source_;
+  for (const auto& [name, value] : entries_)
+    if (name.starts_with(prefix)) out.insert(name.substr(prefix.size()), value);
+  return out;
+}
+
+void Archive::put_section(const std::string& prefix, const Archive& section) {
+  for (const auto& [name, value] : section.entries_) insert(prefix + name, value);
+}
 
 bool Archive::contains(const std::string& name) const { return index_.count(name) != 0; }
 
@@ -137,7 +153,7 @@ const Archive::Value& Archive::find(const std::string& name, const char* wanted)
 
 namespace {
 const char* value_type_name(std::size_t variant_index) {
-  static const char* names[] = {"a float32 array", "a float64 array", "a number", "a string"};
+  static const char* names[] = {"a float32 array", "a float64 array", "a number", "a string", "an integer"};
   return names[variant_index];
 }
 }  // namespace
@@ -162,8 +178,21 @@ template Array<double> Archive::get_array<double>(const std::string&) const;
 double Archive::get_number(const std::string& name) const {
   const Value& v = find(name, "a number");
   if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
   throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " +
                     value_type_name(v.index()) + ", not a number");
+}
+
+std::int64_t Archive::get_integer(const std::string& name) const {
+  const Value& v = find(name, "an integer");
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* d = std::get_if<double>(&v)) {
+    if (std::abs(*d) <= 9007199254740992.0 && *d == std::floor(*d)) return static_cast<std::int64_t>(*d);
+    throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " + number_text(*d) +
+                      ", not a whole number");
+  }
+  throw FormatError("archive " + quoted_text(source_) + ": entry " + quoted_text(name) + " holds " +
+                    value_type_name(v.index()) + ", not an integer");
 }
 
 std::string Archive::get_string(const std::string& name) const {
@@ -198,6 +227,9 @@ std::string Archive::to_bytes(std::string_view kind) const {
     } else if (const auto* num = std::get_if<double>(&value)) {
       put_header(Tag::number, {}, sizeof(double));
       put_scalars(out, num, 1);
+    } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+      put_header(Tag::integer, {}, sizeof(std::int64_t));
+      put_uint(out, static_cast<std::uint64_t>(*integer));
     } else {
       const auto& s = std::get<std::string>(value);
       put_header(Tag::string, {}, s.size());
@@ -236,7 +268,8 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
     if (archive.contains(name)) in.fail(field + ": the name appears twice");
     const auto raw_tag = in.read_uint<std::uint8_t>(field + " type tag");
     const Tag tag = static_cast<Tag>(raw_tag);
-    if (raw_tag < static_cast<std::uint8_t>(Tag::array_f32) || raw_tag > static_cast<std::uint8_t>(Tag::string))
+    const auto last_tag = version >= 2 ? Tag::integer : Tag::string;
+    if (raw_tag < static_cast<std::uint8_t>(Tag::array_f32) || raw_tag > static_cast<std::uint8_t>(last_tag))
       in.fail(field + ": unknown type tag " + std::to_string(raw_tag) + " at offset " +
               std::to_string(in.position() - 1));
     const auto rank = in.read_uint<std::uint32_t>(field + " rank");
@@ -256,7 +289,8 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
     if (!is_array && rank != 0)
       in.fail(field + ": a " + tag_name(tag) + " must have rank 0, found rank " + std::to_string(rank));
     const std::uint64_t element = tag == Tag::array_f32 ? 4 : 8;
-    if (overflow || (is_array && payload != numel * element) || (tag == Tag::number && payload != 8))
+    if (overflow || (is_array && payload != numel * element) ||
+        ((tag == Tag::number || tag == Tag::integer) && payload != 8))
       in.fail(field + ": a " + tag_name(tag) + " of shape " + shape_to_string(shape) + " cannot have a payload of " +
               std::to_string(payload) + " bytes");
     switch (tag) {
@@ -268,6 +302,9 @@ Archive Archive::from_bytes(std::string_view bytes, std::string_view kind, const
         break;
       case Tag::number: archive.insert(name, read_scalars<double>(in, 1, field)[0]); break;
       case Tag::string: archive.insert(name, std::string(in.read_bytes(payload, field))); break;
+      case Tag::integer:
+        archive.insert(name, static_cast<std::int64_t>(in.read_uint<std::uint64_t>(field + " payload")));
+        break;
     }
   }
   const std::size_t checked_length = in.position();

@@ -1,12 +1,16 @@
 #pragma once
-// A small versioned binary container of named arrays, numbers and strings,
-// shared by model files, optimizer state and checkpoints.
+// A small versioned binary container of named arrays, numbers, integers and
+// strings, shared by model files, optimizer state and checkpoints. Names with
+// a common prefix ("optimizer.", "model.") form sections: a checkpoint is one
+// archive holding the model's, the optimizer's and the schedule's.
 //
 // Layout (little-endian): magic "XGRADARC", u32 format version, u32 length
 // and bytes of the `kind` string (e.g. "module", "optimizer"), u64 entry
 // count, then per entry: u32 name length, name, u8 type tag, u32 rank,
 // u64 dims..., u64 payload length, payload; finally the CRC-32 of every byte
-// before it. Readers check each field and name the one that failed.
+// before it. Readers check each field and name the one that failed. Format 2
+// adds integer entries (tag 5, an int64 payload); format 1 stored counts as
+// numbers, which get_integer still takes when they are whole.
 
 #include <cstdint>
 #include <map>
@@ -30,21 +34,32 @@ class FormatError : public std::runtime_error {
 
 class Archive {
  public:
-  static constexpr std::uint32_t format_version = 1;
+  static constexpr std::uint32_t format_version = 2;
 
   void put(const std::string& name, const Array<float>& a);
   void put(const std::string& name, const Array<double>& a);
   void put_number(const std::string& name, double value);
+  void put_integer(const std::string& name, std::int64_t value);
   void put_string(const std::string& name, const std::string& value);
 
   bool contains(const std::string& name) const;
   // Typed reads; each throws FormatError naming the entry when it is missing
-  // or holds another type. Arrays convert between float and double.
+  // or holds another type. Arrays convert between float and double, and
+  // get_number takes an integer entry too.
   template <class Scalar>
   Array<Scalar> get_array(const std::string& name) const;
   double get_number(const std::string& name) const;
+  // An integer entry, or a number entry holding a whole number of magnitude
+  // at most 2^53 (how format 1 stored counts).
+  std::int64_t get_integer(const std::string& name) const;
   std::string get_string(const std::string& name) const;
   std::vector<std::string> names() const;  // in insertion order
+
+  // The entries whose names start with `prefix`, the prefix taken off, as an
+  // archive of their own (read from the same source); and the reverse, each
+  // entry of `section` put under `prefix`.
+  Archive section(std::string_view prefix) const;
+  void put_section(const std::string& prefix, const Archive& section);
 
   std::string to_bytes(std::string_view kind) const;
   static Archive from_bytes(std::string_view bytes, std::string_view kind, const std::string& source = "<memory>");
@@ -63,7 +78,7 @@ class Archive {
     Shape shape;
     std::vector<double> data;
   };
-  using Value = std::variant<ArrayF, ArrayD, double, std::string>;
+  using Value = std::variant<ArrayF, ArrayD, double, std::string, std::int64_t>;
   std::vector<std::pair<std::string, Value>> entries_;
   std::map<std::string, std::size_t> index_;
   std::string source_ = "<memory>";  // the file it was read from, for messages

@@ -11,7 +11,7 @@
 #include <xtensor/xmanipulation.hpp>
 
 #include <xgrad/core/atomic_file.hpp>
-#include <xgrad/core/byte_reader.hpp>
+#include <xgrad/core/detail/byte_reader.hpp>
 
 namespace xg {
 

@@ -9,7 +9,7 @@
 
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/atomic_file.hpp>
-#include <xgrad/core/byte_reader.hpp>
+#include <xgrad/core/detail/byte_reader.hpp>
 #include <xgrad/core/npy.hpp>
 
 namespace xg {

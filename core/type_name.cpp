@@ -1,4 +1,4 @@
-#include <xgrad/core/type_name.hpp>
+#include <xgrad/core/detail/type_name.hpp>
 
 #include <cxxabi.h>
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/datasets/data_error.hpp>
 
 namespace xg::datasets {
@@ -44,14 +45,12 @@ std::string find_data_file(const std::string& file_name, const std::string& dire
 
 std::string read_text_file(const std::string& path) {
   std::error_code ec;
-  std::ifstream in;
-  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-  if (!in.is_open()) throw DataError(path + ": cannot be opened as a file");
-  std::string content;
-  char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) content.append(chunk, static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) throw DataError(path + ": read error");
-  return content;
+  if (!std::filesystem::is_regular_file(path, ec)) throw DataError(path + ": cannot be opened as a file");
+  try {
+    return io::read_file(path, "read_text_file");
+  } catch (const std::runtime_error& e) {
+    throw DataError(e.what());
+  }
 }
 
 }  // namespace xg::datasets

@@ -3,7 +3,7 @@
 #include <string>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/datasets/gather_rows.hpp>
+#include <xgrad/datasets/detail/gather_rows.hpp>
 
 namespace xg::datasets {
 

@@ -1,4 +1,4 @@
-#include <xgrad/datasets/gather_rows.hpp>
+#include <xgrad/datasets/detail/gather_rows.hpp>
 
 #include <cstring>
 

@@ -52,9 +52,9 @@ std::size_t SampleOrder::new_epoch() {
 
 io::Archive SampleOrder::state_dict() const {
   io::Archive a;
-  a.put_number("batches_per_epoch", static_cast<double>(num_batches()));
+  a.put_integer("batches_per_epoch", static_cast<std::int64_t>(num_batches()));
   const bool in_epoch = started_ && served_ < num_batches();
-  a.put_number("batches_served", static_cast<double>(in_epoch ? served_ : 0));
+  a.put_integer("batches_served", static_cast<std::int64_t>(in_epoch ? served_ : 0));
   a.put_string("epoch_start_generator", in_epoch ? epoch_start_ : "");
   a.put_string("generator", generator_->state());
   return a;

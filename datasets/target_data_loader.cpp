@@ -1,7 +1,7 @@
 #include <xgrad/datasets/target_data_loader.hpp>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/datasets/gather_rows.hpp>
+#include <xgrad/datasets/detail/gather_rows.hpp>
 
 namespace xg::datasets {
 

@@ -10,8 +10,8 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/row_sparse.hpp>
+#include <xgrad/distributed/detail/mpi_type.hpp>
 #include <xgrad/distributed/environment.hpp>
-#include <xgrad/distributed/mpi_type.hpp>
 
 namespace xg::distributed {
 namespace {

@@ -8,8 +8,8 @@
 #include <mpi.h>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/distributed/detail/mpi_type.hpp>
 #include <xgrad/distributed/environment.hpp>
-#include <xgrad/distributed/mpi_type.hpp>
 
 namespace xg::distributed {
 namespace {

@@ -7,6 +7,7 @@
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::nn {
 
@@ -18,9 +19,9 @@ BatchNormBase<M, S>::BatchNormBase(std::size_t num_features, BatchNormOptions op
   const std::string name = M<S>::name;
   if (num_features == 0) throw std::invalid_argument(name + ": num_features must be positive, got 0");
   if (!(options.eps >= 0) || !std::isfinite(options.eps))
-    throw std::invalid_argument(name + ": eps must be finite and >= 0, got " + std::to_string(options.eps));
+    throw std::invalid_argument(name + ": eps must be finite and >= 0, got " + number_text(options.eps));
   if (options.momentum && !std::isfinite(*options.momentum))
-    throw std::invalid_argument(name + ": momentum must be finite, got " + std::to_string(*options.momentum));
+    throw std::invalid_argument(name + ": momentum must be finite, got " + number_text(*options.momentum));
   if (options.affine) {
     weight = ones<S>({num_features}, true);
     bias = zeros<S>({num_features}, true);

@@ -1,6 +1,7 @@
 #include <cmath>
 #include <string>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/nn/init.hpp>
 
 namespace xg::nn::init {
@@ -44,8 +45,8 @@ const BasicTensor<S>& uniform_(const BasicTensor<S>& tensor, double a, double b,
 template <class S>
 const BasicTensor<S>& normal_(const BasicTensor<S>& tensor, double mean, double std, Generator& generator) {
   if (!(std >= 0) || !std::isfinite(std) || !std::isfinite(mean))
-    throw_invalid_argument("normal_", "needs a finite mean and std >= 0, got mean=" + std::to_string(mean) +
-                                          " std=" + std::to_string(std));
+    throw_invalid_argument(
+        "normal_", "needs a finite mean and std >= 0, got mean=" + number_text(mean) + " std=" + number_text(std));
   return fill_with(tensor, [&] { return mean + std * generator.normal(); });
 }
 

@@ -7,6 +7,7 @@
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::nn {
 
@@ -19,7 +20,7 @@ BasicLayerNorm<S>::BasicLayerNorm(Shape normalized_shape, LayerNormOptions optio
     throw std::invalid_argument("LayerNorm: normalized_shape " + shape_to_string(normalized_shape_) +
                                 " holds no element to normalize");
   if (!(options.eps >= 0) || !std::isfinite(options.eps))
-    throw std::invalid_argument("LayerNorm: eps must be finite and >= 0, got " + std::to_string(options.eps));
+    throw std::invalid_argument("LayerNorm: eps must be finite and >= 0, got " + number_text(options.eps));
   checked_numel("LayerNorm", normalized_shape_);
   if (options.elementwise_affine) {
     weight = ones<S>(normalized_shape_, true);

@@ -2,9 +2,9 @@
 #include <set>
 #include <stdexcept>
 #include <typeinfo>
+#include <xgrad/core/detail/type_name.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/message.hpp>
-#include <xgrad/core/type_name.hpp>
 #include <xgrad/nn/module.hpp>
 
 namespace xg::nn {

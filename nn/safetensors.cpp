@@ -17,7 +17,7 @@
 
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/atomic_file.hpp>
-#include <xgrad/core/byte_reader.hpp>
+#include <xgrad/core/detail/byte_reader.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/message.hpp>
 #include <xgrad/nn/module.hpp>

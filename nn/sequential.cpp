@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 #include <typeinfo>
-#include <xgrad/core/type_name.hpp>
+#include <xgrad/core/detail/type_name.hpp>
 #include <xgrad/nn/sequential.hpp>
 
 namespace xg::nn {

@@ -1,7 +1,7 @@
 #include <xgrad/optim/adagrad.hpp>
 
-#include <xgrad/optim/elementwise.hpp>
-#include <xgrad/optim/optimizer_impl.hpp>
+#include <xgrad/optim/detail/elementwise.hpp>
+#include <xgrad/optim/detail/optimizer_impl.hpp>
 
 namespace xg::optim {
 

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include <xgrad/optim/elementwise.hpp>
-#include <xgrad/optim/optimizer_impl.hpp>
+#include <xgrad/optim/detail/elementwise.hpp>
+#include <xgrad/optim/detail/optimizer_impl.hpp>
 
 namespace xg::optim {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::optim {
 
@@ -28,7 +28,7 @@ AveragingFunction swa_avg() {
 
 AveragingFunction ema_avg(double decay) {
   if (!(decay >= 0.0 && decay <= 1.0))
-    throw_invalid_argument("ema_avg", "decay must be in [0, 1], got " + detail::number_text(decay));
+    throw_invalid_argument("ema_avg", "decay must be in [0, 1], got " + number_text(decay));
   return [decay](const Array<float>& averaged, const Array<float>& current, std::int64_t) {
     const float keep = static_cast<float>(decay), take = static_cast<float>(1.0 - decay);
     return Array<float>(keep * averaged + take * current);
@@ -63,14 +63,14 @@ void AveragedModel::update_parameters(const nn::Module& model) {
 io::Archive AveragedModel::state_dict() const {
   io::Archive a;
   for (const auto& [name, tensor] : module_->named_parameters()) a.put(prefix + name, tensor.value());
-  a.put_number("n_averaged", static_cast<double>(n_averaged_));
+  a.put_integer("n_averaged", static_cast<std::int64_t>(n_averaged_));
   return a;
 }
 
 void AveragedModel::load_state_dict(const io::Archive& state) {
   const double n = state.get_number("n_averaged");
   if (!(n >= 0 && n < 9.0e15 && n == std::floor(n)))
-    throw std::invalid_argument(std::string(op) + ".load_state_dict: 'n_averaged' holds " + detail::number_text(n) +
+    throw std::invalid_argument(std::string(op) + ".load_state_dict: 'n_averaged' holds " + number_text(n) +
                                 ", expected a whole number >= 0");
   io::Archive parameters;
   for (const std::string& name : state.names()) {

@@ -7,8 +7,8 @@
 #include <type_traits>
 #include <vector>
 
-#include <xgrad/optim/elementwise.hpp>
-#include <xgrad/optim/optimizer_impl.hpp>
+#include <xgrad/optim/detail/elementwise.hpp>
+#include <xgrad/optim/detail/optimizer_impl.hpp>
 
 namespace xg::optim {
 

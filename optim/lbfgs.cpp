@@ -7,9 +7,9 @@
 #include <utility>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/flat_vector.hpp>
+#include <xgrad/optim/detail/flat_vector.hpp>
+#include <xgrad/optim/detail/strong_wolfe.hpp>
 #include <xgrad/optim/option_range.hpp>
-#include <xgrad/optim/strong_wolfe.hpp>
 
 namespace xg::optim {
 

@@ -10,7 +10,7 @@
 #include <utility>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/option_archive.hpp>
+#include <xgrad/optim/detail/option_archive.hpp>
 
 namespace xg::optim {
 
@@ -29,19 +29,19 @@ template <class Scalar>
 io::Archive LBFGS<Scalar>::state_dict() const {
   io::Archive a;
   a.put_string("optimizer", "LBFGS");
-  a.put_number("param_groups", 1);
+  a.put_integer("param_groups", 1);
   const std::string prefix = "param_groups.0.";
   for_each_option(options_, [&](const char* name, const auto& value) { detail::put_option(a, prefix + name, value); });
   a.put_number(prefix + "max_eval.set", options_.max_eval ? 1 : 0);
-  if (options_.max_eval) a.put_number(prefix + "max_eval", static_cast<double>(*options_.max_eval));
-  a.put_number(prefix + "params", static_cast<double>(params_.size()));
+  if (options_.max_eval) a.put_integer(prefix + "max_eval", static_cast<std::int64_t>(*options_.max_eval));
+  a.put_integer(prefix + "params", static_cast<std::int64_t>(params_.size()));
   for (std::size_t i = 0; i < names_.size(); ++i) a.put_string(prefix + "param_names." + std::to_string(i), names_[i]);
-  a.put_number("state.func_evals", static_cast<double>(history_.func_evals));
-  a.put_number("state.n_iter", static_cast<double>(history_.n_iter));
+  a.put_integer("state.func_evals", static_cast<std::int64_t>(history_.func_evals));
+  a.put_integer("state.n_iter", static_cast<std::int64_t>(history_.n_iter));
   if (history_.n_iter == 0) return a;
   a.put("state.d", to_array(history_.d));
   a.put_number("state.t", history_.t);
-  a.put_number("state.history", static_cast<double>(history_.old_dirs.size()));
+  a.put_integer("state.history", static_cast<std::int64_t>(history_.old_dirs.size()));
   for (std::size_t k = 0; k < history_.old_dirs.size(); ++k) {
     a.put("state.old_dirs." + std::to_string(k), to_array(history_.old_dirs[k]));
     a.put("state.old_stps." + std::to_string(k), to_array(history_.old_stps[k]));

@@ -29,9 +29,9 @@
 #include <xtensor/xnoalias.hpp>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/message.hpp>
 #include <xgrad/optim/optimizer_base.hpp>
 #include <xgrad/optim/option_range.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
 
 namespace xg::optim {
 
@@ -82,10 +82,10 @@ class Lookahead final : public OptimizerBase {
 
   io::Archive state_dict() const override {
     io::Archive a = inner_.state_dict();
-    a.put_number("lookahead.k", static_cast<double>(options_.k));
+    a.put_integer("lookahead.k", options_.k);
     a.put_number("lookahead.alpha", options_.alpha);
-    a.put_number("lookahead.steps_since_sync", static_cast<double>(steps_since_sync_));
-    a.put_number("lookahead.params", static_cast<double>(slow_.size()));
+    a.put_integer("lookahead.steps_since_sync", static_cast<std::int64_t>(steps_since_sync_));
+    a.put_integer("lookahead.params", static_cast<std::int64_t>(slow_.size()));
     for (std::size_t i = 0; i < slow_.size(); ++i) a.put(slow_key(i), slow_[i]);
     return a;
   }
@@ -98,17 +98,16 @@ class Lookahead final : public OptimizerBase {
       throw std::invalid_argument(where + "the state was not saved by a Lookahead (no 'lookahead.k')");
     const double k = a.get_number("lookahead.k"), count = a.get_number("lookahead.steps_since_sync");
     if (!(k >= 1 && k < 9.0e15 && k == std::floor(k)))
-      throw std::invalid_argument(where + "'lookahead.k' holds " + detail::number_text(k) +
-                                  ", expected a whole number >= 1");
+      throw std::invalid_argument(where + "'lookahead.k' holds " + number_text(k) + ", expected a whole number >= 1");
     const LookaheadOptions options{static_cast<std::int64_t>(k), a.get_number("lookahead.alpha")};
     check(options);
     if (!(count >= 0 && count < k && count == std::floor(count)))
-      throw std::invalid_argument(where + "'lookahead.steps_since_sync' holds " + detail::number_text(count) +
+      throw std::invalid_argument(where + "'lookahead.steps_since_sync' holds " + number_text(count) +
                                   ", expected a whole number from 0 to k - 1");
     const auto params = all_params();
     const double saved_params = a.get_number("lookahead.params");
     if (saved_params != static_cast<double>(params.size()))
-      throw std::invalid_argument(where + "the state holds the slow weights of " + detail::number_text(saved_params) +
+      throw std::invalid_argument(where + "the state holds the slow weights of " + number_text(saved_params) +
                                   " parameters, the inner " + Inner::name + " has " + std::to_string(params.size()));
     std::vector<Array<scalar_type>> slow;
     for (std::size_t i = 0; i < params.size(); ++i) {

@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include <xgrad/core/blas.hpp>
-#include <xgrad/optim/lerp.hpp>
-#include <xgrad/optim/optimizer_impl.hpp>
+#include <xgrad/core/detail/blas.hpp>
+#include <xgrad/optim/detail/lerp.hpp>
+#include <xgrad/optim/detail/optimizer_impl.hpp>
 
 namespace xg::optim {
 

@@ -2,9 +2,9 @@
 
 #include <cmath>
 
-#include <xgrad/optim/adam_moments.hpp>
-#include <xgrad/optim/elementwise.hpp>
-#include <xgrad/optim/optimizer_impl.hpp>
+#include <xgrad/optim/detail/adam_moments.hpp>
+#include <xgrad/optim/detail/elementwise.hpp>
+#include <xgrad/optim/detail/optimizer_impl.hpp>
 
 namespace xg::optim {
 

@@ -3,8 +3,9 @@
 #include <stdexcept>
 #include <string>
 
-#include <xgrad/optim/elementwise.hpp>
-#include <xgrad/optim/optimizer_impl.hpp>
+#include <xgrad/core/message.hpp>
+#include <xgrad/optim/detail/elementwise.hpp>
+#include <xgrad/optim/detail/optimizer_impl.hpp>
 
 namespace xg::optim {
 
@@ -12,7 +13,7 @@ template <class Scalar>
 void SGD<Scalar>::check_constraints(const SGDOptions& o) {
   if (o.nesterov && (o.momentum <= 0 || o.dampening != 0))
     throw std::invalid_argument("SGD: nesterov requires momentum > 0 and dampening = 0, got momentum = " +
-                                std::to_string(o.momentum) + ", dampening = " + std::to_string(o.dampening));
+                                number_text(o.momentum) + ", dampening = " + number_text(o.dampening));
 }
 
 // SGD with momentum as torch.optim.SGD defines it:

@@ -9,8 +9,8 @@
 
 #include <xtensor-blas/xlinalg.hpp>
 
-#include <xgrad/core/blas.hpp>
-#include <xgrad/optim/optimizer_impl.hpp>
+#include <xgrad/core/detail/blas.hpp>
+#include <xgrad/optim/detail/optimizer_impl.hpp>
 
 namespace xg::optim {
 

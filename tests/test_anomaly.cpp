@@ -12,7 +12,11 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "exception_message.hpp"
+
 namespace {
+
+using xg::testing::contains;
 
 // The message of the AnomalyError `f` throws, or "" when it throws none.
 template <class F>
@@ -24,8 +28,6 @@ std::string anomaly_message(F f) {
   }
   return "";
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

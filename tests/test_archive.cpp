@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 #include <xgrad/core/archive.hpp>
 
 namespace {
@@ -91,7 +93,7 @@ TEST_CASE("archive: the byte layout is the documented one") {
   const std::string bytes = small_archive().to_bytes("test");
   REQUIRE(bytes.size() == small_size);
   CHECK(bytes.substr(0, 8) == "XGRADARC");
-  CHECK(bytes[8] == 1);  // version 1, little-endian u32
+  CHECK(bytes[8] == 2);  // version 2, little-endian u32
   CHECK(bytes[12] == 4);
   CHECK(bytes.substr(16, 4) == "test");
   CHECK(bytes[20] == 1);  // one entry
@@ -181,9 +183,9 @@ TEST_CASE("archive: a bad magic, a newer version and another kind are named") {
   CHECK(contains(message_of(""), "'small.xga'"));
 
   std::string newer = bytes;
-  newer[8] = 2;
+  newer[8] = 3;
   const std::string msg = message_of(with_fixed_crc(newer));
-  CHECK(contains(msg, "format version 2 is newer than supported"));
+  CHECK(contains(msg, "format version 3 is newer than supported"));
   CHECK(contains(msg, "'small.xga'"));
 
   CHECK(contains(message_of(bytes, "module"), "holds an archive of kind 'test', but kind 'module' was expected"));
@@ -237,4 +239,47 @@ TEST_CASE("archive: every single flipped byte is caught") {
   std::string payload_flip = bytes;
   payload_flip[56] ^= 0x01;  // inside the floats of "w"
   CHECK(contains(message_of(payload_flip), "CRC-32 checksum mismatch"));
+}
+
+TEST_CASE("archive: integers keep all 64 bits; whole numbers of format 1 read as integers, other numbers do not") {
+  Archive a;
+  a.put_integer("big", (std::int64_t{1} << 62) + 1);  // not representable as a double
+  a.put_integer("negative", -7);
+  a.put_number("whole", 9007199254740992.0);  // 2^53, how format 1 stored counts
+  a.put_number("half", 2.5);
+  a.put_number("huge", 1e300);
+  const Archive b = Archive::from_bytes(a.to_bytes("test"), "test");
+  CHECK(b.get_integer("big") == (std::int64_t{1} << 62) + 1);
+  CHECK(b.get_integer("negative") == -7);
+  CHECK(b.get_number("negative") == -7.0);
+  CHECK(b.get_integer("whole") == std::int64_t{1} << 53);
+  CHECK_THROWS_WITH_AS(b.get_integer("half"), doctest::Contains("entry 'half' holds 2.5, not a whole number"),
+                       FormatError);
+  CHECK_THROWS_WITH_AS(b.get_integer("huge"), doctest::Contains("entry 'huge' holds 1e+300, not a whole number"),
+                       FormatError);
+  a.put_string("text", "3");
+  CHECK_THROWS_WITH_AS(a.get_integer("text"), doctest::Contains("'text' holds a string, not an integer"), FormatError);
+}
+
+TEST_CASE("archive: an integer entry in a format 1 archive is an unknown type tag") {
+  Archive a;
+  a.put_integer("n", 3);
+  std::string bytes = a.to_bytes("test");
+  bytes[8] = 1;  // format version 1, which had no integers
+  CHECK(contains(message_of(with_fixed_crc(bytes)), "unknown type tag 5"));
+}
+
+TEST_CASE("archive: sections are the entries under a prefix, taken off and put back") {
+  Archive inner;
+  inner.put_integer("step", 4);
+  inner.put_string("type", "StepLR");
+  Archive outer;
+  outer.put_number("loss", 0.5);
+  outer.put_section("scheduler.", inner);
+  CHECK(outer.names() == std::vector<std::string>{"loss", "scheduler.step", "scheduler.type"});
+  const Archive back = outer.section("scheduler.");
+  CHECK(back.names() == std::vector<std::string>{"step", "type"});
+  CHECK(back.get_integer("step") == 4);
+  CHECK(back.to_bytes("s") == inner.to_bytes("s"));
+  CHECK(outer.section("model.").names().empty());
 }

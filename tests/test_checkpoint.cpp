@@ -137,9 +137,17 @@ TEST_CASE("checkpoint: train k steps, save, train m more equals load into fresh 
 
 TEST_CASE("checkpoint: the file is the documented layout and leaves no temporary file behind") {
   const std::string bytes = small_checkpoint_bytes();
-  CHECK(bytes.substr(0, 8) == "XGRADCKP");
+  CHECK(bytes.substr(0, 8) == "XGRADARC");
   CHECK(bytes.substr(8, 4) == std::string("\x02\0\0\0", 4));
-  CHECK(bytes.substr(12, 4) == std::string("\x05\0\0\0", 4));  // model, optimizer, scheduler, generator, extra
+  CHECK(bytes.substr(12, 4 + 10) == std::string("\x0a\0\0\0checkpoint", 14));
+  const auto archive = xg::io::Archive::from_bytes(bytes, "checkpoint");
+  CHECK(archive.get_integer("checkpoint_format") == 3);
+  CHECK(archive.get_integer("extra.epoch") == 1);
+  CHECK(archive.get_integer("scheduler.last_epoch") == 1);
+  CHECK(archive.get_string("scheduler.type") == "StepLR");
+  CHECK(archive.section("model.").names() == std::vector<std::string>{"weight", "bias"});
+  CHECK(archive.contains("generator.state"));
+  CHECK(archive.get_string("extra.xgrad_version") == xg::version());
   std::uint32_t stored = 0;
   for (int i = 0; i < 4; ++i)
     stored |= std::uint32_t(static_cast<unsigned char>(bytes[bytes.size() - 4 + i])) << (8 * i);
@@ -183,15 +191,38 @@ TEST_CASE("checkpoint: any single flipped byte is refused and nothing changes") 
   CHECK(snapshot(target.model, target.opt, &target.sched) == before);
 }
 
-TEST_CASE("checkpoint: a newer format version is refused naming both versions") {
-  std::string bytes = small_checkpoint_bytes();
-  bytes[8] = 3;
+TEST_CASE("checkpoint: a newer archive or checkpoint format is refused naming both versions") {
+  const std::string bytes = small_checkpoint_bytes();
   SmallCase target(6);
   const Snapshot before = snapshot(target.model, target.opt, &target.sched);
-  const std::string msg = message_of<xg::io::FormatError>(
-      [&] { xg::load_checkpoint_bytes(bytes, target.model, target.opt, &target.sched); });
-  CHECK(contains(msg, "found version 3, this build reads up to 2"));
+  std::string newer_archive = bytes;
+  newer_archive[8] = 3;
+  CHECK(contains(message_of<xg::io::FormatError>(
+                     [&] { xg::load_checkpoint_bytes(newer_archive, target.model, target.opt, &target.sched); }),
+                 "format version 3 is newer than supported (this build reads versions 1 to 2)"));
+  auto archive = xg::io::Archive::from_bytes(bytes, "checkpoint");
+  archive.put_integer("checkpoint_format", 4);
+  const std::string newer_checkpoint = archive.to_bytes("checkpoint");
+  CHECK(contains(message_of<xg::io::FormatError>(
+                     [&] { xg::load_checkpoint_bytes(newer_checkpoint, target.model, target.opt, &target.sched); }),
+                 "checkpoint '<memory>': checkpoint format 4, this build reads format 3"));
   CHECK(snapshot(target.model, target.opt, &target.sched) == before);
+}
+
+TEST_CASE("checkpoint: a missing section or an entry outside the sections is refused naming it") {
+  SmallCase target(6);
+  auto archive = xg::io::Archive::from_bytes(small_checkpoint_bytes(), "checkpoint");
+  archive.put_number("stray", 1.0);
+  CHECK(contains(message_of<xg::io::FormatError>([&] { xg::read_checkpoint_bytes(archive.to_bytes("checkpoint")); }),
+                 "unexpected entry 'stray' outside the sections"));
+  const auto full = xg::io::Archive::from_bytes(small_checkpoint_bytes(), "checkpoint");
+  xg::io::Archive without_model;
+  without_model.put_integer("checkpoint_format", 3);
+  for (const char* prefix : {"optimizer.", "scheduler.", "generator.", "extra."})
+    without_model.put_section(prefix, full.section(prefix));
+  CHECK(contains(
+      message_of<xg::io::FormatError>([&] { xg::read_checkpoint_bytes(without_model.to_bytes("checkpoint")); }),
+      "the 'model.' section is missing"));
 }
 
 TEST_CASE("checkpoint: other parameter names or shapes are refused naming them, nothing changes") {

@@ -25,6 +25,9 @@ namespace ds = xg::datasets;
 
 namespace {
 
+using xg::testing::contains;
+using xg::testing::message_of;
+
 // A fresh directory, removed with everything in it at the end of the test.
 class TempDir {
  public:
@@ -85,8 +88,6 @@ std::string data_error_message(F&& f) {
   FAIL("no DataError thrown");
   return {};
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<std::size_t> class_counts(const std::vector<std::size_t>& labels, std::size_t classes) {
   std::vector<std::size_t> counts(classes, 0);

@@ -11,21 +11,12 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "exception_message.hpp"
+
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-template <class Exception, class F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const Exception& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("<other exception> ") + e.what();
-  }
-  return "<nothing thrown>";
-}
+using xg::testing::contains;
+using xg::testing::message_of;
 
 using xg::Tensor;
 
@@ -184,4 +175,17 @@ TEST_CASE("errors: nothing crashes on empty tensors") {
   CHECK(loss.item() == 0.0f);
   loss.backward();
   CHECK(xg::sum(xg::relu(e)).item() == 0.0f);
+}
+
+// std::to_string prints a double with six decimals, so that 1e-9 read as
+// "0.000000" in these messages before they went through number_text.
+TEST_CASE("errors: small option values are printed as numbers, not as 0.000000") {
+  const auto invalid = [](auto f) { return message_of<std::invalid_argument>(f); };
+  CHECK(contains(invalid([] { xg::nn::LayerNorm({4}, {.eps = -1e-9}); }), "eps must be finite and >= 0, got -1e-09"));
+  CHECK(contains(invalid([] { xg::nn::BatchNorm1d(4, {.eps = -1e-9}); }), "eps must be finite and >= 0, got -1e-09"));
+  auto w = xg::zeros<float>({2}, true);
+  CHECK(contains(invalid([&] { xg::nn::init::normal_(w, 0.0, -1e-9); }), "got mean=0 std=-1e-09"));
+  CHECK(contains(
+      invalid([&] { xg::optim::SGD<float>({w}, {.lr = 0.1, .momentum = 0.9, .dampening = 1e-8, .nesterov = true}); }),
+      "got momentum = 0.9, dampening = 1e-08"));
 }

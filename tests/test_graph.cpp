@@ -10,19 +10,12 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "exception_message.hpp"
+
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-template <class Exception, class F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const Exception& e) {
-    return e.what();
-  }
-  return "<nothing thrown>";
-}
+using xg::testing::contains;
+using xg::testing::message_of;
 
 }  // namespace
 

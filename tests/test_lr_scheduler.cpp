@@ -475,3 +475,32 @@ TEST_CASE("ReduceLROnPlateau: 60 steps against PyTorch's recursion, every mode")
       CHECK(opt.lr(0) < 0.1);  // the run reduced at least once
     }
 }
+
+TEST_CASE("ClosedFormLR: a formula of one's own gets the group's base lr, the epoch and the group, and its state") {
+  FakeOptimizer opt({0.5, 2.0});
+  // An inverse square-root decay after a linear warm-up of 4 epochs, halved for group 1.
+  const xg::optim::ClosedFormLR::Formula formula = [](double base_lr, long epoch, std::size_t group) {
+    const double warm = epoch < 4 ? (epoch + 1) / 4.0 : std::sqrt(4.0 / (epoch + 1));
+    return base_lr * warm * (group == 1 ? 0.5 : 1.0);
+  };
+  xg::optim::ClosedFormLR sched(opt, "InverseSqrtLR", formula);
+  CHECK(sched.name() == "InverseSqrtLR");
+  CHECK(opt.lr(0) == doctest::Approx(0.5 * 0.25));
+  CHECK(opt.lr(1) == doctest::Approx(2.0 * 0.25 * 0.5));
+  for (int e = 0; e < 15; ++e) sched.step();
+  CHECK(sched.last_epoch() == 15);
+  CHECK(opt.lr(0) == doctest::Approx(0.5 * std::sqrt(4.0 / 16)));
+  CHECK(opt.lr(1) == doctest::Approx(2.0 * 0.5 * std::sqrt(4.0 / 16)));
+  CHECK(sched.lr_at(3, 0) == doctest::Approx(0.5));
+
+  FakeOptimizer other({0.5, 2.0});
+  xg::optim::ClosedFormLR resumed(other, "InverseSqrtLR", formula);
+  resumed.load_state_dict(sched.state_dict());
+  CHECK(resumed.last_epoch() == 15);
+  resumed.step();
+  sched.step();
+  CHECK(other.lr(1) == doctest::Approx(opt.lr(1)));
+  FakeOptimizer third({0.5, 2.0});
+  xg::optim::StepLR step_lr(third, {.step_size = 2});
+  CHECK_THROWS_AS(step_lr.load_state_dict(sched.state_dict()), xg::io::FormatError);  // another schedule's state
+}

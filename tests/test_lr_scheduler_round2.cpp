@@ -9,8 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <xgrad/optim/schedule_functions.hpp>
 #include <xgrad/optim/schedulers/schedulers.hpp>
-#include <xgrad/optim/schedules.hpp>
 
 #include "test_lr_scheduler_fake_optimizer.hpp"
 

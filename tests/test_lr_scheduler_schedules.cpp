@@ -6,7 +6,7 @@
 #include <numbers>
 #include <stdexcept>
 
-#include <xgrad/optim/schedules.hpp>
+#include <xgrad/optim/schedule_functions.hpp>
 
 #include "test_lr_scheduler_fake_optimizer.hpp"
 

@@ -15,21 +15,12 @@
 #include <xgrad/optim/optim.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include "exception_message.hpp"
+
 namespace {
 
-// The message of the exception `f` throws, which must be of type E.
-template <class E, class F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  FAIL("no exception was thrown");
-  return {};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using xg::testing::contains;
+using xg::testing::message_of;
 
 }  // namespace
 

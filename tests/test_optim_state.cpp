@@ -14,7 +14,12 @@
 #include <xgrad/optim/optim.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include "exception_message.hpp"
+
 namespace {
+
+using xg::testing::contains;
+using xg::testing::message_of;
 
 // Least squares: loss = sum((A·w + b - y)^2) with w of 3 and b of 4 values.
 struct Model {
@@ -71,19 +76,6 @@ void check_resume(const typename Optimizer::options_type& options) {
   // The last update really moved the parameters (the comparison is not vacuous).
   CHECK_FALSE(first.w.value() == straight.w.value());
 }
-
-template <class E, class F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  FAIL("no exception was thrown");
-  return {};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -12,7 +12,7 @@
 
 #include <unistd.h>
 
-#include <xgrad/core/byte_reader.hpp>
+#include <xgrad/core/detail/byte_reader.hpp>
 #include <xgrad/xgrad.hpp>
 
 #include "exception_message.hpp"

@@ -12,9 +12,11 @@
 
 #include <xgrad/xgrad.hpp>
 
+#include "exception_message.hpp"
+
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using xg::testing::contains;
 
 template <class S>
 bool bit_identical(const xg::BasicTensor<S>& a, const xg::BasicTensor<S>& b) {

@@ -1,6 +1,5 @@
-// Writing and reading checkpoints. The reader never trusts a field: each
-// length is checked against the bytes that remain before it is used, each
-// section's CRC-32 and the whole file's are verified, and every section is
+// Writing and reading checkpoints. A checkpoint is one io::Archive, whose
+// reader checks every length and the CRC-32; on top of it each section is
 // parsed before load_checkpoint compares it with the objects. Loading then
 // checks everything against the model, optimizer and schedule before it
 // changes any of them.
@@ -8,15 +7,13 @@
 #include <xgrad/train/checkpoint.hpp>
 
 #include <algorithm>
-#include <cmath>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include <xgrad/core/atomic_file.hpp>
-#include <xgrad/core/byte_reader.hpp>
+#include <xgrad/core/detail/byte_reader.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/message.hpp>
@@ -26,20 +23,8 @@ namespace xg {
 
 namespace {
 
-constexpr std::string_view magic = "XGRADCKP";
-constexpr const char* section_names[] = {"model", "optimizer", "scheduler", "loader", "generator", "extra"};
-
-std::string hex(std::uint32_t v) {
-  std::ostringstream out;
-  out << "0x" << std::hex << v;
-  return out.str();
-}
-
-std::string section_field(std::string_view section, const char* field) {
-  return "section '" + std::string(section) + "' " + field;
-}
-
-bool is_count(double v) { return v >= 0.0 && v <= 9007199254740992.0 && v == std::floor(v); }
+constexpr std::string_view kind = "checkpoint";
+constexpr const char* section_prefixes[] = {"model.", "optimizer.", "scheduler.", "loader.", "generator.", "extra."};
 
 io::Archive extra_archive(const CheckpointExtra& extra, const std::string& xgrad_version) {
   if (extra.epoch < 0 || extra.step < 0)
@@ -47,29 +32,27 @@ io::Archive extra_archive(const CheckpointExtra& extra, const std::string& xgrad
                                                   std::to_string(extra.epoch) + " and step " +
                                                   std::to_string(extra.step));
   io::Archive a;
-  a.put_number("epoch", static_cast<double>(extra.epoch));
-  a.put_number("step", static_cast<double>(extra.step));
+  a.put_integer("epoch", extra.epoch);
+  a.put_integer("step", extra.step);
   a.put_string("xgrad_version", xgrad_version);
   for (const auto& [key, value] : extra.numbers) a.put_number("numbers." + key, value);
   for (const auto& [key, value] : extra.strings) a.put_string("strings." + key, value);
   return a;
 }
 
-CheckpointExtra read_extra(const io::Archive& a, std::uint32_t format) {
+CheckpointExtra read_extra(const io::Archive& a) {
   CheckpointExtra extra;
-  const auto count = [&](const char* name) {
-    const double v = a.get_number(name);
-    if (!is_count(v)) throw io::FormatError("'" + std::string(name) + "' is not a count: " + std::to_string(v));
-    return static_cast<std::int64_t>(v);
-  };
-  extra.epoch = count("epoch");
-  extra.step = count("step");
+  extra.epoch = a.get_integer("epoch");
+  extra.step = a.get_integer("step");
+  if (extra.epoch < 0 || extra.step < 0)
+    throw io::FormatError("epoch " + std::to_string(extra.epoch) + " and step " + std::to_string(extra.step) +
+                          " must be non-negative");
   for (const auto& name : a.names()) {
     if (name.starts_with("numbers."))
       extra.numbers.emplace(name.substr(8), a.get_number(name));
     else if (name.starts_with("strings."))
       extra.strings.emplace(name.substr(8), a.get_string(name));
-    else if (name != "epoch" && name != "step" && !(format >= 2 && name == "xgrad_version"))
+    else if (name != "epoch" && name != "step" && name != "xgrad_version")
       throw io::FormatError("unexpected entry " + quoted_text(name));
   }
   return extra;
@@ -91,12 +74,11 @@ std::string read_generator(const io::Archive& a) {
   if (packed.empty() || packed.size() % 8 != 0)
     throw io::FormatError("the state holds " + std::to_string(packed.size()) +
                           " bytes, expected a positive multiple of 8");
+  io::ByteReader in(packed, "generator state");
   std::string state;
-  for (std::size_t i = 0; i < packed.size(); i += 8) {
-    std::uint64_t word = 0;
-    for (std::size_t b = 0; b < 8; ++b) word |= std::uint64_t(static_cast<unsigned char>(packed[i + b])) << (8 * b);
-    if (i) state += ' ';
-    state += std::to_string(word);
+  while (in.remaining()) {
+    if (!state.empty()) state += ' ';
+    state += std::to_string(in.read_uint<std::uint64_t>("word"));
   }
   Generator probe;
   try {
@@ -129,94 +111,65 @@ void in_section(const std::string& where, const char* section, Check&& check) {
 }  // namespace
 
 std::string checkpoint_to_bytes(const CheckpointContents& contents) {
-  std::vector<std::pair<const char*, std::string>> sections;
-  sections.emplace_back("model", contents.model.to_bytes("model"));
-  sections.emplace_back("optimizer", contents.optimizer.to_bytes("optimizer"));
-  if (contents.scheduler) sections.emplace_back("scheduler", contents.scheduler->to_bytes("scheduler"));
-  if (contents.loader) sections.emplace_back("loader", contents.loader->to_bytes("loader"));
-  io::Archive generator;
-  generator.put_string("state", pack_generator_state(contents.generator_state));
-  sections.emplace_back("generator", generator.to_bytes("generator"));
-  sections.emplace_back("extra", extra_archive(contents.extra, contents.xgrad_version).to_bytes("extra"));
-
-  std::string out(magic);
-  io::put_uint<std::uint32_t>(out, checkpoint_format_version);
-  io::put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(sections.size()));
-  for (const auto& [name, payload] : sections) {
-    const std::string_view n = name;
-    io::put_uint<std::uint32_t>(out, static_cast<std::uint32_t>(n.size()));
-    out.append(n);
-    io::put_uint<std::uint64_t>(out, payload.size());
-    io::put_uint<std::uint32_t>(out, io::crc32(payload));
-    out.append(payload);
-  }
-  io::put_uint<std::uint32_t>(out, io::crc32(out));
-  return out;
+  io::Archive a;
+  a.put_integer("checkpoint_format", checkpoint_format_version);
+  a.put_section("model.", contents.model);
+  a.put_section("optimizer.", contents.optimizer);
+  if (contents.scheduler) a.put_section("scheduler.", *contents.scheduler);
+  if (contents.loader) a.put_section("loader.", *contents.loader);
+  a.put_string("generator.state", pack_generator_state(contents.generator_state));
+  a.put_section("extra.", extra_archive(contents.extra, contents.xgrad_version));
+  return a.to_bytes(kind);
 }
 
 CheckpointContents read_checkpoint_bytes(std::string_view bytes, const std::string& source) {
-  io::ByteReader in(bytes, "checkpoint '" + source + "'");
-  const std::string_view found_magic = bytes.substr(0, std::min(bytes.size(), magic.size()));
-  if (found_magic != magic)
-    in.fail("magic header: expected 'XGRADCKP', found " + quoted_text(found_magic) + " (not an xgrad checkpoint" +
-            (bytes.size() < magic.size() ? ", or truncated)" : ")"));
-  in.read_bytes(magic.size(), "magic");
-  const auto version = in.read_uint<std::uint32_t>("format version");
-  if (version == 0 || version > checkpoint_format_version)
-    in.fail("format version: found version " + std::to_string(version) + ", this build reads up to " +
-            std::to_string(checkpoint_format_version));
-  const auto count = in.read_uint<std::uint32_t>("section count");
-  if (count > std::size(section_names))
-    in.fail("section count: expected at most " + std::to_string(std::size(section_names)) + ", found " +
-            std::to_string(count));
-
-  std::map<std::string, io::Archive> sections;
-  for (std::uint32_t s = 0; s < count; ++s) {
-    const auto name_length = in.read_uint<std::uint32_t>("section name length");
-    const std::string_view name = in.read_bytes(name_length, "section name");
-    if (std::find(std::begin(section_names), std::end(section_names), name) == std::end(section_names) ||
-        (version == 1 && name == "loader"))
-      in.fail("section " + std::to_string(s) + ": unknown section name " + quoted_text(name));
-    if (sections.count(std::string(name))) in.fail("section '" + std::string(name) + "' appears twice");
-    const auto length = in.read_uint<std::uint64_t>(section_field(name, "length"));
-    const auto stored_crc = in.read_uint<std::uint32_t>(section_field(name, "checksum"));
-    const std::string_view payload = in.read_bytes(length, section_field(name, "payload"));
-    const auto actual_crc = io::crc32(payload);
-    if (stored_crc != actual_crc)
-      in.fail("section '" + std::string(name) + "' checksum: stored CRC-32 " + hex(stored_crc) + ", computed " +
-              hex(actual_crc));
-    try {
-      sections.emplace(name, io::Archive::from_bytes(payload, name, source));
-    } catch (const io::FormatError& e) {
-      in.fail("section '" + std::string(name) + "': " + e.what());
-    }
+  const std::string where = "checkpoint " + quoted_text(source);
+  if (bytes.starts_with("XGRADCKP")) {
+    const auto version = bytes.size() > 8 ? static_cast<unsigned char>(bytes[8]) : 0;
+    throw io::FormatError(where + ": written in the XGRADCKP container of xgrad 0.1 (checkpoint format " +
+                          std::to_string(version) + "), which this build no longer reads; resume the run with " +
+                          "the xgrad that wrote it, or start it again");
   }
-  const std::size_t checked_length = in.position();
-  const auto stored_crc = in.read_uint<std::uint32_t>("file checksum");
-  if (in.remaining() != 0)
-    in.fail("file length: expected the file to end at offset " + std::to_string(in.position()) + ", found " +
-            std::to_string(in.remaining()) + " more bytes");
-  const auto actual_crc = io::crc32(bytes.substr(0, checked_length));
-  if (stored_crc != actual_crc)
-    in.fail("file checksum: stored CRC-32 " + hex(stored_crc) + ", computed " + hex(actual_crc));
-
-  for (const char* required : {"model", "optimizer", "generator", "extra"})
-    if (!sections.count(required)) in.fail(std::string("sections: the '") + required + "' section is missing");
-  auto take = [&](const char* name) { return std::move(sections.at(name)); };
-  CheckpointContents contents{take("model"), take("optimizer"), std::nullopt, std::nullopt, {}, {}, {}};
-  if (sections.count("scheduler")) contents.scheduler = take("scheduler");
-  if (sections.count("loader")) contents.loader = take("loader");
+  io::Archive a = io::Archive::from_bytes(bytes, kind, source);
+  const auto fail = [&](const std::string& what) { throw io::FormatError(where + ": " + what); };
+  std::int64_t format = 0;
   try {
-    contents.generator_state = read_generator(sections.at("generator"));
+    format = a.get_integer("checkpoint_format");
   } catch (const io::FormatError& e) {
-    in.fail(std::string("generator section: ") + e.what());
+    fail(e.what());
+  }
+  if (format != checkpoint_format_version)
+    fail("checkpoint format " + std::to_string(format) + ", this build reads format " +
+         std::to_string(checkpoint_format_version));
+  for (const auto& name : a.names())
+    if (name != "checkpoint_format" && std::none_of(std::begin(section_prefixes), std::end(section_prefixes),
+                                                    [&](const char* prefix) { return name.starts_with(prefix); }))
+      fail("unexpected entry " + quoted_text(name) + " outside the sections");
+
+  auto section = [&](const char* prefix) -> std::optional<io::Archive> {
+    io::Archive s = a.section(prefix);
+    if (s.names().empty()) return std::nullopt;
+    return s;
+  };
+  auto required = [&](const char* prefix) {
+    std::optional<io::Archive> s = section(prefix);
+    if (!s) fail(std::string("the '") + prefix + "' section is missing");
+    return std::move(*s);
+  };
+  CheckpointContents contents{
+      required("model."), required("optimizer."), section("scheduler."), section("loader."), {}, {}, {}};
+  const io::Archive generator = required("generator.");
+  const io::Archive extra = required("extra.");
+  try {
+    contents.generator_state = read_generator(generator);
+  } catch (const io::FormatError& e) {
+    fail(std::string("generator section: ") + e.what());
   }
   try {
-    const io::Archive& extra = sections.at("extra");
-    contents.extra = read_extra(extra, version);
-    if (version >= 2) contents.xgrad_version = extra.get_string("xgrad_version");
+    contents.extra = read_extra(extra);
+    contents.xgrad_version = extra.get_string("xgrad_version");
   } catch (const io::FormatError& e) {
-    in.fail(std::string("extra section: ") + e.what());
+    fail(std::string("extra section: ") + e.what());
   }
   return contents;
 }

@@ -8,14 +8,15 @@
 //   xg::save_checkpoint("run.ckpt", model, opt, &sched, loader, {.epoch = 3, .step = 1200});
 //   const auto extra = xg::load_checkpoint("run.ckpt", model, opt, &sched, loader);
 //
-// Layout (little-endian): magic "XGRADCKP", u32 format version, u32 section
-// count, then per section: u32 name length, name, u64 payload length, u32
-// CRC-32 of the payload, payload (an io::Archive whose kind is the section's
-// name); finally the CRC-32 of every byte before it. Sections: "model",
-// "optimizer", "scheduler" (when there is one), "loader" (when there is one;
-// format 2 on), "generator" (the default generator's state as little-endian
-// u64 words), "extra" (from format 2 on with the writer's xg::version() as
-// "xgrad_version"). Format 1 files, written before 0.2, still load.
+// The file is one io::Archive of kind "checkpoint" (magic, version, CRC-32
+// as every archive), its entries in sections by prefix: "model." (the
+// state_dict), "optimizer.", "scheduler." (when there is one), "loader."
+// (when there is one), "generator.state" (the default generator's state as
+// little-endian u64 words), "extra.epoch" and "extra.step" (integers),
+// "extra.xgrad_version" (the writer's xg::version()), "extra.numbers.<key>",
+// "extra.strings.<key>", and the integer "checkpoint_format" (3). Files of
+// the XGRADCKP container of xgrad 0.1 (formats 1 and 2) are refused with a
+// message naming that format.
 
 #include <concepts>
 #include <cstdint>
@@ -44,7 +45,7 @@ struct CheckpointExtra {
   bool operator==(const CheckpointExtra&) const = default;
 };
 
-inline constexpr std::uint32_t checkpoint_format_version = 2;
+inline constexpr std::uint32_t checkpoint_format_version = 3;
 
 // Writes the checkpoint atomically (io::write_file_atomically): a crash at
 // any moment leaves the previous checkpoint or this one, never a broken file.
@@ -85,8 +86,8 @@ void save_checkpoint(const std::string& path, const nn::Module& model, const opt
                      const CheckpointExtra& extra = {});
 // The loader is loaded (its load_state_dict checks the state first) after the
 // other checks and put back if the optimizer then refuses its state. A
-// checkpoint without a loader section (format 1, or saved without a loader)
-// leaves the loader as it is; one with a loader section needs a loader.
+// checkpoint saved without a loader leaves the loader as it is; one with a
+// loader section needs a loader.
 CheckpointExtra load_checkpoint_bytes(std::string_view bytes, nn::Module& model, optim::OptimizerBase& optimizer,
                                       optim::SchedulerBase* scheduler, const LoaderState& loader,
                                       const std::string& source = "<memory>");
@@ -124,7 +125,7 @@ struct CheckpointContents {
   std::optional<io::Archive> scheduler, loader;
   std::string generator_state;
   CheckpointExtra extra;
-  std::string xgrad_version;  // of the writer; empty for format 1
+  std::string xgrad_version;  // of the writer
 };
 
 std::string checkpoint_to_bytes(const CheckpointContents& contents);

@@ -17,9 +17,9 @@
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/autograd/ops.hpp>
-#include <xgrad/autograd/ops/column_buffer.hpp>
-#include <xgrad/autograd/ops/im2col.hpp>
-#include <xgrad/core/blas.hpp>
+#include <xgrad/autograd/ops/detail/column_buffer.hpp>
+#include <xgrad/autograd/ops/detail/im2col.hpp>
+#include <xgrad/core/detail/blas.hpp>
 
 namespace xg {
 

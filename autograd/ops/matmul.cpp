@@ -9,7 +9,7 @@
 
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
-#include <xgrad/core/blas.hpp>
+#include <xgrad/core/detail/blas.hpp>
 
 namespace xg {
 

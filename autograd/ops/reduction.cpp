@@ -1,12 +1,11 @@
 // Reductions over all elements or over axes: sum, mean, max, min,
-// logsumexp, var, std, and the index reductions argmax / argmin (no
-// gradient). Backward broadcasts the output gradient (with the reduced axes
+// logsumexp, var, std (argmax and argmin, which have no gradient, are in
+// arg_extremum.cpp). Backward broadcasts the output gradient (with the reduced axes
 // kept as 1) back over the input.
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <optional>
 #include <string>
 
 #include <xtensor/xbroadcast.hpp>
@@ -242,46 +241,6 @@ BasicTensor<S> spread(const char* op, bool root, const BasicTensor<S>& x, const 
   });
 }
 
-// The flat position, within each lane along `axis`, of its first extremum
-// (a NaN counting as the extremum, as torch.argmax and argmin).
-template <class S>
-IndexArray arg_extremum(const char* op, const BasicTensor<S>& x, std::optional<long> axis, bool keepdims, bool less) {
-  const Array<S>& v = x.value();
-  const auto better = [less](S candidate, S best) {
-    if (std::isnan(best)) return false;
-    return std::isnan(candidate) || (less ? candidate < best : candidate > best);
-  };
-  if (!axis) {
-    if (v.size() == 0) throw_invalid_argument(op, "cannot take the index of an extremum of an empty tensor");
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < v.size(); ++i)
-      if (better(v.data()[i], v.data()[best])) best = i;
-    IndexArray out = IndexArray::from_shape({});
-    out() = static_cast<std::int64_t>(best);
-    return out;
-  }
-  const std::size_t a = autograd::normalize_axis(op, *axis, x.dim());
-  const auto& shape = v.shape();
-  if (shape[a] == 0)
-    throw_invalid_argument(op, "cannot take the index of an extremum over an empty axis " + std::to_string(a) +
-                                   " (input shape " + shape_to_string(shape) + ")");
-  std::size_t outer = 1, inner = 1;
-  for (std::size_t i = 0; i < a; ++i) outer *= shape[i];
-  for (std::size_t i = a + 1; i < shape.size(); ++i) inner *= shape[i];
-  const std::size_t n = shape[a];
-  const std::vector<std::size_t> ax{a};
-  IndexArray out = IndexArray::from_shape(reduced_shape(kept_shape(shape, ax), ax, keepdims));
-  for (std::size_t o = 0; o < outer; ++o)
-    for (std::size_t j = 0; j < inner; ++j) {
-      const S* lane = v.data() + o * n * inner + j;
-      std::size_t best = 0;
-      for (std::size_t k = 1; k < n; ++k)
-        if (better(lane[k * inner], lane[best * inner])) best = k;
-      out.data()[o * inner + j] = static_cast<std::int64_t>(best);
-    }
-  return out;
-}
-
 }  // namespace
 
 template <class S>
@@ -304,26 +263,6 @@ BasicTensor<S> std(const BasicTensor<S>& x, const std::vector<long>& axes, bool 
   return spread("std", true, x, normalized_axes("std", axes, x.dim()), keepdims, correction);
 }
 
-template <class S>
-IndexArray argmax(const BasicTensor<S>& x) {
-  return arg_extremum("argmax", x, std::nullopt, false, false);
-}
-
-template <class S>
-IndexArray argmax(const BasicTensor<S>& x, long axis, bool keepdims) {
-  return arg_extremum("argmax", x, axis, keepdims, false);
-}
-
-template <class S>
-IndexArray argmin(const BasicTensor<S>& x) {
-  return arg_extremum("argmin", x, std::nullopt, false, true);
-}
-
-template <class S>
-IndexArray argmin(const BasicTensor<S>& x, long axis, bool keepdims) {
-  return arg_extremum("argmin", x, axis, keepdims, true);
-}
-
 #define XGRAD_INSTANTIATE(S)                                                                  \
   template BasicTensor<S> sum(const BasicTensor<S>&);                                         \
   template BasicTensor<S> sum(const BasicTensor<S>&, const std::vector<long>&, bool);         \
@@ -337,11 +276,7 @@ IndexArray argmin(const BasicTensor<S>& x, long axis, bool keepdims) {
   template BasicTensor<S> var(const BasicTensor<S>&);                                         \
   template BasicTensor<S> var(const BasicTensor<S>&, const std::vector<long>&, bool, double); \
   template BasicTensor<S> std(const BasicTensor<S>&);                                         \
-  template BasicTensor<S> std(const BasicTensor<S>&, const std::vector<long>&, bool, double); \
-  template IndexArray argmax(const BasicTensor<S>&);                                          \
-  template IndexArray argmax(const BasicTensor<S>&, long, bool);                              \
-  template IndexArray argmin(const BasicTensor<S>&);                                          \
-  template IndexArray argmin(const BasicTensor<S>&, long, bool);
+  template BasicTensor<S> std(const BasicTensor<S>&, const std::vector<long>&, bool, double);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)
 

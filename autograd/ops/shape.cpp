@@ -6,9 +6,9 @@
 
 #include <xtensor/xmanipulation.hpp>
 
+#include <xgrad/autograd/detail/region.hpp>
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
-#include <xgrad/autograd/region.hpp>
 
 namespace xg {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <xgrad/autograd/detail/region.hpp>
 #include <xgrad/autograd/ops.hpp>
-#include <xgrad/autograd/region.hpp>
 
 namespace xg {
 

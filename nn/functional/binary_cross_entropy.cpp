@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 #include <xgrad/core/message.hpp>
-#include <xgrad/nn/functional/elementwise_loss.hpp>
+#include <xgrad/nn/functional/detail/elementwise_loss.hpp>
 
 namespace xg::nn::functional {
 

@@ -10,8 +10,8 @@
 #include <cmath>
 #include <string>
 #include <xgrad/autograd/function.hpp>
+#include <xgrad/nn/functional/detail/loss_reduction.hpp>
 #include <xgrad/nn/functional/loss.hpp>
-#include <xgrad/nn/functional/loss_reduction.hpp>
 #include <xtensor/xbroadcast.hpp>
 
 namespace xg::nn::functional {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 #include <xgrad/autograd/function.hpp>
+#include <xgrad/nn/functional/detail/loss_reduction.hpp>
 #include <xgrad/nn/functional/loss.hpp>
-#include <xgrad/nn/functional/loss_reduction.hpp>
 
 namespace xg::nn::functional {
 

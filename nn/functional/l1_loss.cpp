@@ -1,6 +1,6 @@
 #include <cmath>
 #include <utility>
-#include <xgrad/nn/functional/elementwise_loss.hpp>
+#include <xgrad/nn/functional/detail/elementwise_loss.hpp>
 
 namespace xg::nn::functional {
 

@@ -1,6 +1,6 @@
 #include <algorithm>
 #include <xgrad/autograd/function.hpp>
-#include <xgrad/core/blas.hpp>
+#include <xgrad/core/detail/blas.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/nn/functional/linear.hpp>
 

@@ -1,6 +1,6 @@
 #include <xgrad/autograd/function.hpp>
+#include <xgrad/nn/functional/detail/loss_reduction.hpp>
 #include <xgrad/nn/functional/loss.hpp>
-#include <xgrad/nn/functional/loss_reduction.hpp>
 
 namespace xg::nn::functional {
 

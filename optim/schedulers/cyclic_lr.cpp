@@ -5,7 +5,7 @@
 #include <string>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::optim {
 
@@ -29,7 +29,7 @@ CyclicLR::CyclicLR(OptimizerBase& optimizer, const CyclicLROptions& options)
   if (step_size_down_ > std::numeric_limits<long>::max() - step_size_up_)
     throw_invalid_argument("CyclicLR", "step_size_up + step_size_down must fit a long, got " +
                                            std::to_string(step_size_up_) + " + " + std::to_string(step_size_down_));
-  if (!(gamma_ > 0.0)) throw_invalid_argument("CyclicLR", "gamma must be positive, got " + detail::number_text(gamma_));
+  if (!(gamma_ > 0.0)) throw_invalid_argument("CyclicLR", "gamma must be positive, got " + number_text(gamma_));
   if (cycle_momentum_) {
     for (std::size_t g = 0; g < optimizer.num_param_groups(); ++g)
       if (!optimizer.momentum(g))

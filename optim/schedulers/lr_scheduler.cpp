@@ -7,7 +7,6 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/message.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
 
 namespace xg::optim {
 
@@ -101,8 +100,8 @@ void LRScheduler::apply(long epoch) {
   } catch (const std::invalid_argument& e) {
     restore();
     throw std::invalid_argument(name_ + ": epoch " + std::to_string(epoch) + " gives param group " + std::to_string(g) +
-                                " the lr " + detail::number_text(lrs[g]) +
-                                (momenta[g] ? " and momentum " + detail::number_text(*momenta[g]) : "") +
+                                " the lr " + number_text(lrs[g]) +
+                                (momenta[g] ? " and momentum " + number_text(*momenta[g]) : "") +
                                 ", which the optimizer refuses: " + e.what());
   } catch (...) {
     restore();
@@ -126,7 +125,7 @@ void LRScheduler::load_state_dict(const io::Archive& state) { load_state(state, 
 
 void LRScheduler::save_state(io::Archive& archive, const std::string& prefix) const {
   archive.put_string(prefix + "type", name_);
-  archive.put_number(prefix + "last_epoch", static_cast<double>(last_epoch_));
+  archive.put_integer(prefix + "last_epoch", last_epoch_);
   archive.put(prefix + "base_lrs", to_array(base_lrs_));
   archive.put(prefix + "last_lr", to_array(last_lr_));
   save_nested(archive, prefix);
@@ -140,15 +139,15 @@ const LRScheduler::Schedulers& LRScheduler::nested() const {
 void LRScheduler::save_nested(io::Archive& archive, const std::string& prefix) const {
   const Schedulers& schedulers = nested();
   if (schedulers.empty()) return;
-  archive.put_number(prefix + "num_schedulers", static_cast<double>(schedulers.size()));
+  archive.put_integer(prefix + "num_schedulers", static_cast<std::int64_t>(schedulers.size()));
   for (std::size_t i = 0; i < schedulers.size(); ++i) schedulers[i]->save_state(archive, nested_prefix(prefix, i));
 }
 
 void LRScheduler::check_nested(const io::Archive& archive, const std::string& prefix) const {
   const Schedulers& schedulers = nested();
   if (schedulers.empty()) return;
-  const double saved = archive.get_number(prefix + "num_schedulers");
-  if (saved != static_cast<double>(schedulers.size()))
+  const std::int64_t saved = archive.get_integer(prefix + "num_schedulers");
+  if (std::cmp_not_equal(saved, schedulers.size()))
     throw io::FormatError(name_ + "::load_state: the state holds " + std::to_string(saved) + " schedules, this " +
                           name_ + " has " + std::to_string(schedulers.size()));
   for (std::size_t i = 0; i < schedulers.size(); ++i) {
@@ -168,8 +167,8 @@ LRScheduler::SavedState LRScheduler::read_state(const io::Archive& archive, cons
     throw io::FormatError(where + "the state under '" + prefix + "' is of type " + quoted_text(type) + ", not " +
                           name_);
 
-  const double epoch = archive.get_number(prefix + "last_epoch");
-  if (!(epoch >= 0.0 && epoch <= 9007199254740992.0 && epoch == std::floor(epoch)))
+  const std::int64_t epoch = archive.get_integer(prefix + "last_epoch");
+  if (epoch < 0)
     throw io::FormatError(where + "'" + prefix + "last_epoch' is not a step count: " + std::to_string(epoch));
   SavedState state{static_cast<long>(epoch), read_lrs(archive, prefix + "base_lrs", num_groups(), where),
                    read_lrs(archive, prefix + "last_lr", num_groups(), where)};

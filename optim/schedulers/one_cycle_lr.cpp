@@ -7,8 +7,8 @@
 #include <utility>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
-#include <xgrad/optim/schedules.hpp>
+#include <xgrad/core/message.hpp>
+#include <xgrad/optim/schedule_functions.hpp>
 
 namespace xg::optim {
 
@@ -36,7 +36,7 @@ long checked_total_steps(const OneCycleLROptions& options) {
 
 std::vector<double> initial_lrs(const OptimizerBase& optimizer, const OneCycleLROptions& options) {
   if (!(options.div_factor > 0.0))
-    throw_invalid_argument(op, "div_factor must be positive, got " + detail::number_text(options.div_factor));
+    throw_invalid_argument(op, "div_factor must be positive, got " + number_text(options.div_factor));
   std::vector<double> lrs = options.max_lr.resolve(optimizer.num_param_groups(), "OneCycleLR: max_lr");
   for (double& lr : lrs) lr /= options.div_factor;
   return lrs;
@@ -50,10 +50,9 @@ OneCycleLR::OneCycleLR(OptimizerBase& optimizer, const OneCycleLROptions& option
       anneal_strategy_(options.anneal_strategy),
       cycle_momentum_(options.cycle_momentum) {
   if (!(options.pct_start >= 0.0 && options.pct_start <= 1.0))
-    throw_invalid_argument(op, "pct_start must be in [0, 1], got " + detail::number_text(options.pct_start));
+    throw_invalid_argument(op, "pct_start must be in [0, 1], got " + number_text(options.pct_start));
   if (!(options.final_div_factor > 0.0))
-    throw_invalid_argument(op,
-                           "final_div_factor must be positive, got " + detail::number_text(options.final_div_factor));
+    throw_invalid_argument(op, "final_div_factor must be positive, got " + number_text(options.final_div_factor));
 
   const std::size_t groups = optimizer.num_param_groups();
   const std::vector<double> max_lrs = options.max_lr.resolve(groups, "OneCycleLR: max_lr");
@@ -89,7 +88,7 @@ OneCycleLR::OneCycleLR(OptimizerBase& optimizer, const OneCycleLROptions& option
   double start = 0.0;
   for (std::size_t i = 0; i < phases_.size(); ++i) {
     if (std::abs(phases_[i].end_step - start) <= tolerance)
-      throw_invalid_argument(op, "pct_start = " + detail::number_text(options.pct_start) +
+      throw_invalid_argument(op, "pct_start = " + number_text(options.pct_start) +
                                      " with total_steps = " + std::to_string(total_steps_) + " leaves phase " +
                                      std::to_string(i + 1) + " of the cycle without steps");
     start = phases_[i].end_step;

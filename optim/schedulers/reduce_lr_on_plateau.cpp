@@ -7,7 +7,6 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/message.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
 
 namespace xg::optim {
 
@@ -32,7 +31,6 @@ ReduceLROnPlateau::ReduceLROnPlateau(OptimizerBase& optimizer, const ReduceLROnP
       min_lrs_(options.min_lr.resolve(optimizer.num_param_groups(), "ReduceLROnPlateau: min_lr")),
       best_(worst(options.mode)),
       last_lr_(current_lrs()) {
-  using detail::number_text;
   if (!(options.factor >= 0.0 && options.factor < 1.0))
     throw_invalid_argument(op, "factor must be in [0, 1), got " + number_text(options.factor));
   if (options.patience < 0)
@@ -103,10 +101,10 @@ void ReduceLROnPlateau::load_state_dict(const io::Archive& state) { load_state(s
 
 void ReduceLROnPlateau::save_state(io::Archive& archive, const std::string& prefix) const {
   archive.put_string(prefix + "type", op);
-  archive.put_number(prefix + "last_epoch", static_cast<double>(last_epoch_));
+  archive.put_integer(prefix + "last_epoch", last_epoch_);
   archive.put_number(prefix + "best", best_);
-  archive.put_number(prefix + "num_bad_epochs", static_cast<double>(num_bad_epochs_));
-  archive.put_number(prefix + "cooldown_counter", static_cast<double>(cooldown_counter_));
+  archive.put_integer(prefix + "num_bad_epochs", num_bad_epochs_);
+  archive.put_integer(prefix + "cooldown_counter", cooldown_counter_);
   auto last_lr = Array<double>::from_shape({last_lr_.size()});
   std::copy(last_lr_.begin(), last_lr_.end(), last_lr.begin());
   archive.put(prefix + "last_lr", last_lr);
@@ -120,9 +118,8 @@ ReduceLROnPlateau::SavedState ReduceLROnPlateau::read_state(const io::Archive& a
     throw io::FormatError(where + "the state under '" + prefix + "' is of type " + quoted_text(type) +
                           ", not ReduceLROnPlateau");
   const auto count = [&](const std::string& entry) {
-    const double value = archive.get_number(prefix + entry);
-    if (!(value >= 0.0 && value <= 9007199254740992.0 && value == std::floor(value)))
-      throw io::FormatError(where + "'" + prefix + entry + "' is not a count: " + std::to_string(value));
+    const std::int64_t value = archive.get_integer(prefix + entry);
+    if (value < 0) throw io::FormatError(where + "'" + prefix + entry + "' is not a count: " + std::to_string(value));
     return static_cast<long>(value);
   };
   SavedState state;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::optim {
 
@@ -17,7 +17,7 @@ SWALR::SWALR(OptimizerBase& optimizer, const SWALROptions& options)
       anneal_strategy_(options.anneal_strategy) {
   for (double lr : swa_lrs_)
     if (!(lr >= 0.0 && std::isfinite(lr)))
-      throw_invalid_argument("SWALR", "swa_lr must be non-negative and finite, got " + detail::number_text(lr));
+      throw_invalid_argument("SWALR", "swa_lr must be non-negative and finite, got " + number_text(lr));
   if (anneal_epochs_ < 0)
     throw_invalid_argument("SWALR", "anneal_epochs must be non-negative, got " + std::to_string(anneal_epochs_));
   if (anneal_strategy_ != AnnealStrategy::cos && anneal_strategy_ != AnnealStrategy::linear)

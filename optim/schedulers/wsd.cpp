@@ -5,13 +5,13 @@
 #include <string>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::optim {
 
 WSD::WSD(OptimizerBase& optimizer, const WSDOptions& options) : LRScheduler(optimizer, "WSD"), options_(options) {
   if (!(options.min_lr >= 0.0 && std::isfinite(options.min_lr)))
-    throw_invalid_argument("WSD", "min_lr must be non-negative and finite, got " + detail::number_text(options.min_lr));
+    throw_invalid_argument("WSD", "min_lr must be non-negative and finite, got " + number_text(options.min_lr));
   try {
     schedules::warmup_stable_decay_schedule(1.0, options.warmup_steps, options.stable_steps, options.decay_steps,
                                             options.decay, options.min_lr);

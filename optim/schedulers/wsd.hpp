@@ -13,8 +13,8 @@
 
 #include <vector>
 
+#include <xgrad/optim/schedule_functions.hpp>
 #include <xgrad/optim/schedulers/lr_scheduler.hpp>
-#include <xgrad/optim/schedules.hpp>
 
 namespace xg::optim {
 

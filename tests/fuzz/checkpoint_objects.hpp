@@ -7,7 +7,7 @@
 #include <xgrad/nn/linear.hpp>
 #include <xgrad/nn/sequential.hpp>
 #include <xgrad/optim/adam.hpp>
-#include <xgrad/optim/schedulers/step_lr.hpp>
+#include <xgrad/optim/schedulers/closed_form_lr.hpp>
 
 namespace xg::fuzz {
 

@@ -6,8 +6,8 @@
 // objects); nothing else may escape, crash or leak.
 //
 // Checksums reject almost every mutation before the contents are used, so
-// each input is also tried with its checksums recomputed: the archive's
-// last four bytes, or each checkpoint section's and the whole file's.
+// each input is also tried with its checksum (the last four bytes)
+// recomputed.
 
 #include <cstddef>
 #include <cstdint>
@@ -16,7 +16,6 @@
 #include <string_view>
 
 #include <xgrad/core/archive.hpp>
-#include <xgrad/core/byte_reader.hpp>
 #include <xgrad/train/checkpoint.hpp>
 
 #include "checkpoint_objects.hpp"
@@ -33,6 +32,10 @@ void read_everything(const xg::io::Archive& archive) {
     } catch (const xg::io::FormatError&) {
       try {
         (void)archive.get_number(name);
+        try {
+          (void)archive.get_integer(name);
+        } catch (const xg::io::FormatError&) {
+        }
       } catch (const xg::io::FormatError&) {
         (void)archive.get_string(name);
       }
@@ -41,7 +44,8 @@ void read_everything(const xg::io::Archive& archive) {
 }
 
 // A parsed archive gives back every entry through its typed getters and
-// writes out to the bytes it was read from.
+// writes out to the bytes it was read from (one of an older format version
+// writes out in the current one, which then reads back the same).
 void parse_archive(std::string_view bytes) {
   xg::io::Archive archive;
   try {
@@ -50,7 +54,10 @@ void parse_archive(std::string_view bytes) {
     return;
   }
   read_everything(archive);
-  if (archive.to_bytes(kind) != bytes) __builtin_trap();
+  const std::string written = archive.to_bytes(kind);
+  const bool current_version = static_cast<unsigned char>(bytes[8]) == xg::io::Archive::format_version;
+  if (current_version ? written != bytes : xg::io::Archive::from_bytes(written, kind).to_bytes(kind) != written)
+    __builtin_trap();
 }
 
 // A parsed checkpoint, written out, reads back to the same contents (the
@@ -80,27 +87,6 @@ void put_crc(std::string& bytes, std::size_t at, std::string_view checked) {
   for (std::size_t i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((crc >> (8 * i)) & 0xFFu);
 }
 
-// The checkpoint with every section checksum that the structure lets us
-// find, then the file's, recomputed over the bytes as they are.
-std::string with_checkpoint_checksums(std::string bytes) {
-  xg::io::ByteReader in(bytes, "fuzz input");
-  try {
-    in.read_bytes(8 + 4, "magic and version");
-    const auto count = in.read_uint<std::uint32_t>("section count");
-    for (std::uint32_t s = 0; s < count; ++s) {
-      in.read_bytes(in.read_uint<std::uint32_t>("name length"), "name");
-      const auto length = in.read_uint<std::uint64_t>("length");
-      const std::size_t crc_at = in.position();
-      in.read_bytes(4, "checksum");
-      const std::string_view payload = in.read_bytes(length, "payload");
-      put_crc(bytes, crc_at, payload);
-    }
-  } catch (const xg::io::FormatError&) {
-  }
-  if (bytes.size() >= 4) put_crc(bytes, bytes.size() - 4, std::string_view(bytes).substr(0, bytes.size() - 4));
-  return bytes;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -111,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string patched = bytes;
     put_crc(patched, size - 4, std::string_view(patched).substr(0, size - 4));
     parse_archive(patched);
-    parse_checkpoint(with_checkpoint_checksums(bytes));
+    parse_checkpoint(patched);
   }
   return 0;
 }

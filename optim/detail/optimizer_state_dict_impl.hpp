@@ -16,8 +16,8 @@
 #include <xgrad/core/archive.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/message.hpp>
+#include <xgrad/optim/detail/option_archive.hpp>
 #include <xgrad/optim/optimizer.hpp>
-#include <xgrad/optim/option_archive.hpp>
 
 namespace xg::optim {
 
@@ -25,7 +25,7 @@ template <class Scalar, class Options, class Derived>
 io::Archive Optimizer<Scalar, Options, Derived>::state_dict() const {
   io::Archive a;
   a.put_string("optimizer", Derived::name);
-  a.put_number("param_groups", static_cast<double>(groups_.size()));
+  a.put_integer("param_groups", static_cast<std::int64_t>(groups_.size()));
   std::size_t position = 0;
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const Group& group = groups_[g];
@@ -33,7 +33,7 @@ io::Archive Optimizer<Scalar, Options, Derived>::state_dict() const {
     Derived::for_each_option(group.options, [&](const char* name, const auto& value, Range = Range::finite) {
       detail::put_option(a, prefix + name, value);
     });
-    a.put_number(prefix + "params", static_cast<double>(group.params.size()));
+    a.put_integer(prefix + "params", static_cast<std::int64_t>(group.params.size()));
     for (std::size_t i = 0; i < group.param_names.size(); ++i)
       a.put_string(prefix + "param_names." + std::to_string(i), group.param_names[i]);
     for (std::size_t i = 0; i < group.params.size(); ++i, ++position) {
@@ -41,7 +41,7 @@ io::Archive Optimizer<Scalar, Options, Derived>::state_dict() const {
       if (it == state_.end()) continue;
       const ParamState<Scalar>& s = it->second;
       const std::string key = "state." + state_key(g, i, position) + ".";
-      a.put_number(key + "step", static_cast<double>(s.step));
+      a.put_integer(key + "step", static_cast<std::int64_t>(s.step));
       for (std::size_t k = 0; k < s.buffers.size(); ++k)
         if (s.buffers[k]) a.put(key + Derived::state_names[k], *s.buffers[k]);
       if constexpr (requires { Derived::scalar_state; })

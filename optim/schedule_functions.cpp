@@ -1,4 +1,4 @@
-#include <xgrad/optim/schedules.hpp>
+#include <xgrad/optim/schedule_functions.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -8,11 +8,9 @@
 #include <utility>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/schedulers/number_text.hpp>
+#include <xgrad/core/message.hpp>
 
 namespace xg::optim::schedules {
-
-using detail::number_text;
 
 double cosine_annealing(double start, double end, double pct) {
   return end + (start - end) / 2.0 * (std::cos(std::numbers::pi * pct) + 1.0);

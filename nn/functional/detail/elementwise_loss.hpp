@@ -8,7 +8,7 @@
 #include <utility>
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/core/broadcast.hpp>
-#include <xgrad/nn/functional/loss_reduction.hpp>
+#include <xgrad/nn/functional/detail/loss_reduction.hpp>
 
 namespace xg::nn::functional::detail {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include <xgrad/optim/flat_vector.hpp>
+#include <xgrad/optim/detail/flat_vector.hpp>
 
 namespace xg::optim::detail {
 

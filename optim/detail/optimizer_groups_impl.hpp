@@ -9,8 +9,8 @@
 #include <utility>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/optim/detail/option_value_checks.hpp>
 #include <xgrad/optim/optimizer.hpp>
-#include <xgrad/optim/option_value_checks.hpp>
 
 namespace xg::optim {
 

@@ -9,9 +9,11 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include <xgrad/core/archive.hpp>
-#include <xgrad/optim/option_value_checks.hpp>
+#include <xgrad/core/message.hpp>
+#include <xgrad/optim/detail/option_value_checks.hpp>
 
 namespace xg::optim {
 
@@ -24,9 +26,9 @@ void put_option(io::Archive& a, const std::string& key, const T& v) {
   } else if constexpr (std::is_same_v<T, bool>) {
     a.put_number(key, v ? 1 : 0);
   } else if constexpr (is_whole_number<T>) {
-    a.put_number(key, static_cast<double>(v));
+    a.put_integer(key, static_cast<std::int64_t>(v));
   } else if constexpr (std::is_enum_v<T>) {
-    a.put_number(key, static_cast<double>(static_cast<std::underlying_type_t<T>>(v)));
+    a.put_integer(key, static_cast<std::int64_t>(static_cast<std::underlying_type_t<T>>(v)));
   } else if constexpr (is_number_array<T>) {
     for (std::size_t i = 0; i < v.size(); ++i) a.put_number(key + "." + std::to_string(i), v[i]);
   } else {
@@ -39,17 +41,22 @@ void put_option(io::Archive& a, const std::string& key, const T& v) {
 // A saved count as text: "3", or the number as stored when it is no count.
 inline std::string count_text(double n) {
   if (n >= 0 && n < 1e15 && n == std::floor(n)) return std::to_string(static_cast<std::size_t>(n));
-  return std::to_string(n);
+  return number_text(n);
 }
 
 // A saved whole number that fits T, or an exception naming the key.
 template <class T>
 T get_whole_option(const io::Archive& a, const std::string& key) {
-  const double x = a.get_number(key);
-  if (!(x == std::floor(x) && x >= static_cast<double>(std::numeric_limits<T>::lowest()) &&
-        x <= static_cast<double>(std::numeric_limits<T>::max()) && std::abs(x) <= 9007199254740992.0))
-    throw std::invalid_argument("load_state_dict: the option '" + key + "' holds " + count_text(x) +
-                                ", expected a whole number");
+  std::int64_t x = 0;
+  try {
+    x = a.get_integer(key);
+  } catch (const io::FormatError& e) {
+    throw std::invalid_argument("load_state_dict: the option " + quoted_text(key) + ": " + e.what());
+  }
+  if (std::cmp_less(x, std::numeric_limits<T>::lowest()) || std::cmp_greater(x, std::numeric_limits<T>::max()))
+    throw std::invalid_argument("load_state_dict: the option " + quoted_text(key) + " holds " + std::to_string(x) +
+                                ", expected a whole number from " + std::to_string(std::numeric_limits<T>::lowest()) +
+                                " to " + std::to_string(std::numeric_limits<T>::max()));
   return static_cast<T>(x);
 }
 

@@ -7,10 +7,10 @@
 //   optimizer_state_dict_impl.hpp      state_dict and load_state_dict
 //   optimizer_loaded_checks_impl.hpp   the checks of loaded buffers and names
 
-#include <xgrad/optim/optimizer_groups_impl.hpp>
-#include <xgrad/optim/optimizer_loaded_checks_impl.hpp>
-#include <xgrad/optim/optimizer_state_dict_impl.hpp>
-#include <xgrad/optim/optimizer_step_impl.hpp>
+#include <xgrad/optim/detail/optimizer_groups_impl.hpp>
+#include <xgrad/optim/detail/optimizer_loaded_checks_impl.hpp>
+#include <xgrad/optim/detail/optimizer_state_dict_impl.hpp>
+#include <xgrad/optim/detail/optimizer_step_impl.hpp>
 
 // The explicit instantiations matching XGRAD_DECLARE_OPTIMIZER, in the
 // optimizer's .cpp after the policy's member definitions.

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include <xgrad/optim/elementwise.hpp>
+#include <xgrad/optim/detail/elementwise.hpp>
 
 namespace xg::optim {
 
