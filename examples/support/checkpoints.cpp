@@ -120,4 +120,11 @@ void Checkpoints::finish() const {
   if (options_.writes && !flags_.save_model.empty()) model_.save(flags_.save_model);
 }
 
+TrainFlags without_checkpoints(TrainFlags flags) {
+  flags.checkpoint.clear();
+  flags.checkpoint_every = 0;
+  flags.save_model.clear();
+  return flags;
+}
+
 }  // namespace xg::examples

@@ -83,4 +83,8 @@ class Checkpoints {
   std::int64_t saved_step_ = -1;
 };
 
+// `flags` for a second run in the same program: without --checkpoint,
+// --checkpoint-every and --save-model, which belong to the first.
+TrainFlags without_checkpoints(TrainFlags flags);
+
 }  // namespace xg::examples

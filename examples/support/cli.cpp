@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 
@@ -85,6 +86,36 @@ TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults) {
     usage(argv[0], defaults, 2);
   }
   return f;
+}
+
+std::optional<std::vector<std::string>> take_list_flag(int& argc, char** argv, std::string_view flag) {
+  int at = 1;
+  while (at < argc && argv[at] != flag) ++at;
+  if (at == argc) return std::nullopt;
+  std::vector<std::string> list;
+  int taken = 1;
+  if (at + 1 < argc && std::string_view(argv[at + 1]).rfind("--", 0) != 0) {
+    std::stringstream names(argv[at + 1]);
+    for (std::string name; std::getline(names, name, ',');) list.push_back(name);
+    taken = 2;
+  }
+  for (int i = at; i + taken <= argc; ++i) argv[i] = argv[i + taken];
+  argc -= taken;
+  return list;
+}
+
+std::map<std::string, std::string> parse_flag_values(int argc, char** argv,
+                                                     std::map<std::string, std::string> defaults) {
+  std::string known;
+  for (const auto& [flag, value] : defaults) known += (known.empty() ? "" : ", ") + flag;
+  for (int i = 1; i < argc; i += 2) {
+    const auto flag = defaults.find(argv[i]);
+    if (flag == defaults.end() || i + 1 == argc)
+      throw std::invalid_argument(std::string(flag == defaults.end() ? "unknown flag " : "no value after ") + argv[i] +
+                                  " (flags: " + known + ", each followed by its value)");
+    flag->second = argv[i + 1];
+  }
+  return defaults;
 }
 
 std::map<std::string, std::string> run_flags(const TrainFlags& flags) {

@@ -3,7 +3,10 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace xg::examples {
 
@@ -35,5 +38,18 @@ std::map<std::string, std::string> run_flags(const TrainFlags& flags);
 // --distributed where it can run under mpirun) over
 // `defaults`. Prints usage and exits on --help (status 0) or a bad flag (2).
 TrainFlags parse_flags(int argc, char** argv, TrainFlags defaults);
+
+// Takes a flag of the program's own out of argv (argc shrinks) before
+// parse_flags reads the rest: `flag` and, when the next argument is not a
+// flag, its comma-separated list ("--sweep Lion,LAMB": {"Lion", "LAMB"}).
+// nullopt when `flag` is not given; an empty list when it comes alone.
+std::optional<std::vector<std::string>> take_list_flag(int& argc, char** argv, std::string_view flag);
+
+// The flags of a program that takes none of the above (lr_schedules,
+// optimizer_paths): `--flag VALUE` pairs over `defaults`, which names every flag the
+// program takes with its value when not given. Throws std::invalid_argument
+// naming those flags for any other argument or a flag without its value.
+std::map<std::string, std::string> parse_flag_values(int argc, char** argv,
+                                                     std::map<std::string, std::string> defaults);
 
 }  // namespace xg::examples

@@ -23,6 +23,7 @@ class Reporter {
   void finish() const;
   double seconds() const;
   const std::vector<EpochMetrics>& history() const { return history_; }
+  const EpochMetrics& last() const { return history_.back(); }  // the last epoch reported; history() not empty
 
  private:
   std::string name_;
