@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include <xgrad/autograd/detail/region.hpp>
-#include <xgrad/autograd/function.hpp>
-#include <xgrad/autograd/grad_mode.hpp>
 #include <xgrad/core/error.hpp>
 
 namespace xg {
@@ -123,77 +120,7 @@ BasicTensor<Scalar> BasicTensor<Scalar>::detach() const {
 // tensor's graph, which runs a pass of its own. That pass retains its graph,
 // as other casts of the same tensor may still have to go through it; it is
 // released with the tensors, as any graph.
-template <class Scalar>
-template <class To>
-BasicTensor<To> BasicTensor<Scalar>::to() const {
-  const node_type& n = checked_node("to");
-  if constexpr (std::is_same_v<To, Scalar>) {
-    return *this;
-  } else {
-    auto converted = Array<To>::from_shape(n.value.shape());
-    std::copy(n.value.begin(), n.value.end(), converted.begin());
-    if (!n.requires_grad || !is_grad_enabled()) return BasicTensor<To>(std::move(converted));
-    auto node = Node<To>::make(std::move(converted), true);
-    node->op = "to";
-    autograd::record_shape(node->recorded_shapes, node->value.shape());
-    node->backward = [source = node_](Node<To>& self) {
-      auto gradient = Array<Scalar>::from_shape(self.grad.shape());
-      std::copy(self.grad.begin(), self.grad.end(), gradient.begin());
-      BasicTensor<Scalar>(source).backward(gradient, /*retain_graph=*/true);
-    };
-    return BasicTensor<To>(std::move(node));
-  }
-}
-
-namespace {
-
-// The region of t's value that `items` pick, once writing into it is allowed.
-template <class Scalar>
-autograd::Region writable_region(const BasicTensor<Scalar>& t, const std::vector<TensorIndex>& items) {
-  if (t.requires_grad() && is_grad_enabled())
-    throw GraphError(std::string("index_put_: cannot write into a '") + t.op() +
-                     "' tensor that requires grad while grad mode is on; write under xg::no_grad "
-                     "(data preparation, parameter updates)");
-  return autograd::index_region("index_put_", to_shape(t.shape()), items);
-}
-
-}  // namespace
-
-template <class Scalar>
-BasicTensor<Scalar>& BasicTensor<Scalar>::index_put_(const std::vector<TensorIndex>& items, Scalar v) {
-  const autograd::Region r = writable_region(*this, items);
-  Scalar* dst = value().data();
-  autograd::for_each_in_region(r, [&](std::size_t, std::ptrdiff_t i) { dst[i] = v; });
-  return *this;
-}
-
-template <class Scalar>
-BasicTensor<Scalar>& BasicTensor<Scalar>::index_put_(const std::vector<TensorIndex>& items, const BasicTensor& v) {
-  const autograd::Region r = writable_region(*this, items);
-  const auto& source = v.value();
-  const std::size_t rank = r.extents.size(), source_rank = source.dimension();
-  bool fits = source_rank <= rank;
-  for (std::size_t d = 0; fits && d < source_rank; ++d) {
-    const std::size_t have = source.shape()[source_rank - 1 - d];
-    fits = have == 1 || have == r.extents[rank - 1 - d];
-  }
-  if (!fits)
-    throw_shape_error("index_put_", "cannot write a tensor of shape " + shape_to_string(source.shape()) +
-                                        " into a region of shape " + shape_to_string(r.extents) +
-                                        " (it must broadcast to the region's shape)");
-  // Evaluated first, so a source that shares this tensor's node is read whole before any write.
-  const array_type values = xt::broadcast(source, r.extents);
-  const Scalar* src = values.data();
-  Scalar* dst = value().data();
-  autograd::for_each_in_region(r, [&](std::size_t o, std::ptrdiff_t i) { dst[i] = src[o]; });
-  return *this;
-}
-
 template class BasicTensor<float>;
 template class BasicTensor<double>;
-template BasicTensor<float> BasicTensor<float>::to<float>() const;
-template BasicTensor<double> BasicTensor<float>::to<double>() const;
-template BasicTensor<float> BasicTensor<double>::to<float>() const;
-template BasicTensor<double> BasicTensor<double>::to<double>() const;
 
 }  // namespace xg
