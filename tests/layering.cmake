@@ -1,0 +1,30 @@
+# The layering rule of CONTRIBUTING.md, checked: each folder of the library
+# includes only the xgrad headers of the folders below it.
+#   cmake -DSOURCE_DIR=<repo> -P tests/layering.cmake
+set(allowed_core "core/")
+set(allowed_autograd "core/|autograd/")
+set(allowed_nn "core/|autograd/|nn/")
+# AveragedModel averages a module, as torch.optim.swa_utils.AveragedModel.
+set(allowed_optim "core/|autograd/|optim/|nn/module.hpp")
+set(allowed_train "core/|autograd/|nn/|optim/|datasets/|train/")
+set(allowed_datasets "core/|autograd/|nn/|optim/|datasets/")
+set(allowed_distributed "core/|autograd/|nn/|optim/|datasets/|train/|distributed/")
+set(allowed_plot "plot/")
+
+set(violations "")
+foreach(layer IN ITEMS core autograd nn optim train datasets distributed plot)
+  file(GLOB_RECURSE sources "${SOURCE_DIR}/${layer}/*.cpp" "${SOURCE_DIR}/${layer}/*.hpp")
+  foreach(source IN LISTS sources)
+    file(STRINGS "${source}" includes REGEX "^#include <xgrad/")
+    foreach(line IN LISTS includes)
+      string(REGEX REPLACE "^#include <xgrad/([^>]*)>.*" "\\1" header "${line}")
+      if(NOT header MATCHES "^(${allowed_${layer}})")
+        file(RELATIVE_PATH where "${SOURCE_DIR}" "${source}")
+        string(APPEND violations "  ${where} includes <xgrad/${header}>\n")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(violations)
+  message(FATAL_ERROR "includes against the layering rule (CONTRIBUTING.md):\n${violations}")
+endif()
