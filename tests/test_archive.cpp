@@ -8,6 +8,8 @@
 #include <vector>
 #include <xgrad/core/archive.hpp>
 
+#include "exception_message.hpp"
+
 namespace {
 
 using xg::io::Archive;
@@ -49,9 +51,7 @@ std::string message_of(const std::string& bytes, std::string_view kind = "test")
 
 doctest::Contains has(const std::string& text) { return doctest::Contains(doctest::String(text.c_str())); }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using xg::testing::contains;
 
 }  // namespace
 

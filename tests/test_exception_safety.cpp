@@ -111,3 +111,29 @@ TEST_CASE("exception safety: an error thrown inside backward leaves model and op
   });
   check_same_weights(got, expected);
 }
+
+TEST_CASE("exception safety: a backward refused in anomaly mode leaves every gradient as it was, not partial") {
+  xg::manual_seed(7);
+  TwoLayerNet net;
+  xg::optim::Adam<float> optimizer(net.named_parameters(), {.lr = 0.05});
+  good_step(net, optimizer);  // the gradients of this step stay in .grad
+  std::vector<xg::Array<float>> before;
+  for (const auto& [name, p] : net.named_parameters()) before.push_back(p.grad());
+  {
+    xg::autograd::detect_anomaly guard;
+    // No zero_grad: the refused pass would add to these gradients. The
+    // penalty sqrt(b - b) = 0 has an infinite derivative, which anomaly mode
+    // refuses; the engine reaches it last (the first input's subtree is
+    // ordered after the second's), when the loss's gradient has already
+    // reached every weight.
+    const auto penalty = xg::sum(xg::sqrt(net.first.bias - net.first.bias));
+    const auto loss = penalty + xg::nn::functional::cross_entropy(net.forward(batch()), labels);
+    CHECK_THROWS_AS(loss.backward(), xg::AnomalyError);
+  }
+  std::size_t i = 0;
+  for (const auto& [name, p] : net.named_parameters()) {
+    CAPTURE(name);
+    REQUIRE(p.has_grad());
+    CHECK(p.grad() == before[i++]);
+  }
+}
