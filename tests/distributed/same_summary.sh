@@ -19,8 +19,11 @@ echo "one process, batch 32:     $one"
 echo "two processes, batch 16x2: $two"
 echo "$out" | grep -o "$name rank=[0-9]* processes=2 bytes_sent_per_step=[0-9]*" || true
 [ -n "$one" ] && [ "$one" = "$two" ] || { echo "FAIL: the summary lines differ"; exit 1; }
+# Here-strings, not `echo | grep -q`: grep -q exits at its first match, and
+# under pipefail the echo still writing the rest (SIGPIPE, status 141) would
+# fail the check for a line that is there.
 for rank in 0 1; do
-  echo "$out" | grep -q "rank=$rank processes=2 bytes_sent_per_step=[1-9]" ||
+  grep -q "rank=$rank processes=2 bytes_sent_per_step=[1-9]" <<< "$out" ||
     { echo "FAIL: rank $rank did not report its bytes per step"; exit 1; }
 done
 
@@ -33,6 +36,6 @@ trap 'rm -rf "$work"' EXIT
 resumed_out=$("$mpiexec" "${flags[@]}" -np 2 "$program" --distributed --batch-size 16 --checkpoint "$work/run.ckpt" --force-resume)
 resumed=$(echo "$resumed_out" | summary)
 echo "two processes, resumed after epoch 2: $resumed"
-echo "$resumed_out" | grep -q "^resumed from $work/run.ckpt at epoch 2 step" ||
+grep -q "^resumed from $work/run.ckpt at epoch 2 step" <<< "$resumed_out" ||
   { echo "FAIL: the second run did not resume from the end of epoch 2"; exit 1; }
 [ "$one" = "$resumed" ] || { echo "FAIL: the resumed run's summary line differs"; exit 1; }
