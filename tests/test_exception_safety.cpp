@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -130,10 +131,11 @@ TEST_CASE("exception safety: a backward refused in anomaly mode leaves every gra
     const auto loss = penalty + xg::nn::functional::cross_entropy(net.forward(batch()), labels);
     CHECK_THROWS_AS(loss.backward(), xg::AnomalyError);
   }
-  std::size_t i = 0;
-  for (const auto& [name, p] : net.named_parameters()) {
+  const auto params = net.named_parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string& name = params[i].first;
     CAPTURE(name);
-    REQUIRE(p.has_grad());
-    CHECK(p.grad() == before[i++]);
+    REQUIRE(params[i].second.has_grad());
+    CHECK(params[i].second.grad() == before[i]);
   }
 }
