@@ -3,8 +3,11 @@
 // gradient back into the same rows of the input's gradient. xgrad's backward
 // writes into that region directly, so the ratio should not grow with the
 // size of the input (a dense temporary the size of the input would make it
-// grow). Times are medians of 9 runs after a warm-up, each ratio the median of
-// the ratios of neighbouring runs.
+// grow). Then the forward alone, under no_grad, for a growing block of rows:
+// a view costs the same whatever its size, so against a loop copying the
+// rows out the ratio falls as the block grows (a copy would keep it near 1).
+// Times are medians of 9 runs after a warm-up, each ratio the median of the
+// ratios of neighbouring runs.
 //
 //   bench_slicing
 
@@ -24,6 +27,20 @@ using bench::seconds_of;
 
 constexpr std::size_t cols = 512, first_row = 1000, picked_rows = 16;
 constexpr int steps = 2000, repetitions = 9;
+
+template <class Ours, class Loop>
+void report(std::size_t size, Ours&& ours_step, Loop&& loop_step, int per_run) {
+  ours_step();
+  loop_step();
+  std::vector<double> ours, loops, ratios;
+  for (int r = 0; r < repetitions; ++r) {
+    loops.push_back(seconds_of(loop_step));
+    ours.push_back(seconds_of(ours_step));
+    ratios.push_back(ours.back() / loops.back());
+  }
+  std::printf("%-10zu %14.2f %14.2f %10.3g\n", size, median(ours) / per_run * 1e6, median(loops) / per_run * 1e6,
+              median(ratios));
+}
 
 void compare(std::size_t rows) {
   auto x = xg::randn({rows, cols}, true);
@@ -46,16 +63,25 @@ void compare(std::size_t rows) {
     }
     if (out[0] != src[0]) std::abort();
   };
-  sliced();
-  handwritten();
-  std::vector<double> ours, loops, ratios;
-  for (int r = 0; r < repetitions; ++r) {
-    loops.push_back(seconds_of(handwritten));
-    ours.push_back(seconds_of(sliced));
-    ratios.push_back(ours.back() / loops.back());
-  }
-  std::printf("%-10zu %14.2f %14.2f %10.2f\n", rows, median(ours) / steps * 1e6, median(loops) / steps * 1e6,
-              median(ratios));
+  report(rows, sliced, handwritten, steps);
+}
+
+void compare_forward(const xg::Tensor& x, std::size_t block) {
+  xg::no_grad guard;
+  constexpr int calls = 200;
+  double checksum = 0;
+  const auto viewed = [&] {
+    for (int c = 0; c < calls; ++c) checksum += x.narrow(0, 0, block).value().data()[block * cols - 1];
+  };
+  std::vector<float> out(block * cols);
+  const auto copied = [&] {
+    for (int c = 0; c < calls; ++c) {
+      std::copy_n(x.value().data(), block * cols, out.data());
+      checksum += out[block * cols - 1];
+    }
+  };
+  report(block, viewed, copied, calls);
+  if (checksum == 0) std::abort();
 }
 
 }  // namespace
@@ -66,5 +92,9 @@ int main() {
               first_row, first_row + picked_rows, cols, steps);
   std::printf("%-10s %14s %14s %10s\n", "rows", "xgrad us/step", "loop us/step", "ratio");
   for (std::size_t rows : {2048, 8192, 32768}) compare(rows);
+  const auto x = xg::randn({32768, cols});
+  std::printf("\nx.narrow(0, 0, rows) of a (32768, %zu) float tensor under no_grad, forward only\n", cols);
+  std::printf("%-10s %14s %14s %10s\n", "rows", "xgrad us/call", "copy us/call", "ratio");
+  for (std::size_t block : {16, 256, 4096, 32768}) compare_forward(x, block);
   return 0;
 }

@@ -1,4 +1,5 @@
 #include <xgrad/core/buffer_cache.hpp>
+#include <xgrad/core/detail/shared_storage.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -142,6 +143,7 @@ Cache* thread_cache() {
 
 void* cached_allocate(std::size_t bytes) {
   if (bytes > std::numeric_limits<std::size_t>::max() - alignment) throw std::bad_alloc();
+  if (void* view = take_view_allocation(bytes)) return view;
   const std::size_t block = block_size(bytes);
   if (Cache* cache = thread_cache())
     if (void* p = cache->take(block)) return p;
@@ -150,6 +152,13 @@ void* cached_allocate(std::size_t bytes) {
 
 void cached_deallocate(void* p, std::size_t bytes) noexcept {
   if (!p) return;
+  void* shared_start = nullptr;
+  std::size_t shared_bytes = 0;
+  if (release_shared(p, shared_start, shared_bytes)) {
+    // The block goes back only with the last array that reads it.
+    if (shared_start) cached_deallocate(shared_start, shared_bytes);
+    return;
+  }
   const std::size_t block = block_size(bytes);
   if (Cache* cache = thread_cache())
     if (cache->keep(p, block)) return;

@@ -2,13 +2,15 @@
 
 #include <cstring>
 
+#include <xgrad/core/detail/shared_storage.hpp>
+
 namespace xg::datasets {
 
 template <class S>
 void gather_rows(const Array<S>& from, std::span<const std::size_t> samples, BasicTensor<S>& to) {
   const std::size_t rows = samples.size();
-  const bool reusable =
-      to.defined() && to.node().use_count() == 1 && to.shape()[0] == rows && !to.requires_grad() && !to.has_grad();
+  const bool reusable = to.defined() && to.node().use_count() == 1 && to.shape()[0] == rows && !to.requires_grad() &&
+                        !to.has_grad() && !xg::detail::storage_is_shared(to.value().data());
   if (!reusable) {
     auto shape = from.shape();
     shape[0] = rows;

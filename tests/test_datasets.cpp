@@ -635,3 +635,14 @@ TEST_CASE("datasets: DataLoader never overwrites a batch someone still holds") {
   CHECK(buffers[1] == buffers[0]);
   CHECK(buffers[2] == buffers[0]);
 }
+
+TEST_CASE("datasets: DataLoader never overwrites a batch a view still reads") {
+  const auto d = numbered_rows(6);
+  ds::DataLoader loader(d, {.batch_size = 2, .shuffle = false});
+  // A row of a batch shares the batch's storage, as in PyTorch; the loader
+  // must not write the next batch into it.
+  std::vector<xg::Tensor> first_rows;
+  for (auto [x, y] : loader) first_rows.push_back(x[0]);
+  REQUIRE(first_rows.size() == 3);
+  for (std::size_t b = 0; b < 3; ++b) CHECK(first_rows[b].value()(0) == static_cast<float>(2 * b));
+}

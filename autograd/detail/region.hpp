@@ -1,15 +1,18 @@
 #pragma once
 // A strided region of an array: where each element of an op's output sits in
-// its input. Selecting, slicing, permuting and expanding are all such regions;
-// their forward copies only the region's elements and their backward adds the
-// output's gradient straight into the region of the input's gradient, with no
-// temporary the size of the input. (xgrad's arrays own their storage, so the
-// forward copies where PyTorch would return a view.)
+// its input. Selecting, slicing, permuting and expanding are all such regions.
+// A region whose elements lie one after the other in the input (rows of a
+// row-major array, t[i], a block along the first axis) is returned as a view
+// sharing the input's storage (core/detail/shared_storage.hpp), as PyTorch's
+// are; the others copy only the region's elements, since an Array is always
+// row-major. Either way the backward adds the output's gradient straight into
+// the region of the input's gradient, with no temporary the size of the input.
 
 #include <cstddef>
 #include <vector>
 
 #include <xgrad/autograd/function.hpp>
+#include <xgrad/core/detail/shared_storage.hpp>
 
 namespace xg::autograd {
 
@@ -60,6 +63,18 @@ void for_each_in_region(const Region& r, F&& f) {
   }
 }
 
+// Whether the region's elements are consecutive in the input, in the
+// region's own row-major order (axes of extent 1 never move).
+inline bool is_contiguous(const Region& r) {
+  std::ptrdiff_t expected = 1;
+  for (std::size_t d = r.extents.size(); d-- > 0;) {
+    if (r.extents[d] == 1) continue;
+    if (r.strides[d] != expected) return false;
+    expected *= static_cast<std::ptrdiff_t>(r.extents[d]);
+  }
+  return true;
+}
+
 template <class S>
 Array<S> copy_region(const Array<S>& x, const Region& r) {
   auto out = Array<S>::from_shape(r.extents);
@@ -73,7 +88,11 @@ Array<S> copy_region(const Array<S>& x, const Region& r) {
 // (stride 0) receives the sum of its copies' gradients.
 template <class S>
 BasicTensor<S> record_region(const char* op, const BasicTensor<S>& x, Region r) {
-  Array<S> out = copy_region(x.value(), r);
+  std::size_t count = 1;
+  for (auto e : r.extents) count *= e;
+  Array<S> out = count > 0 && is_contiguous(r)
+                     ? xg::detail::view_of(x.value(), static_cast<std::size_t>(r.offset), r.extents)
+                     : copy_region(x.value(), r);
   return record<S>(op, std::move(out), {&x}, [r = std::move(r)](Node<S>& self) {
     S* dst = zero_initialized_grad(*self.inputs[0]).data();
     const S* g = self.grad.data();

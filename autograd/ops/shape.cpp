@@ -9,6 +9,7 @@
 #include <xgrad/autograd/detail/region.hpp>
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/core/detail/shared_storage.hpp>
 
 namespace xg {
 
@@ -29,8 +30,9 @@ BasicTensor<S> reshaped(const char* op, const BasicTensor<S>& x, const Shape& sh
   if (checked_numel(op, shape) != x.numel())
     throw_shape_error(op, "cannot reshape " + shape_to_string(x.shape()) + " (" + std::to_string(x.numel()) +
                               " elements) to " + shape_to_string(shape));
-  Array<S> out = x.value();
-  out.reshape(shape);
+  // The same elements in the same order: a view, as torch.reshape gives for
+  // a contiguous input (and every Array is contiguous).
+  Array<S> out = x.numel() > 0 ? detail::view_of(x.value(), 0, shape) : Array<S>::from_shape(shape);
   return record<S>(op, std::move(out), {&x}, [](Node<S>& self) {
     auto& in = *self.inputs[0];
     self.grad.reshape(in.value.shape());

@@ -146,7 +146,8 @@ BasicTensor<Scalar>& BasicTensor<Scalar>::index_put_(const std::vector<TensorInd
     throw_shape_error("index_put_", "cannot write a tensor of shape " + shape_to_string(source.shape()) +
                                         " into a region of shape " + shape_to_string(r.extents) +
                                         " (it must broadcast to the region's shape)");
-  // Evaluated first, so a source that shares this tensor's node is read whole before any write.
+  // Evaluated first, so a source that shares this tensor's storage (the tensor itself, or a view of
+  // it) is read whole before any write.
   const array_type values = xt::broadcast(source, r.extents);
   const Scalar* src = values.data();
   Scalar* dst = value().data();

@@ -12,7 +12,8 @@ namespace xg::datasets {
 
 // Sets `to` to the rows of `from` (samples, ...) at `samples`, in that order.
 // The previous batch's tensor is reused only when nobody else holds it: a
-// graph built on it, or a copy the caller kept, must not see it change.
+// graph built on it, a copy the caller kept, or a view of it (a row, a
+// reshape) must not see it change.
 template <class S>
 void gather_rows(const Array<S>& from, std::span<const std::size_t> samples, BasicTensor<S>& to);
 
