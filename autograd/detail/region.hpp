@@ -88,11 +88,8 @@ Array<S> copy_region(const Array<S>& x, const Region& r) {
 // (stride 0) receives the sum of its copies' gradients.
 template <class S>
 BasicTensor<S> record_region(const char* op, const BasicTensor<S>& x, Region r) {
-  std::size_t count = 1;
-  for (auto e : r.extents) count *= e;
-  Array<S> out = count > 0 && is_contiguous(r)
-                     ? xg::detail::view_of(x.value(), static_cast<std::size_t>(r.offset), r.extents)
-                     : copy_region(x.value(), r);
+  Array<S> out = is_contiguous(r) ? xg::detail::view_of(x.value(), static_cast<std::size_t>(r.offset), r.extents)
+                                  : copy_region(x.value(), r);
   return record<S>(op, std::move(out), {&x}, [r = std::move(r)](Node<S>& self) {
     S* dst = zero_initialized_grad(*self.inputs[0]).data();
     const S* g = self.grad.data();

@@ -32,7 +32,7 @@ BasicTensor<S> reshaped(const char* op, const BasicTensor<S>& x, const Shape& sh
                               " elements) to " + shape_to_string(shape));
   // The same elements in the same order: a view, as torch.reshape gives for
   // a contiguous input (and every Array is contiguous).
-  Array<S> out = x.numel() > 0 ? detail::view_of(x.value(), 0, shape) : Array<S>::from_shape(shape);
+  Array<S> out = detail::view_of(x.value(), 0, shape);
   return record<S>(op, std::move(out), {&x}, [](Node<S>& self) {
     auto& in = *self.inputs[0];
     self.grad.reshape(in.value.shape());

@@ -35,12 +35,13 @@ bool storage_is_shared(const void* data) noexcept;
 std::size_t shared_pointer_count() noexcept;
 
 // Elements [offset, offset + count) of `base`, in `shape`, without a copy:
-// writing into either writes into both. `shape` must hold count > 0 elements
-// that fit in `base`.
+// writing into either writes into both. The `count` elements of `shape` must
+// fit in `base`; an empty shape shares nothing.
 template <class S, class Sh>
 Array<S> view_of(const Array<S>& base, std::size_t offset, const Sh& shape) {
   std::size_t count = 1;
   for (auto d : shape) count *= static_cast<std::size_t>(d);
+  if (count == 0) return Array<S>::from_shape(shape);
   S* view = const_cast<S*>(base.data()) + offset;
   expect_view_allocation(base.data(), base.size() * sizeof(S), view, count * sizeof(S));
   struct Cancel {
