@@ -16,12 +16,21 @@ void CsrMatrix<Scalar>::validate(const char* op) const {
                                    " row offsets from 0 to nnz and as many columns as values; got " +
                                    std::to_string(row_ptr.size()) + " offsets, " + std::to_string(col.size()) +
                                    " columns, " + std::to_string(val.size()) + " values");
-  for (std::size_t r = 0; r < rows; ++r)
-    if (row_ptr[r] > row_ptr[r + 1]) throw_invalid_argument(op, "row offsets decrease at row " + std::to_string(r));
-  for (std::size_t c : col)
-    if (c >= cols)
-      throw_invalid_argument(
-          op, "column " + std::to_string(c) + " is out of range for " + std::to_string(cols) + " columns");
+  // Every multiplication validates its batch, so the checks run without a
+  // branch per entry; the entry to name is searched for only when one fails.
+  unsigned decreasing = 0;
+  for (std::size_t r = 0; r < rows; ++r) decreasing |= row_ptr[r] > row_ptr[r + 1];
+  std::size_t largest = 0;
+  for (std::size_t c : col) largest = std::max(largest, c);
+  const bool out_of_range = !col.empty() && largest >= cols;
+  if (decreasing)
+    for (std::size_t r = 0; r < rows; ++r)
+      if (row_ptr[r] > row_ptr[r + 1]) throw_invalid_argument(op, "row offsets decrease at row " + std::to_string(r));
+  if (out_of_range)
+    for (std::size_t c : col)
+      if (c >= cols)
+        throw_invalid_argument(
+            op, "column " + std::to_string(c) + " is out of range for " + std::to_string(cols) + " columns");
 }
 
 template <class Scalar>

@@ -69,8 +69,17 @@ void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, std::span<c
   if (!fits)
     throw_shape_error(op, "a row-sparse gradient of " + std::to_string(sparse.rows.size()) + " rows with values " +
                               shape_to_string(vs) + " does not fit a tensor of shape " + shape_to_string(dense_shape));
-  for (std::size_t j = 0; j < sparse.rows.size(); ++j)
-    if (sparse.rows[j] >= dense_shape[0] || (j > 0 && sparse.rows[j] <= sparse.rows[j - 1]))
+  // Checked without a branch per row (a sparse step checks every gradient
+  // twice: when it is accumulated and when it is applied), then searched for
+  // the entry to name only when one is wrong.
+  const std::size_t* rows = sparse.rows.data();
+  const std::size_t n = sparse.rows.size(), limit = dense_shape[0];
+  // Ascending rows are all in range when the last one is.
+  unsigned ascending = 1;
+  for (std::size_t j = 1; j < n; ++j) ascending &= rows[j] > rows[j - 1];
+  if (ascending && (n == 0 || rows[n - 1] < limit)) return;
+  for (std::size_t j = 0; j < n; ++j)
+    if (rows[j] >= limit || (j > 0 && rows[j] <= rows[j - 1]))
       throw_shape_error(op, "row " + std::to_string(sparse.rows[j]) + " (entry " + std::to_string(j) +
                                 ") of a row-sparse gradient is out of range or order for a tensor of shape " +
                                 shape_to_string(dense_shape) + " (rows must ascend, below " +

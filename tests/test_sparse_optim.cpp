@@ -365,3 +365,60 @@ TEST_CASE_TEMPLATE("sparse optim: rows of any width (not only multiples of the S
     }
   }
 }
+
+// Enough touched rows that rows narrower than a SIMD batch are copied into a
+// block, updated there, and copied back (optim/detail/elementwise.hpp): every
+// touched row moves by the first step of Adagrad (one state buffer) and of
+// lazy Adam (two; m̂ = g and v̂ = g² after bias correction), both
+// lr·g/(|g| + ε), and every other row stays as it was.
+TEST_CASE_TEMPLATE("sparse optim: many narrow rows are updated exactly, and only they", S, float, double) {
+  constexpr std::size_t vocabulary_rows = 64;
+  for (const bool adam : {false, true})
+    for (std::size_t width : {1u, 2u, 3u, 4u, 5u, 7u, 17u}) {
+      CAPTURE(adam);
+      CAPTURE(width);
+      xg::manual_seed(5);
+      auto w = xg::randn<S>({vocabulary_rows, width}, true);
+      const xg::Array<S> start = w.value();
+      // Row r of W is touched when r % 3 != 1, with the coefficient (r + 1) / 8,
+      // negated for odd r; rows 0 and 3 are listed twice and their coefficients
+      // add: row 3's, -4/8 + 0.5, to 0, so it is in the gradient and stays.
+      xg::CsrMatrix<S> x{.rows = 2, .cols = vocabulary_rows, .row_ptr = {0}, .col = {}, .val = {}};
+      std::vector<double> coefficient(vocabulary_rows, 0.0);
+      for (std::size_t r = 0; r < vocabulary_rows; ++r) {
+        if (r % 3 == 1) continue;
+        const double c = (r % 2 ? -1.0 : 1.0) * static_cast<double>(r + 1) / 8;
+        x.col.push_back(r);
+        x.val.push_back(static_cast<S>(c));
+        coefficient[r] += c;
+      }
+      x.row_ptr.push_back(x.col.size());
+      for (std::size_t r : {0u, 3u}) {
+        x.col.push_back(r);
+        x.val.push_back(S(0.5));
+        coefficient[r] += 0.5;
+      }
+      x.row_ptr.push_back(x.col.size());
+      xg::sum(xg::sparse_matmul(x, w)).backward();
+      REQUIRE(w.has_sparse_grad());
+      const double lr = 0.1, eps = adam ? 1e-8 : 1e-10;
+      if (adam)
+        xg::optim::Adam<S>({w}, {.lr = lr, .eps = eps, .lazy = true}).step();
+      else
+        xg::optim::Adagrad<S>({w}, {.lr = lr, .eps = eps}).step();
+      std::size_t moved = 0;
+      for (std::size_t r = 0; r < vocabulary_rows; ++r) {
+        const double g = coefficient[r];
+        moved += g != 0;
+        for (std::size_t c = 0; c < width; ++c) {
+          if (g == 0) {
+            CHECK(w.value()(r, c) == start(r, c));
+            continue;
+          }
+          const double expected = double(start(r, c)) - lr * g / (std::abs(g) + eps);
+          CHECK(double(w.value()(r, c)) == doctest::Approx(expected).epsilon(1e-6));
+        }
+      }
+      CHECK(moved == 42);
+    }
+}

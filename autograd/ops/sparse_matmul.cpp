@@ -46,34 +46,45 @@ SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
     word_bits.resize((words + 63) / 64, 0);
     slot_of_column.resize(x.cols);
   }
-  SparseOperand<S> kept{
-      {x.row_ptr.begin(), x.row_ptr.end()}, BufferVector<std::size_t>(x.col.size()), {x.val.begin(), x.val.end()}, {}};
-  kept.columns.reserve(x.col.size());  // push_back cannot throw with the bits set
+  SparseOperand<S> kept{{x.row_ptr.begin(), x.row_ptr.end()},
+                        BufferVector<std::size_t>(x.col.size()),
+                        {x.val.begin(), x.val.end()},
+                        BufferVector<std::size_t>(x.col.size())};
+  // Raw pointers into the tables: through the thread_local vectors, every
+  // store below made the compiler load their addresses again.
+  std::uint64_t* const seen_bits = column_bits.data();
+  std::uint64_t* const seen_words = word_bits.data();
+  std::size_t* const slots = slot_of_column.data();
+  if (new_words.size() < x.col.size()) new_words.resize(x.col.size());
+  std::size_t* const fresh_words = new_words.data();
   // The upper bits are set afterwards, once per newly marked word: set by
   // every nonzero, the same few upper words made one long chain of dependent
   // loads and stores, and a branch on "new word" mispredicted. Recording the
   // word unconditionally and advancing the count by the test is neither.
-  if (new_words.size() < x.col.size()) new_words.resize(x.col.size());
   std::size_t marked_words = 0;
   for (std::size_t column : x.col) {
-    std::uint64_t& seen = column_bits[column / 64];
-    new_words[marked_words] = column / 64;
+    std::uint64_t& seen = seen_bits[column / 64];
+    fresh_words[marked_words] = column / 64;
     marked_words += seen == 0;
     seen |= std::uint64_t{1} << (column % 64);
   }
   for (std::size_t n = 0; n < marked_words; ++n)
-    word_bits[new_words[n] / 64] |= std::uint64_t{1} << (new_words[n] % 64);
+    seen_words[fresh_words[n] / 64] |= std::uint64_t{1} << (fresh_words[n] % 64);
+  std::size_t* const columns = kept.columns.data();
+  std::size_t distinct = 0;
   for (std::size_t upper = 0; upper < (words + 63) / 64; ++upper) {
-    for (std::uint64_t marked = std::exchange(word_bits[upper], 0); marked; marked &= marked - 1) {
+    for (std::uint64_t marked = std::exchange(seen_words[upper], 0); marked; marked &= marked - 1) {
       const std::size_t word = upper * 64 + static_cast<std::size_t>(std::countr_zero(marked));
-      for (std::uint64_t seen = std::exchange(column_bits[word], 0); seen; seen &= seen - 1) {
+      for (std::uint64_t seen = std::exchange(seen_bits[word], 0); seen; seen &= seen - 1) {
         const std::size_t column = word * 64 + static_cast<std::size_t>(std::countr_zero(seen));
-        slot_of_column[column] = kept.columns.size();
-        kept.columns.push_back(column);
+        slots[column] = distinct;
+        columns[distinct++] = column;
       }
     }
   }
-  for (std::size_t k = 0; k < x.col.size(); ++k) kept.slot[k] = slot_of_column[x.col[k]];
+  kept.columns.resize(distinct);
+  std::size_t* const slot = kept.slot.data();
+  for (std::size_t k = 0; k < x.col.size(); ++k) slot[k] = slots[x.col[k]];
   return kept;
 }
 

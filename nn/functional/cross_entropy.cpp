@@ -92,14 +92,20 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
                                } else {
                                  in.check_grad_shape();
                                }
+                               // The label's entry is redone after the row, so the
+                               // loop over classes has no test in it.
                                for (std::size_t i = 0; i < s.rows; ++i) {
                                  const S* p = probabilities.data() + i * s.classes;
                                  S* g = in.grad.data() + i * s.classes;
-                                 for (std::size_t c = 0; c < s.classes; ++c) {
-                                   const S target = spread + (c == labels[i] ? keep : S(0));
-                                   const S d = upstream[i] * (p[c] - target);
-                                   g[c] = fresh ? d : g[c] + d;
-                                 }
+                                 const S u = upstream[i];
+                                 const std::size_t label = labels[i];
+                                 const S before = fresh ? S(0) : g[label];
+                                 if (fresh)
+                                   for (std::size_t c = 0; c < s.classes; ++c) g[c] = u * (p[c] - spread);
+                                 else
+                                   for (std::size_t c = 0; c < s.classes; ++c) g[c] += u * (p[c] - spread);
+                                 const S d = u * (p[label] - (spread + keep));
+                                 g[label] = fresh ? d : before + d;
                                }
                              });
 }
