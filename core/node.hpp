@@ -94,8 +94,8 @@ struct Node {
 
   // Adds a row-sparse gradient: into the dense gradient if there is one,
   // otherwise merged with the sparse rows held so far.
-  void accumulate_sparse_grad(RowSparse<Scalar>&& g) {
-    check_rows_fit(op, g, {value.shape().data(), value.shape().size()});
+  void accumulate_sparse_grad(RowSparse<Scalar>&& g, RowCheck check = RowCheck::all) {
+    check_rows_fit(op, g, {value.shape().data(), value.shape().size()}, check);
     if (has_grad) {
       check_grad_shape();
       add_rows_to(grad, g);

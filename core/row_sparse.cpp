@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <iterator>
+#include <numeric>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <xgrad/core/error.hpp>
 
@@ -17,12 +21,38 @@ std::size_t RowSparse<Scalar>::row_size() const {
 }
 
 template <class Scalar>
+void sort_rows(RowSparse<Scalar>& sparse) {
+  if (sparse.ascending) return;
+  const std::vector<std::size_t>& rows = sparse.rows;
+  std::vector<std::size_t> order(rows.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&rows](std::size_t a, std::size_t b) { return rows[a] < rows[b]; });
+  const std::size_t width = sparse.row_size();
+  std::vector<std::size_t> sorted(rows.size());
+  auto values = Array<Scalar>::from_shape(sparse.values.shape());
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    sorted[j] = rows[order[j]];
+    std::copy_n(sparse.values.data() + order[j] * width, width, values.data() + j * width);
+  }
+  sparse.rows = std::move(sorted);
+  sparse.values = std::move(values);
+  sparse.ascending = true;
+}
+
+template <class Scalar>
 void merge_rows(RowSparse<Scalar>& into, const RowSparse<Scalar>& other) {
   if (other.rows.empty()) return;
   if (into.rows.empty()) {
     into = other;
+    sort_rows(into);
     return;
   }
+  if (!other.ascending) {
+    RowSparse<Scalar> sorted = other;
+    sort_rows(sorted);
+    return merge_rows(into, sorted);
+  }
+  sort_rows(into);
   const std::size_t width = into.row_size();
   if (other.row_size() != width || other.values.dimension() != into.values.dimension())
     throw_shape_error("merge_rows", "row-sparse gradients of values " + shape_to_string(into.values.shape()) + " and " +
@@ -61,8 +91,46 @@ void add_rows_to(Array<Scalar>& dense, const RowSparse<Scalar>& sparse) {
   }
 }
 
+namespace {
+
+// Whether `rows`, all below `limit`, holds no row twice: a stamp per row of the
+// dense tensor, kept per thread, so that a check costs the rows it is given
+// and never a pass over the tensor.
+bool no_repeats(const std::size_t* rows, std::size_t n, std::size_t limit) {
+  thread_local std::vector<std::uint32_t> stamps;
+  thread_local std::uint32_t stamp = 0;
+  if (stamps.size() < limit) stamps.resize(limit, 0);
+  if (++stamp == 0) {
+    std::fill(stamps.begin(), stamps.end(), 0);
+    stamp = 1;
+  }
+  std::uint32_t* const seen = stamps.data();
+  unsigned repeated = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    repeated |= seen[rows[j]] == stamp;
+    seen[rows[j]] = stamp;
+  }
+  return repeated == 0;
+}
+
+// The first entry out of range, or else the first that repeats an earlier one.
+std::size_t first_misplaced(const std::size_t* rows, std::size_t n, std::size_t limit) {
+  for (std::size_t j = 0; j < n; ++j)
+    if (rows[j] >= limit) return j;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [rows](std::size_t a, std::size_t b) { return rows[a] < rows[b]; });
+  std::size_t first = n;
+  for (std::size_t j = 1; j < n; ++j)
+    if (rows[order[j]] == rows[order[j - 1]]) first = std::min(first, order[j]);
+  return first;
+}
+
+}  // namespace
+
 template <class Scalar>
-void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, std::span<const std::size_t> dense_shape) {
+void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, std::span<const std::size_t> dense_shape,
+                    RowCheck check) {
   const auto& vs = sparse.values.shape();
   bool fits = !dense_shape.empty() && vs.size() == dense_shape.size() && vs[0] == sparse.rows.size();
   for (std::size_t d = 1; fits && d < vs.size(); ++d) fits = vs[d] == dense_shape[d];
@@ -70,27 +138,39 @@ void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, std::span<c
     throw_shape_error(op, "a row-sparse gradient of " + std::to_string(sparse.rows.size()) + " rows with values " +
                               shape_to_string(vs) + " does not fit a tensor of shape " + shape_to_string(dense_shape));
   // Checked without a branch per row (a sparse step checks every gradient
-  // twice: when it is accumulated and when it is applied), then searched for
-  // the entry to name only when one is wrong.
+  // when it is accumulated and again, for its range, when it is applied),
+  // then searched for the entry to name only when one is wrong.
   const std::size_t* rows = sparse.rows.data();
   const std::size_t n = sparse.rows.size(), limit = dense_shape[0];
-  // Ascending rows are all in range when the last one is.
-  unsigned ascending = 1;
-  for (std::size_t j = 1; j < n; ++j) ascending &= rows[j] > rows[j - 1];
-  if (ascending && (n == 0 || rows[n - 1] < limit)) return;
-  for (std::size_t j = 0; j < n; ++j)
-    if (rows[j] >= limit || (j > 0 && rows[j] <= rows[j - 1]))
-      throw_shape_error(op, "row " + std::to_string(sparse.rows[j]) + " (entry " + std::to_string(j) +
-                                ") of a row-sparse gradient is out of range or order for a tensor of shape " +
-                                shape_to_string(dense_shape) + " (rows must ascend, below " +
-                                std::to_string(dense_shape[0]) + ")");
+  if (sparse.ascending) {
+    // Ascending rows are all in range when the last one is.
+    unsigned ascending = 1;
+    if (check == RowCheck::all)
+      for (std::size_t j = 1; j < n; ++j) ascending &= rows[j] > rows[j - 1];
+    if (ascending && (n == 0 || rows[n - 1] < limit)) return;
+    for (std::size_t j = 0; j < n; ++j)
+      if (rows[j] >= limit || (j > 0 && rows[j] <= rows[j - 1]))
+        throw_shape_error(op, "row " + std::to_string(rows[j]) + " (entry " + std::to_string(j) +
+                                  ") of a row-sparse gradient is out of range or order for a tensor of shape " +
+                                  shape_to_string(dense_shape) + " (rows must ascend, below " + std::to_string(limit) +
+                                  ")");
+  }
+  std::size_t largest = 0;
+  for (std::size_t j = 0; j < n; ++j) largest = std::max(largest, rows[j]);
+  if (n == 0 || (largest < limit && (check == RowCheck::range || no_repeats(rows, n, limit)))) return;
+  const std::size_t entry = first_misplaced(rows, n, limit);
+  throw_shape_error(op, "row " + std::to_string(rows[entry]) + " (entry " + std::to_string(entry) +
+                            ") of a row-sparse gradient is out of range or repeated for a tensor of shape " +
+                            shape_to_string(dense_shape) + " (rows must be distinct, below " + std::to_string(limit) +
+                            ")");
 }
 
 #define XGRAD_INSTANTIATE(S)                                    \
   template struct RowSparse<S>;                                 \
+  template void sort_rows(RowSparse<S>&);                       \
   template void merge_rows(RowSparse<S>&, const RowSparse<S>&); \
   template void add_rows_to(Array<S>&, const RowSparse<S>&);    \
-  template void check_rows_fit(const char*, const RowSparse<S>&, std::span<const std::size_t>);
+  template void check_rows_fit(const char*, const RowSparse<S>&, std::span<const std::size_t>, RowCheck);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)
 

@@ -55,6 +55,8 @@ const RowSparse<Scalar>& BasicTensor<Scalar>::sparse_grad() const {
   if (!has_sparse_grad())
     throw std::logic_error(std::string("sparse_grad: the gradient of this '") + node_->op + "' tensor is " +
                            (node_->has_grad ? "dense" : "absent") + "; check has_sparse_grad() first");
+  // An op may have left the rows in the order it met them; a reader gets them ascending.
+  sort_rows(*node_->sparse_grad);
   return *node_->sparse_grad;
 }
 

@@ -76,7 +76,8 @@ class Exchange {
                                       shape_to_string(node.value.shape()));
           counts[1 + 2 * i] = 1;
         } else if (node.sparse_grad) {
-          check_rows_fit(op, *node.sparse_grad, {node.value.shape().data(), node.value.shape().size()});
+          check_rows_fit(op, *node.sparse_grad, {node.value.shape().data(), node.value.shape().size()},
+                         RowCheck::range);
           counts[2 + 2 * i] = 1;
         }
       } catch (const ShapeError& e) {
@@ -181,8 +182,10 @@ class Exchange {
     std::vector<std::uint64_t> my_rows;
     std::vector<Scalar> my_values;
     for (std::size_t k = 0; k < n; ++k) {
-      const auto& node = *parameters_[sparse[k]].node();
+      auto& node = *parameters_[sparse[k]].node();
       if (!node.sparse_grad) continue;
+      // Every rank's rows are merged as ascending lists.
+      sort_rows(*node.sparse_grad);
       const RowSparse<Scalar>& g = *node.sparse_grad;
       my_counts[k] = g.rows.size();
       my_rows.insert(my_rows.end(), g.rows.begin(), g.rows.end());

@@ -3,9 +3,10 @@
 // columns of x, never a dense (V, d) array: xᵀ·dOut restricted to those rows.
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
+#include <limits>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -26,65 +27,54 @@ struct SparseOperand {
   BufferVector<std::size_t> row_ptr;
   BufferVector<std::size_t> slot;
   BufferVector<S> val;
-  BufferVector<std::size_t> columns;  // distinct, ascending: the rows of dW
+  BufferVector<std::size_t> columns;  // distinct, in the order of their first nonzero: the rows of dW
 };
 
-// The distinct columns come out ascending without a sort: each nonzero sets
-// its column's bit, and the bit of that bit's 64-bit word one level up; the
-// words are then read back in order through the upper level, and cleared as
-// they are read. A call costs its nonzeros plus one upper word per 4,096
-// columns of W (25 words at 100,000 words), never a pass over V. The tables
-// are kept per thread, all clear between calls; the slot table needs no
-// clearing, since every column of a call is given its slot before it is read.
+// One pass over the nonzeros, as a hand-written loop finds a batch's words: a
+// table entry per column of W holds the call that last met the column and the
+// slot it was given then, so a column is new when its entry is older than
+// this call. The table is kept per thread and never cleared (only when the
+// 32-bit call count wraps): a call costs its nonzeros, never a pass over V.
+// No branch, since a new column is as likely as not. The columns stay in the
+// order they were met: sorting them was a fifth of a sparse training step,
+// and no update needs it.
 template <class S>
 SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
-  thread_local std::vector<std::uint64_t> column_bits, word_bits;
-  thread_local std::vector<std::size_t> slot_of_column, new_words;
-  const std::size_t words = (x.cols + 63) / 64;
-  if (slot_of_column.size() < x.cols) {
-    column_bits.resize(words, 0);
-    word_bits.resize((words + 63) / 64, 0);
-    slot_of_column.resize(x.cols);
+  if (x.cols > std::numeric_limits<std::uint32_t>::max())
+    throw std::invalid_argument("sparse_matmul: " + std::to_string(x.cols) +
+                                " columns; at most 2^32 - 1 are supported");
+  thread_local std::vector<std::uint64_t> last_met;
+  thread_local std::uint32_t calls = 0;
+  if (last_met.size() < x.cols) last_met.resize(x.cols, 0);
+  if (++calls == 0) {
+    std::fill(last_met.begin(), last_met.end(), 0);
+    calls = 1;
   }
   SparseOperand<S> kept{{x.row_ptr.begin(), x.row_ptr.end()},
                         BufferVector<std::size_t>(x.col.size()),
                         {x.val.begin(), x.val.end()},
                         BufferVector<std::size_t>(x.col.size())};
-  // Raw pointers into the tables: through the thread_local vectors, every
-  // store below made the compiler load their addresses again.
-  std::uint64_t* const seen_bits = column_bits.data();
-  std::uint64_t* const seen_words = word_bits.data();
-  std::size_t* const slots = slot_of_column.data();
-  if (new_words.size() < x.col.size()) new_words.resize(x.col.size());
-  std::size_t* const fresh_words = new_words.data();
-  // The upper bits are set afterwards, once per newly marked word: set by
-  // every nonzero, the same few upper words made one long chain of dependent
-  // loads and stores, and a branch on "new word" mispredicted. Recording the
-  // word unconditionally and advancing the count by the test is neither.
-  std::size_t marked_words = 0;
-  for (std::size_t column : x.col) {
-    std::uint64_t& seen = seen_bits[column / 64];
-    fresh_words[marked_words] = column / 64;
-    marked_words += seen == 0;
-    seen |= std::uint64_t{1} << (column % 64);
-  }
-  for (std::size_t n = 0; n < marked_words; ++n)
-    seen_words[fresh_words[n] / 64] |= std::uint64_t{1} << (fresh_words[n] % 64);
+  // Raw pointers and a local count: through the thread_local vector, every
+  // store made the compiler load its address again.
+  std::uint64_t* const entries = last_met.data();
   std::size_t* const columns = kept.columns.data();
+  std::size_t* const slot = kept.slot.data();
+  const std::size_t* const col = x.col.data();
+  const std::uint32_t call = calls;
+  const std::uint64_t this_call = std::uint64_t{call} << 32;
   std::size_t distinct = 0;
-  for (std::size_t upper = 0; upper < (words + 63) / 64; ++upper) {
-    for (std::uint64_t marked = std::exchange(seen_words[upper], 0); marked; marked &= marked - 1) {
-      const std::size_t word = upper * 64 + static_cast<std::size_t>(std::countr_zero(marked));
-      for (std::uint64_t seen = std::exchange(seen_bits[word], 0); seen; seen &= seen - 1) {
-        const std::size_t column = word * 64 + static_cast<std::size_t>(std::countr_zero(seen));
-        slots[column] = distinct;
-        columns[distinct++] = column;
-      }
-    }
+  for (std::size_t k = 0; k < x.col.size(); ++k) {
+    const std::size_t column = col[k];
+    const std::uint64_t entry = entries[column];
+    const bool fresh = (entry >> 32) != call;
+    // entry, or this call with the next slot when the column is new, by a mask.
+    const std::uint64_t now = entry ^ ((entry ^ (this_call | distinct)) & (std::uint64_t{0} - fresh));
+    entries[column] = now;
+    columns[distinct] = column;
+    distinct += fresh;
+    slot[k] = static_cast<std::uint32_t>(now);
   }
   kept.columns.resize(distinct);
-  std::size_t* const slot = kept.slot.data();
-  for (std::size_t k = 0; k < x.col.size(); ++k) slot[k] = slots[x.col[k]];
   return kept;
 }
 
@@ -159,14 +149,16 @@ BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w) {
   typename Node<S>::BackwardFn backward;
   if (w.requires_grad() && is_grad_enabled())
     backward = [kept = keep_for_backward(x), d](Node<S>& self) {
-      RowSparse<S> g{{kept.columns.begin(), kept.columns.end()}, Array<S>::from_shape({kept.columns.size(), d})};
+      RowSparse<S> g{{kept.columns.begin(), kept.columns.end()}, Array<S>::from_shape({kept.columns.size(), d}), false};
       g.values.fill(S(0));
       const std::size_t* slot = kept.slot.data();
       add_scaled_rows(kept.row_ptr, kept.val, d, self.grad.data(), g.values.data(),
                       [slot](std::size_t i, std::size_t k) {
                         return std::pair{slot[k], i};
                       });
-      self.inputs[0]->accumulate_sparse_grad(std::move(g));
+      // The columns are distinct by construction, and below W's rows: the
+      // engine ran this closure only because W kept its recorded shape.
+      self.inputs[0]->accumulate_sparse_grad(std::move(g), RowCheck::range);
     };
   return autograd::record<S>(op, std::move(out), {&w}, std::move(backward));
 }

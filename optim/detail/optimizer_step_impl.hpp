@@ -48,7 +48,7 @@ void Optimizer<Scalar, Options, Derived>::step() {
                               " but the parameter has shape " + shape_to_string(node.value.shape()));
       if (node.sparse_grad)
         check_rows_fit((std::string(Derived::name) + ".step").c_str(), *node.sparse_grad,
-                       {node.value.shape().data(), node.value.shape().size()});
+                       {node.value.shape().data(), node.value.shape().size()}, RowCheck::range);
       if (auto it = state_.find(&node); it != state_.end()) check_state_shapes(it->second, node.value, g, i);
     }
   }
