@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/nn/functional/detail/loss_reduction.hpp>
@@ -34,6 +35,20 @@ ClassShape check_labels(const char* op, const BasicTensor<S>& input, std::span<c
   return s;
 }
 
+// Calls f with the number of classes as a constant when it is one of a few
+// (0 otherwise): a row of 2 to 4 logits is as short as the work around it,
+// and a loop of unknown length, with its vector body and scalar tail, cost a
+// small batch more than its exps (W1's 3 classes).
+template <class F>
+void with_classes(std::size_t classes, F f) {
+  switch (classes) {
+    case 2: return f(std::integral_constant<std::size_t, 2>{});
+    case 3: return f(std::integral_constant<std::size_t, 3>{});
+    case 4: return f(std::integral_constant<std::size_t, 4>{});
+    default: return f(std::integral_constant<std::size_t, 0>{});
+  }
+}
+
 }  // namespace
 
 // With p = softmax(x) and the smoothed target t = (1 - e) onehot(y) + e / C:
@@ -56,25 +71,33 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
   BufferVector<S> probabilities(s.rows * s.classes);
   auto losses = Array<S>::from_shape({s.rows});
   const S* x = logits.value().data();
-  for (std::size_t i = 0; i < s.rows; ++i) {
-    const S* row = x + i * s.classes;
-    S* p = probabilities.data() + i * s.classes;
-    const S top = *std::max_element(row, row + s.classes);
-    S total = 0, row_sum = 0;
-    for (std::size_t c = 0; c < s.classes; ++c) {
-      p[c] = std::exp(row[c] - top);
-      total += p[c];
-      row_sum += row[c];
+  with_classes(s.classes, [&](auto fixed) {
+    const std::size_t classes = fixed() ? fixed() : s.classes;
+    for (std::size_t i = 0; i < s.rows; ++i) {
+      const S* row = x + i * classes;
+      S* p = probabilities.data() + i * classes;
+      S top = row[0];
+      for (std::size_t c = 1; c < classes; ++c) top = std::max(top, row[c]);
+      S total = 0;
+      for (std::size_t c = 0; c < classes; ++c) {
+        p[c] = std::exp(row[c] - top);
+        total += p[c];
+      }
+      const S lse = top + std::log(total);
+      const S inverse_total = S(1) / total;
+      for (std::size_t c = 0; c < classes; ++c) p[c] *= inverse_total;
+      // A term whose weight is 0 is skipped, not multiplied: a logit of -inf
+      // makes it infinite, and 0 * inf would turn a finite loss into NaN.
+      S loss = 0;
+      if (keep != S(0)) loss += keep * (lse - row[labels[i]]);
+      if (smoothing != 0) {
+        S row_sum = 0;
+        for (std::size_t c = 0; c < classes; ++c) row_sum += row[c];
+        loss += static_cast<S>(smoothing) * (lse - row_sum / static_cast<S>(classes));
+      }
+      losses(i) = loss;
     }
-    const S lse = top + std::log(total);
-    const S inverse_total = S(1) / total;
-    for (std::size_t c = 0; c < s.classes; ++c) p[c] *= inverse_total;
-    // A term whose weight is 0 is skipped, not multiplied: a logit of -inf
-    // makes it infinite, and 0 * inf would turn a finite loss into NaN.
-    losses(i) = 0;
-    if (keep != S(0)) losses(i) += keep * (lse - row[labels[i]]);
-    if (smoothing != 0) losses(i) += static_cast<S>(smoothing) * (lse - row_sum / static_cast<S>(s.classes));
-  }
+  });
   Array<S> out = detail::reduce_losses<S>("cross_entropy", std::move(losses), options.reduction);
 
   BufferVector<std::size_t> kept_labels(labels.begin(), labels.end());
@@ -94,19 +117,22 @@ BasicTensor<S> cross_entropy(const BasicTensor<S>& logits, std::span<const std::
                                }
                                // The label's entry is redone after the row, so the
                                // loop over classes has no test in it.
-                               for (std::size_t i = 0; i < s.rows; ++i) {
-                                 const S* p = probabilities.data() + i * s.classes;
-                                 S* g = in.grad.data() + i * s.classes;
-                                 const S u = upstream[i];
-                                 const std::size_t label = labels[i];
-                                 const S before = fresh ? S(0) : g[label];
-                                 if (fresh)
-                                   for (std::size_t c = 0; c < s.classes; ++c) g[c] = u * (p[c] - spread);
-                                 else
-                                   for (std::size_t c = 0; c < s.classes; ++c) g[c] += u * (p[c] - spread);
-                                 const S d = u * (p[label] - (spread + keep));
-                                 g[label] = fresh ? d : before + d;
-                               }
+                               with_classes(s.classes, [&](auto fixed) {
+                                 const std::size_t classes = fixed() ? fixed() : s.classes;
+                                 for (std::size_t i = 0; i < s.rows; ++i) {
+                                   const S* p = probabilities.data() + i * classes;
+                                   S* g = in.grad.data() + i * classes;
+                                   const S u = upstream[i];
+                                   const std::size_t label = labels[i];
+                                   const S before = fresh ? S(0) : g[label];
+                                   if (fresh)
+                                     for (std::size_t c = 0; c < classes; ++c) g[c] = u * (p[c] - spread);
+                                   else
+                                     for (std::size_t c = 0; c < classes; ++c) g[c] += u * (p[c] - spread);
+                                   const S d = u * (p[label] - (spread + keep));
+                                   g[label] = fresh ? d : before + d;
+                                 }
+                               });
                              });
 }
 
