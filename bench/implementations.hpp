@@ -10,7 +10,7 @@ namespace bench {
 
 // xgrad through its public API, as a user writes it.
 TrainingResult train_xgrad(const Workload& w);
-// W3 with CSR inputs: sparse_matmul and a bias, Adagrad on the row-sparse
+// W3 with CSR inputs: sparse_addmm (the bias in the same op), Adagrad on the row-sparse
 // weight gradient.
 TrainingResult train_xgrad_sparse(const Workload& w);
 

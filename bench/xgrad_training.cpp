@@ -1,6 +1,6 @@
 // xgrad as a user writes it: a Sequential of Linear and Tanh, cross_entropy,
 // an optimizer over model.parameters(), and the usual four lines per step.
-// W3 sparse multiplies the CSR batch with sparse_matmul, whose row-sparse
+// W3 sparse multiplies the CSR batch with sparse_addmm (bias + x·W), whose row-sparse
 // weight gradient lets Adagrad update only the rows of the batch's words.
 
 #include <algorithm>
@@ -67,8 +67,7 @@ TrainingResult train_xgrad_sparse(const Workload& w) {
   auto bias = xg::zeros({init.out}, true);
   std::copy(init.bias.begin(), init.bias.end(), bias.value().data());
   xg::optim::Adagrad<float> optimizer({weight, bias}, {.lr = w.lr});
-  return train_steps(w, optimizer,
-                     [&](std::size_t b) { return xg::sparse_matmul(w.batches[b].sparse, weight) + bias; });
+  return train_steps(w, optimizer, [&](std::size_t b) { return xg::sparse_addmm(bias, w.batches[b].sparse, weight); });
 }
 
 TrainingResult train_xgrad(const Workload& w) {

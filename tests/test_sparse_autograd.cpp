@@ -235,3 +235,69 @@ TEST_CASE("EmbeddingBag: the weight is drawn from N(0, 1) as PyTorch's") {
   CHECK(std::abs(mean) < 4 / std::sqrt(n));
   CHECK(squares / n - mean * mean == doctest::Approx(1.0).epsilon(0.05));
 }
+
+TEST_CASE("sparse_addmm: input + x·W, the values and gradients of sparse_matmul(x, W) + input, bit for bit") {
+  const auto x = small_csr<double>();
+  // Inputs that broadcast to the product's (3, 2): a bias, a row, a column, a full matrix, a scalar.
+  auto shaped = [](xg::Shape shape, std::vector<double> values) {
+    auto a = xg::Array<double>::from_shape(shape);
+    std::copy(values.begin(), values.end(), a.begin());
+    return a;
+  };
+  const std::vector<xg::Array<double>> inputs{shaped({2}, {0.5, -2}), shaped({1, 2}, {0.25, 3}),
+                                              shaped({3, 1}, {1, -1, 0.125}), shaped({3, 2}, {1, 2, 3, 4, 5, 6}),
+                                              shaped({}, {0.75})};
+  const xg::Array<double> upstream{{1, 10}, {100, 1000}, {2, 20}};
+  for (const auto& start : inputs) {
+    CAPTURE(xg::shape_to_string(start.shape()));
+    auto fused_w = small_weight<double>();
+    auto apart_w = small_weight<double>();
+    xg::Tensor64 fused_in(start, true), apart_in(start, true);
+    const auto fused = xg::sparse_addmm(fused_in, x, fused_w);
+    const auto apart = xg::sparse_matmul(x, apart_w) + apart_in;
+    CHECK(fused.value() == apart.value());
+    fused.backward(upstream);
+    apart.backward(upstream);
+    CHECK(fused_in.grad() == apart_in.grad());
+    CHECK(fused_w.sparse_grad().rows == apart_w.sparse_grad().rows);
+    CHECK(fused_w.sparse_grad().values == apart_w.sparse_grad().values);
+  }
+  // By hand, with the bias [0.5, -2]: row 0 is 1·[1, 2] + 2·[5, 6] + b, row 1 b alone.
+  auto w = small_weight<double>();
+  CHECK(xg::sparse_addmm(xg::Tensor64(inputs[0]), x, w).value() ==
+        xg::Array<double>{{11.5, 12}, {0.5, -2}, {37.5, 42}});
+}
+
+TEST_CASE("sparse_addmm: gradcheck over input and W (float64), and no graph without gradients") {
+  xg::manual_seed(4);
+  const xg::CsrMatrix<double> x{
+      .rows = 4, .cols = 6, .row_ptr = {0, 2, 3, 3, 6}, .col = {1, 4, 4, 0, 1, 5}, .val = {0.5, -2, 1.5, 3, 1, -1}};
+  auto w = xg::randn<double>({6, 3}, true);
+  auto bias = xg::randn<double>({3}, true);
+  const auto weights = xg::randn<double>({4, 3});
+  auto r = xg::autograd::gradcheck(
+      [&](const auto& in) { return xg::sum(xg::tanh(xg::sparse_addmm(in[0], x, in[1])) * weights); }, {bias, w});
+  CHECK_MESSAGE(r, r.message);
+  // Only the input needs a gradient: W gets none.
+  auto frozen = xg::randn<double>({6, 3});
+  xg::sum(xg::sparse_addmm(bias, x, frozen)).backward();
+  CHECK(bias.grad() == xg::Array<double>{4, 4, 4});
+  CHECK_FALSE(frozen.has_grad());
+  xg::no_grad off;
+  CHECK_FALSE(xg::sparse_addmm(bias, x, w).requires_grad());
+}
+
+TEST_CASE("sparse_addmm: shapes are checked, naming the op") {
+  const auto x = small_csr<double>();
+  auto w = small_weight<double>();
+  CHECK_THROWS_WITH_AS(xg::sparse_addmm(xg::zeros<double>({4, 2}), x, w),
+                       "sparse_addmm: cannot broadcast (4, 2) with (3, 2)", xg::ShapeError);
+  CHECK_THROWS_WITH_AS(xg::sparse_addmm(xg::zeros<double>({2, 3, 2}), x, w),
+                       "sparse_addmm: input of shape (2, 3, 2) does not broadcast to the product's (3, 2)",
+                       xg::ShapeError);
+  CHECK_THROWS_WITH_AS(xg::sparse_addmm(xg::zeros<double>({2}), x, xg::zeros<double>({5, 2})),
+                       "sparse_addmm: cannot multiply a sparse (3, 4) matrix by (5, 2); W must be (4, d)",
+                       xg::ShapeError);
+  CHECK_THROWS_AS(xg::sparse_addmm(xg::Tensor64(), x, w), std::invalid_argument);
+  CHECK_THROWS_AS(xg::sparse_addmm(xg::zeros<double>({2}), x, xg::Tensor64()), std::invalid_argument);
+}

@@ -19,5 +19,10 @@ BasicTensor<S> bmm(const BasicTensor<S>& a, const BasicTensor<S>& b);
 // (ops/sparse_matmul.cpp).
 template <class S>
 BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w);
+// input + x W, as torch.sparse.addmm(input, x, W): `input` broadcast to
+// (n, d), a bag-of-words layer's bias added in the same op, one node where
+// sparse_matmul(x, W) + input records two. The same values, bit for bit.
+template <class S>
+BasicTensor<S> sparse_addmm(const BasicTensor<S>& input, const CsrMatrix<S>& x, const BasicTensor<S>& w);
 
 }  // namespace xg

@@ -1,6 +1,7 @@
-// A sparse matrix times a dense one. Forward adds one row of W, scaled, per
-// nonzero of x; backward gives W a row-sparse gradient over the distinct
-// columns of x, never a dense (V, d) array: xᵀ·dOut restricted to those rows.
+// A sparse matrix times a dense one, and (sparse_addmm) plus a dense input.
+// Forward adds one row of W, scaled, per nonzero of x; backward gives W a
+// row-sparse gradient over the distinct columns of x, never a dense (V, d)
+// array: xᵀ·dOut restricted to those rows.
 
 #include <algorithm>
 #include <cstdint>
@@ -130,40 +131,84 @@ void rows_times(const CsrMatrix<S>& x, std::size_t d, const S* w, S* out) {
   add_scaled_rows(x.row_ptr, x.val, d, w, out, [col](std::size_t i, std::size_t k) { return std::pair{i, col[k]}; });
 }
 
-}  // namespace
-
-// out[i] = Σ_k val_k · W[col_k]   over the nonzeros k of row i
-// dW[c]  = Σ_{k: col_k = c} val_k · dOut[row of k]
+// Throws unless W is (x.cols, d) and x a valid CSR structure; returns d.
 template <class S>
-BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w) {
-  const char* op = "sparse_matmul";
-  if (!w.defined()) throw std::invalid_argument("sparse_matmul: W is an undefined (default-constructed) tensor");
+std::size_t check_operands(const char* op, const CsrMatrix<S>& x, const BasicTensor<S>& w) {
+  if (!w.defined()) throw std::invalid_argument(std::string(op) + ": W is an undefined (default-constructed) tensor");
   if (w.dim() != 2 || w.shape()[0] != x.cols)
     throw_shape_error(op, "cannot multiply a sparse (" + std::to_string(x.rows) + ", " + std::to_string(x.cols) +
                               ") matrix by " + shape_to_string(w.shape()) + "; W must be (" + std::to_string(x.cols) +
                               ", d)");
   x.validate(op);
-  const std::size_t d = w.shape()[1];
+  return w.shape()[1];
+}
+
+// dW[c] = Σ_{k: col_k = c} val_k · dOut[row of k], as a row-sparse gradient.
+template <class S>
+void give_w_gradient(const SparseOperand<S>& kept, std::size_t d, const Node<S>& self, Node<S>& w) {
+  RowSparse<S> g{{kept.columns.begin(), kept.columns.end()}, Array<S>::from_shape({kept.columns.size(), d}), false};
+  g.values.fill(S(0));
+  const std::size_t* slot = kept.slot.data();
+  add_scaled_rows(kept.row_ptr, kept.val, d, self.grad.data(), g.values.data(), [slot](std::size_t i, std::size_t k) {
+    return std::pair{slot[k], i};
+  });
+  // The columns are distinct by construction, and below W's rows: the
+  // engine ran this closure only because W kept its recorded shape.
+  w.accumulate_sparse_grad(std::move(g), RowCheck::range);
+}
+
+}  // namespace
+
+// out[i] = Σ_k val_k · W[col_k]   over the nonzeros k of row i
+template <class S>
+BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w) {
+  const char* op = "sparse_matmul";
+  const std::size_t d = check_operands(op, x, w);
   auto out = Array<S>::from_shape({x.rows, d});
   rows_times(x, d, w.value().data(), out.data());
   typename Node<S>::BackwardFn backward;
   if (w.requires_grad() && is_grad_enabled())
-    backward = [kept = keep_for_backward(x), d](Node<S>& self) {
-      RowSparse<S> g{{kept.columns.begin(), kept.columns.end()}, Array<S>::from_shape({kept.columns.size(), d}), false};
-      g.values.fill(S(0));
-      const std::size_t* slot = kept.slot.data();
-      add_scaled_rows(kept.row_ptr, kept.val, d, self.grad.data(), g.values.data(),
-                      [slot](std::size_t i, std::size_t k) {
-                        return std::pair{slot[k], i};
-                      });
-      // The columns are distinct by construction, and below W's rows: the
-      // engine ran this closure only because W kept its recorded shape.
-      self.inputs[0]->accumulate_sparse_grad(std::move(g), RowCheck::range);
-    };
+    backward = [kept = keep_for_backward(x), d](Node<S>& self) { give_w_gradient(kept, d, self, *self.inputs[0]); };
   return autograd::record<S>(op, std::move(out), {&w}, std::move(backward));
+}
+
+// out = input + x·W; d input = dOut summed down to input's shape.
+template <class S>
+BasicTensor<S> sparse_addmm(const BasicTensor<S>& input, const CsrMatrix<S>& x, const BasicTensor<S>& w) {
+  const char* op = "sparse_addmm";
+  if (!input.defined()) throw std::invalid_argument("sparse_addmm: input is an undefined (default-constructed) tensor");
+  const std::size_t d = check_operands(op, x, w);
+  const InlineShape out_shape{x.rows, d};
+  if (!shapes_equal(broadcast_shapes(op, input.shape(), out_shape), out_shape))
+    throw_shape_error(op, "input of shape " + shape_to_string(input.shape()) + " does not broadcast to the product's " +
+                              shape_to_string(out_shape));
+  auto out = Array<S>::from_shape(out_shape);
+  rows_times(x, d, w.value().data(), out.data());
+  // Added after the product, as sparse_matmul(x, W) + input adds it.
+  const Array<S>& in = input.value();
+  if (in.size() == d && (in.dimension() == 1 || (in.dimension() == 2 && in.shape()[0] == 1))) {
+    const S* bias = in.data();
+    for (std::size_t i = 0; i < x.rows; ++i)
+      for (std::size_t j = 0; j < d; ++j) out.data()[i * d + j] += bias[j];
+  } else {
+    xt::noalias(out) += in;
+  }
+  typename Node<S>::BackwardFn backward;
+  if ((input.requires_grad() || w.requires_grad()) && is_grad_enabled()) {
+    SparseOperand<S> kept;
+    if (w.requires_grad()) kept = keep_for_backward(x);
+    backward = [kept = std::move(kept), d](Node<S>& self) {
+      if (self.inputs[0]->requires_grad) autograd::accumulate_broadcast(*self.inputs[0], self.grad);
+      if (self.inputs[1]->requires_grad) give_w_gradient(kept, d, self, *self.inputs[1]);
+    };
+  }
+  return autograd::record<S>(op, std::move(out), {&input, &w}, std::move(backward));
 }
 
 template BasicTensor<float> sparse_matmul(const CsrMatrix<float>&, const BasicTensor<float>&);
 template BasicTensor<double> sparse_matmul(const CsrMatrix<double>&, const BasicTensor<double>&);
+template BasicTensor<float> sparse_addmm(const BasicTensor<float>&, const CsrMatrix<float>&, const BasicTensor<float>&);
+template BasicTensor<double> sparse_addmm(const BasicTensor<double>&, const CsrMatrix<double>&,
+                                          const BasicTensor<double>&);
 
 }  // namespace xg
