@@ -176,3 +176,15 @@ TEST_CASE("nn::Embedding: state_dict round trip and to<double>()") {
       {d.weight});
   CHECK_MESSAGE(result.passed, result.message);
 }
+
+TEST_CASE("embedding: rows met out of order around the padding row get their own sums, and come out ascending") {
+  // Indices 5, 0 (padding), 2, 5: the rows first met are 5, 0, 2; the padding
+  // row leaves the list, and row 2's entries must follow it down a slot.
+  auto w = xg::zeros<double>({6, 2}, true);
+  const std::vector<std::size_t> indices{5, 0, 2, 5};
+  const auto out = xg::embedding(std::span<const std::size_t>(indices), w, 0);
+  out.backward(xg::Array<double>{{1, 2}, {10, 20}, {100, 200}, {1000, 2000}});
+  REQUIRE(w.has_sparse_grad());
+  CHECK(w.sparse_grad().rows == std::vector<std::size_t>{2, 5});
+  CHECK(w.sparse_grad().values == xg::Array<double>{{100, 200}, {1001, 2002}});
+}

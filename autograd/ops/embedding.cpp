@@ -9,6 +9,7 @@
 
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/autograd/ops/detail/first_met_slots.hpp>
 
 namespace xg {
 
@@ -25,26 +26,27 @@ std::optional<std::size_t> absolute_padding_index(std::optional<long> padding_id
 }
 
 // What backward needs of the indices, by value: the distinct rows that get a
-// gradient (ascending, padding left out) and, for each index, its slot among
-// them (`none` for padding).
+// gradient (in the order first met, padding left out) and, for each index,
+// its slot among them (`none` for padding).
 struct EmbeddingRows {
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
   std::vector<std::size_t> rows;
   BufferVector<std::size_t> slot;
 };
 
-EmbeddingRows distinct_rows(std::span<const std::size_t> indices, std::optional<std::size_t> padding) {
+EmbeddingRows distinct_rows(std::span<const std::size_t> indices, std::size_t num_embeddings,
+                            std::optional<std::size_t> padding) {
   EmbeddingRows kept;
-  kept.rows.reserve(indices.size());
-  for (std::size_t index : indices)
-    if (index != padding) kept.rows.push_back(index);
-  std::sort(kept.rows.begin(), kept.rows.end());
-  kept.rows.erase(std::unique(kept.rows.begin(), kept.rows.end()), kept.rows.end());
-  kept.slot.resize(indices.size(), EmbeddingRows::none);
-  for (std::size_t p = 0; p < indices.size(); ++p)
-    if (indices[p] != padding)
-      kept.slot[p] = static_cast<std::size_t>(std::lower_bound(kept.rows.begin(), kept.rows.end(), indices[p]) -
-                                              kept.rows.begin());
+  kept.rows.resize(indices.size());
+  kept.slot.resize(indices.size());
+  kept.rows.resize(detail::first_met_slots("embedding", indices, num_embeddings, kept.rows.data(), kept.slot.data()));
+  // The padding row gets no gradient: out of the list, its entries without a slot.
+  if (const auto at = padding ? std::find(kept.rows.begin(), kept.rows.end(), *padding) : kept.rows.end();
+      at != kept.rows.end()) {
+    const std::size_t removed = static_cast<std::size_t>(at - kept.rows.begin());
+    kept.rows.erase(at);
+    for (std::size_t& s : kept.slot) s = s == removed ? EmbeddingRows::none : s - (s > removed);
+  }
   return kept;
 }
 
@@ -74,8 +76,8 @@ BasicTensor<S> embed(std::span<const std::size_t> flat, Shape out_shape, const B
   for (std::size_t p = 0; p < flat.size(); ++p) std::copy_n(table + flat[p] * dim, dim, out.data() + p * dim);
   typename Node<S>::BackwardFn backward;
   if (weight.requires_grad() && is_grad_enabled())
-    backward = [kept = distinct_rows(flat, padding), dim](Node<S>& self) {
-      RowSparse<S> g{kept.rows, Array<S>::from_shape({kept.rows.size(), dim})};
+    backward = [kept = distinct_rows(flat, num, padding), dim](Node<S>& self) {
+      RowSparse<S> g{kept.rows, Array<S>::from_shape({kept.rows.size(), dim}), false};
       g.values.fill(S(0));
       S* rows = g.values.data();
       const S* dout = self.grad.data();
@@ -85,7 +87,9 @@ BasicTensor<S> embed(std::span<const std::size_t> flat, Shape out_shape, const B
         const S* dout_row = dout + p * dim;
         for (std::size_t j = 0; j < dim; ++j) row[j] += dout_row[j];
       }
-      self.inputs[0]->accumulate_sparse_grad(std::move(g));
+      // Distinct by construction, and below the weight's rows: the engine
+      // ran this closure only because the weight kept its recorded shape.
+      self.inputs[0]->accumulate_sparse_grad(std::move(g), RowCheck::range);
     };
   return autograd::record<S>(op, std::move(out), {&weight}, std::move(backward));
 }

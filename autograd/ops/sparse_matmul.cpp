@@ -4,8 +4,6 @@
 // array: xᵀ·dOut restricted to those rows.
 
 #include <algorithm>
-#include <cstdint>
-#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -15,6 +13,7 @@
 
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/autograd/ops/detail/first_met_slots.hpp>
 
 namespace xg {
 
@@ -31,51 +30,13 @@ struct SparseOperand {
   BufferVector<std::size_t> columns;  // distinct, in the order of their first nonzero: the rows of dW
 };
 
-// One pass over the nonzeros, as a hand-written loop finds a batch's words: a
-// table entry per column of W holds the call that last met the column and the
-// slot it was given then, so a column is new when its entry is older than
-// this call. The table is kept per thread and never cleared (only when the
-// 32-bit call count wraps): a call costs its nonzeros, never a pass over V.
-// No branch, since a new column is as likely as not. The columns stay in the
-// order they were met: sorting them was a fifth of a sparse training step,
-// and no update needs it.
 template <class S>
-SparseOperand<S> keep_for_backward(const CsrMatrix<S>& x) {
-  if (x.cols > std::numeric_limits<std::uint32_t>::max())
-    throw std::invalid_argument("sparse_matmul: " + std::to_string(x.cols) +
-                                " columns; at most 2^32 - 1 are supported");
-  thread_local std::vector<std::uint64_t> last_met;
-  thread_local std::uint32_t calls = 0;
-  if (last_met.size() < x.cols) last_met.resize(x.cols, 0);
-  if (++calls == 0) {
-    std::fill(last_met.begin(), last_met.end(), 0);
-    calls = 1;
-  }
+SparseOperand<S> keep_for_backward(const char* op, const CsrMatrix<S>& x) {
   SparseOperand<S> kept{{x.row_ptr.begin(), x.row_ptr.end()},
                         BufferVector<std::size_t>(x.col.size()),
                         {x.val.begin(), x.val.end()},
                         BufferVector<std::size_t>(x.col.size())};
-  // Raw pointers and a local count: through the thread_local vector, every
-  // store made the compiler load its address again.
-  std::uint64_t* const entries = last_met.data();
-  std::size_t* const columns = kept.columns.data();
-  std::size_t* const slot = kept.slot.data();
-  const std::size_t* const col = x.col.data();
-  const std::uint32_t call = calls;
-  const std::uint64_t this_call = std::uint64_t{call} << 32;
-  std::size_t distinct = 0;
-  for (std::size_t k = 0; k < x.col.size(); ++k) {
-    const std::size_t column = col[k];
-    const std::uint64_t entry = entries[column];
-    const bool fresh = (entry >> 32) != call;
-    // entry, or this call with the next slot when the column is new, by a mask.
-    const std::uint64_t now = entry ^ ((entry ^ (this_call | distinct)) & (std::uint64_t{0} - fresh));
-    entries[column] = now;
-    columns[distinct] = column;
-    distinct += fresh;
-    slot[k] = static_cast<std::uint32_t>(now);
-  }
-  kept.columns.resize(distinct);
+  kept.columns.resize(detail::first_met_slots(op, x.col, x.cols, kept.columns.data(), kept.slot.data()));
   return kept;
 }
 
@@ -168,7 +129,7 @@ BasicTensor<S> sparse_matmul(const CsrMatrix<S>& x, const BasicTensor<S>& w) {
   rows_times(x, d, w.value().data(), out.data());
   typename Node<S>::BackwardFn backward;
   if (w.requires_grad() && is_grad_enabled())
-    backward = [kept = keep_for_backward(x), d](Node<S>& self) { give_w_gradient(kept, d, self, *self.inputs[0]); };
+    backward = [kept = keep_for_backward(op, x), d](Node<S>& self) { give_w_gradient(kept, d, self, *self.inputs[0]); };
   return autograd::record<S>(op, std::move(out), {&w}, std::move(backward));
 }
 
@@ -196,7 +157,7 @@ BasicTensor<S> sparse_addmm(const BasicTensor<S>& input, const CsrMatrix<S>& x, 
   typename Node<S>::BackwardFn backward;
   if ((input.requires_grad() || w.requires_grad()) && is_grad_enabled()) {
     SparseOperand<S> kept;
-    if (w.requires_grad()) kept = keep_for_backward(x);
+    if (w.requires_grad()) kept = keep_for_backward(op, x);
     backward = [kept = std::move(kept), d](Node<S>& self) {
       if (self.inputs[0]->requires_grad) autograd::accumulate_broadcast(*self.inputs[0], self.grad);
       if (self.inputs[1]->requires_grad) give_w_gradient(kept, d, self, *self.inputs[1]);
