@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
 #include <iterator>
 #include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <xgrad/core/detail/first_met_slots.hpp>
 #include <xgrad/core/error.hpp>
 
 namespace xg {
@@ -93,24 +93,10 @@ void add_rows_to(Array<Scalar>& dense, const RowSparse<Scalar>& sparse) {
 
 namespace {
 
-// Whether `rows`, all below `limit`, holds no row twice: a stamp per row of the
-// dense tensor, kept per thread, so that a check costs the rows it is given
-// and never a pass over the tensor.
-bool no_repeats(const std::size_t* rows, std::size_t n, std::size_t limit) {
-  thread_local std::vector<std::uint32_t> stamps;
-  thread_local std::uint32_t stamp = 0;
-  if (stamps.size() < limit) stamps.resize(limit, 0);
-  if (++stamp == 0) {
-    std::fill(stamps.begin(), stamps.end(), 0);
-    stamp = 1;
-  }
-  std::uint32_t* const seen = stamps.data();
-  unsigned repeated = 0;
-  for (std::size_t j = 0; j < n; ++j) {
-    repeated |= seen[rows[j]] == stamp;
-    seen[rows[j]] = stamp;
-  }
-  return repeated == 0;
+// Whether `rows`, all below `limit`, holds no row twice.
+bool no_repeats(std::span<const std::size_t> rows, std::size_t limit) {
+  BufferVector<std::size_t> distinct(rows.size()), slot(rows.size());
+  return detail::first_met_slots("check_rows_fit", rows, limit, distinct.data(), slot.data()) == rows.size();
 }
 
 // The first entry out of range, or else the first that repeats an earlier one.
@@ -157,7 +143,7 @@ void check_rows_fit(const char* op, const RowSparse<Scalar>& sparse, std::span<c
   }
   std::size_t largest = 0;
   for (std::size_t j = 0; j < n; ++j) largest = std::max(largest, rows[j]);
-  if (n == 0 || (largest < limit && (check == RowCheck::range || no_repeats(rows, n, limit)))) return;
+  if (n == 0 || (largest < limit && (check == RowCheck::range || no_repeats(sparse.rows, limit)))) return;
   const std::size_t entry = first_misplaced(rows, n, limit);
   throw_shape_error(op, "row " + std::to_string(rows[entry]) + " (entry " + std::to_string(entry) +
                             ") of a row-sparse gradient is out of range or repeated for a tensor of shape " +

@@ -9,7 +9,7 @@
 
 #include <xgrad/autograd/function.hpp>
 #include <xgrad/autograd/ops.hpp>
-#include <xgrad/autograd/ops/detail/first_met_slots.hpp>
+#include <xgrad/core/detail/first_met_slots.hpp>
 
 namespace xg {
 

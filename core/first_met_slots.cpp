@@ -7,7 +7,7 @@
 // stay in the order they were met: sorting them was a fifth of a sparse
 // training step, and no update needs it.
 
-#include <xgrad/autograd/ops/detail/first_met_slots.hpp>
+#include <xgrad/core/detail/first_met_slots.hpp>
 
 #include <algorithm>
 #include <cstdint>

@@ -1,7 +1,8 @@
 #pragma once
 // The distinct values of a list of row indices and each entry's slot among
-// them, for the ops whose weight gets a row-sparse gradient (sparse_matmul,
-// embedding): the rows of that gradient, and where each entry's share goes.
+// them: for the ops whose weight gets a row-sparse gradient (sparse_matmul,
+// embedding), the rows of that gradient and where each entry's share goes;
+// for check_rows_fit, whether a row list in any order repeats a row.
 
 #include <cstddef>
 #include <span>
