@@ -127,17 +127,16 @@ void apply_gathered(Kernel& kernel, Scalar* param, const Scalar* grad, std::arra
   constexpr std::size_t per_line = 64 / sizeof(Scalar);
   const std::size_t n = rows.size() * row_size, stride = (n + per_line - 1) / per_line * per_line;
   if (scratch.size() < stride * (N + 1)) scratch.resize(stride * (N + 1));
-  std::array<Scalar*, N + 1> source{}, gathered{};
-  source[0] = param;
-  for (std::size_t b = 0; b < N; ++b) source[b + 1] = state[b];
-  for (std::size_t b = 0; b <= N; ++b) gathered[b] = source[b] ? scratch.data() + b * stride : nullptr;
-  for (std::size_t b = 0; b <= N; ++b)
-    if (source[b]) move_rows<true>(source[b], rows, row_size, gathered[b]);
+  Scalar* const gathered_param = scratch.data();
   std::array<Scalar*, N> gathered_state{};
-  for (std::size_t b = 0; b < N; ++b) gathered_state[b] = gathered[b + 1];
-  apply_dense(kernel, gathered[0], grad, gathered_state, n, indices);
-  for (std::size_t b = 0; b <= N; ++b)
-    if (source[b]) move_rows<false>(source[b], rows, row_size, gathered[b]);
+  for (std::size_t b = 0; b < N; ++b) gathered_state[b] = state[b] ? scratch.data() + (b + 1) * stride : nullptr;
+  move_rows<true>(param, rows, row_size, gathered_param);
+  for (std::size_t b = 0; b < N; ++b)
+    if (state[b]) move_rows<true>(state[b], rows, row_size, gathered_state[b]);
+  apply_dense(kernel, gathered_param, grad, gathered_state, n, indices);
+  move_rows<false>(param, rows, row_size, gathered_param);
+  for (std::size_t b = 0; b < N; ++b)
+    if (state[b]) move_rows<false>(state[b], rows, row_size, gathered_state[b]);
 }
 
 // The kernel over the row_size elements of each of `rows`, the
